@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef NA_CONFIG_H
+#define NA_CONFIG_H
+
+#include "na_common.h"
+#include "na_provider.h"
+#include "na_url.h"
+
+/* Directive names, spelled once. */
+#define NA_DIR_URL             "NextAuthURL"
+#define NA_DIR_BASE_PATH       "NextAuthBasePath"
+#define NA_DIR_SECRET          "NextAuthSecret"
+#define NA_DIR_PROVIDER        "NextAuthProvider"
+#define NA_DIR_PAGES           "NextAuthPages"
+#define NA_DIR_THEME           "NextAuthTheme"
+#define NA_DIR_SESSION         "NextAuthSession"
+#define NA_DIR_DATABASE        "NextAuthDatabase"
+#define NA_DIR_SIGNIN_ALLOW    "NextAuthSignInAllow"
+#define NA_DIR_REDIRECT_ALLOW  "NextAuthRedirectAllow"
+#define NA_DIR_COOKIE          "NextAuthCookie"
+#define NA_DIR_UNAUTHENTICATED "NextAuthUnauthenticated"
+#define NA_DIR_STRIP_COOKIES   "NextAuthStripCookies"
+#define NA_DIR_IDENTITY_HEADERS "NextAuthIdentityHeaders"
+
+#define NA_DEFAULT_BASE_PATH   "/api/auth"
+#define NA_DEFAULT_MAX_AGE     2592000
+#define NA_DEFAULT_UPDATE_AGE  86400
+#define NA_DEFAULT_COOKIE_PREFIX "next-auth"
+
+enum { NA_SCHEME_AUTO = 0, NA_SCHEME_LIGHT, NA_SCHEME_DARK };
+enum { NA_STRATEGY_JWT = 0, NA_STRATEGY_DATABASE };
+enum { NA_SECURE_AUTO = 0, NA_SECURE_ON, NA_SECURE_OFF };
+enum { NA_UNAUTH_REDIRECT = 0, NA_UNAUTH_401, NA_UNAUTH_PASS };
+
+typedef struct na_pages_t {
+    const char *signin;
+    const char *signout;
+    const char *error;
+    const char *verify_request;
+    const char *new_user;
+} na_pages_t;
+
+typedef struct na_theme_t {
+    int color_scheme;        /**< NA_SCHEME_*, or NA_UNSET */
+    const char *brand_color;
+    const char *logo;
+    const char *button_text;
+} na_theme_t;
+
+typedef struct na_session_conf_t {
+    int strategy;            /**< NA_STRATEGY_*, or NA_UNSET */
+    apr_int64_t max_age;     /**< seconds, or NA_UNSET */
+    apr_int64_t update_age;
+} na_session_conf_t;
+
+typedef struct na_cookie_conf_t {
+    int secure;              /**< NA_SECURE_*, or NA_UNSET */
+    const char *domain;
+    const char *prefix;
+} na_cookie_conf_t;
+
+/** Server (virtual host) configuration. NULL / NA_UNSET means "inherit". */
+typedef struct na_server_conf_t {
+    int touched;                       /**< any NextAuth directive was given here */
+    na_site_t *site;                   /**< NextAuthURL */
+    const char *base_path;             /**< NextAuthBasePath */
+    apr_array_header_t *secrets;       /**< const char *; the first encrypts */
+    apr_array_header_t *providers;     /**< na_provider_t *, in configuration order */
+    na_pages_t pages;
+    na_theme_t theme;
+    na_session_conf_t session;
+    int database;                      /**< 1 dbd, 0 off, or NA_UNSET */
+    apr_array_header_t *signin_allow;  /**< lower-case e-mail patterns */
+    apr_array_header_t *redirect_allow;/**< na_origin_t * */
+    na_cookie_conf_t cookie;
+} na_server_conf_t;
+
+/** Per-directory configuration. */
+typedef struct na_dir_conf_t {
+    int unauthenticated;   /**< NA_UNAUTH_*, or NA_UNSET */
+    int strip_cookies;     /**< 1/0, or NA_UNSET */
+    int identity_headers;  /**< 1/0, or NA_UNSET */
+} na_dir_conf_t;
+
+na_server_conf_t *na_config_server_create(apr_pool_t *p);
+na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *base,
+                                         const na_server_conf_t *add);
+na_dir_conf_t *na_config_dir_create(apr_pool_t *p);
+na_dir_conf_t *na_config_dir_merge(apr_pool_t *p, const na_dir_conf_t *base,
+                                   const na_dir_conf_t *add);
+
+/* Directive parsers. Each validates before it assigns and returns NULL or one line
+ * naming the directive, the value and what is accepted. Words are already tokenized. */
+const char *na_config_set_url(apr_pool_t *p, na_server_conf_t *c, const char *value);
+const char *na_config_set_base_path(apr_pool_t *p, na_server_conf_t *c, const char *value);
+const char *na_config_add_secret(apr_pool_t *p, na_server_conf_t *c, const char *value);
+const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                   const char *const *argv);
+const char *na_config_set_pages(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                const char *const *argv);
+const char *na_config_set_theme(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                const char *const *argv);
+const char *na_config_set_session(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                  const char *const *argv);
+const char *na_config_set_database(apr_pool_t *p, na_server_conf_t *c, const char *value);
+const char *na_config_add_signin_allow(apr_pool_t *p, na_server_conf_t *c, const char *value);
+const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
+                                         const char *value);
+const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                 const char *const *argv);
+const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value);
+
+/**
+ * Checks across directives, run on the merged configuration of one server
+ * (providers need a secret, an email provider needs a database). NULL or a message.
+ */
+const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c);
+
+/* Effective values with defaults applied. */
+const char *na_config_base_path(const na_server_conf_t *c);
+apr_int64_t na_config_max_age(const na_server_conf_t *c);
+apr_int64_t na_config_update_age(const na_server_conf_t *c);
+int na_config_strategy(const na_server_conf_t *c);
+int na_config_color_scheme(const na_server_conf_t *c);
+const char *na_config_cookie_prefix(const na_server_conf_t *c);
+/** Find a provider by id; NULL when there is none. */
+const na_provider_t *na_config_provider(const na_server_conf_t *c, const char *id);
+
+#endif

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <string.h>
+
+#include <apr_lib.h>
+
+#include "na_config.h"
+#include "na_kv.h"
+#include "na_secret.h"
+
+#define NA_MAX_PROVIDERS 32
+
+static const char *const na_scheme_names[] = {"auto", "light", "dark", NULL};
+static const char *const na_strategy_names[] = {"jwt", "database", NULL};
+static const char *const na_secure_names[] = {"auto", "on", "off", NULL};
+static const char *const na_unauth_names[] = {"redirect", "401", "pass", NULL};
+
+static const na_kv_spec_t na_pages_keys[] = {
+    {"signIn", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, signin)},
+    {"signOut", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, signout)},
+    {"error", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, error)},
+    {"verifyRequest", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, verify_request)},
+    {"newUser", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, new_user)},
+    {NULL, 0, NULL, 0, 0}};
+
+static const na_kv_spec_t na_theme_keys[] = {
+    {"colorScheme", NA_KV_ENUM, na_scheme_names, 0, offsetof(na_theme_t, color_scheme)},
+    {"brandColor", NA_KV_COLOR, NULL, 0, offsetof(na_theme_t, brand_color)},
+    {"logo", NA_KV_IMAGE, NULL, 0, offsetof(na_theme_t, logo)},
+    {"buttonText", NA_KV_COLOR, NULL, 0, offsetof(na_theme_t, button_text)},
+    {NULL, 0, NULL, 0, 0}};
+
+static const na_kv_spec_t na_session_keys[] = {
+    {"strategy", NA_KV_ENUM, na_strategy_names, 0, offsetof(na_session_conf_t, strategy)},
+    {"maxAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, max_age)},
+    {"updateAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, update_age)},
+    {NULL, 0, NULL, 0, 0}};
+
+static const na_kv_spec_t na_cookie_keys[] = {
+    {"secure", NA_KV_ENUM, na_secure_names, 0, offsetof(na_cookie_conf_t, secure)},
+    {"domain", NA_KV_HOST, NULL, 0, offsetof(na_cookie_conf_t, domain)},
+    {"prefix", NA_KV_NAMES, NULL, 0, offsetof(na_cookie_conf_t, prefix)},
+    {NULL, 0, NULL, 0, 0}};
+
+na_server_conf_t *na_config_server_create(apr_pool_t *p)
+{
+    na_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->theme.color_scheme = NA_UNSET;
+    c->session.strategy = NA_UNSET;
+    c->session.max_age = NA_UNSET;
+    c->session.update_age = NA_UNSET;
+    c->database = NA_UNSET;
+    c->cookie.secure = NA_UNSET;
+    return c;
+}
+
+static void *na_merge_ptr(const void *add, const void *base)
+{
+    /* Merged configuration is read-only at run time; the cast only drops the const
+     * that the merge callback's prototype puts on its inputs. */
+    return (void *)(add ? add : base);
+}
+
+static apr_int64_t na_merge_int(apr_int64_t add, apr_int64_t base)
+{
+    return add != NA_UNSET ? add : base;
+}
+
+#define NA_MERGE_PTR(field) (c->field = na_merge_ptr(add->field, base->field))
+#define NA_MERGE_INT(field) (c->field = na_merge_int(add->field, base->field))
+
+/* Lists (secrets, providers, allow patterns) are replaced as a whole by a virtual host
+ * that sets them; single values and the keys of key=value directives are merged one
+ * by one, so a vhost can change one page and keep the others. */
+na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *base,
+                                         const na_server_conf_t *add)
+{
+    na_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->touched = add->touched || base->touched;
+    NA_MERGE_PTR(site);
+    NA_MERGE_PTR(base_path);
+    NA_MERGE_PTR(secrets);
+    NA_MERGE_PTR(providers);
+    NA_MERGE_PTR(pages.signin);
+    NA_MERGE_PTR(pages.signout);
+    NA_MERGE_PTR(pages.error);
+    NA_MERGE_PTR(pages.verify_request);
+    NA_MERGE_PTR(pages.new_user);
+    NA_MERGE_INT(theme.color_scheme);
+    NA_MERGE_PTR(theme.brand_color);
+    NA_MERGE_PTR(theme.logo);
+    NA_MERGE_PTR(theme.button_text);
+    NA_MERGE_INT(session.strategy);
+    NA_MERGE_INT(session.max_age);
+    NA_MERGE_INT(session.update_age);
+    NA_MERGE_INT(database);
+    NA_MERGE_PTR(signin_allow);
+    NA_MERGE_PTR(redirect_allow);
+    NA_MERGE_INT(cookie.secure);
+    NA_MERGE_PTR(cookie.domain);
+    NA_MERGE_PTR(cookie.prefix);
+    return c;
+}
+
+na_dir_conf_t *na_config_dir_create(apr_pool_t *p)
+{
+    na_dir_conf_t *d = apr_pcalloc(p, sizeof(*d));
+
+    d->unauthenticated = NA_UNSET;
+    d->strip_cookies = NA_UNSET;
+    d->identity_headers = NA_UNSET;
+    return d;
+}
+
+na_dir_conf_t *na_config_dir_merge(apr_pool_t *p, const na_dir_conf_t *base,
+                                   const na_dir_conf_t *add)
+{
+    na_dir_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
+    NA_MERGE_INT(unauthenticated);
+    NA_MERGE_INT(strip_cookies);
+    NA_MERGE_INT(identity_headers);
+    return c;
+}
+
+const char *na_config_set_url(apr_pool_t *p, na_server_conf_t *c, const char *value)
+{
+    na_site_t *site = apr_pcalloc(p, sizeof(*site));
+    const char *msg = na_url_parse_site(p, value, site);
+
+    if (msg) {
+        return apr_psprintf(p, NA_DIR_URL " '%s': %s", value, msg);
+    }
+    c->site = site;
+    c->touched = 1;
+    return NULL;
+}
+
+const char *na_config_set_base_path(apr_pool_t *p, na_server_conf_t *c, const char *value)
+{
+    char *path = apr_pstrdup(p, value);
+    apr_size_t n = strlen(path);
+
+    while (n > 1 && path[n - 1] == '/') {
+        path[--n] = '\0';
+    }
+    if (!na_kv_is_local_path(path) || n < 2 || strpbrk(path, "?%") || strstr(path, "/.")) {
+        return apr_psprintf(p, NA_DIR_BASE_PATH " '%s': accepted: a local path below the site "
+                            "root without query, '%%' or dot segments, e.g. /api/auth", value);
+    }
+    c->base_path = path;
+    c->touched = 1;
+    return NULL;
+}
+
+const char *na_config_add_secret(apr_pool_t *p, na_server_conf_t *c, const char *value)
+{
+    const char *secret = NULL;
+    const char *msg = na_secret_resolve(p, value, &secret);
+
+    if (msg) {
+        return apr_pstrcat(p, NA_DIR_SECRET ": ", msg,
+                           "; accepted: a literal value, file:PATH or env:NAME", NULL);
+    }
+    if (c->secrets == NULL) {
+        c->secrets = apr_array_make(p, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(c->secrets, const char *) = secret;
+    c->touched = 1;
+    return NULL;
+}
+
+const na_provider_t *na_config_provider(const na_server_conf_t *c, const char *id)
+{
+    int i;
+
+    for (i = 0; c->providers && i < c->providers->nelts; i++) {
+        const na_provider_t *prov = APR_ARRAY_IDX(c->providers, i, const na_provider_t *);
+        if (strcmp(prov->id, id) == 0) {
+            return prov;
+        }
+    }
+    return NULL;
+}
+
+const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                   const char *const *argv)
+{
+    na_provider_t *prov = NULL;
+    const char *msg = na_provider_parse(p, argc, argv, &prov);
+
+    if (msg) {
+        return msg;
+    }
+    if ((msg = na_provider_check(p, prov)) != NULL) {
+        return msg;
+    }
+    if (na_config_provider(c, prov->id)) {
+        return apr_psprintf(p, NA_DIR_PROVIDER " %s: duplicate provider id; accepted: each id "
+                            "once per server (use type= and another id for a second one)",
+                            prov->id);
+    }
+    if (c->providers == NULL) {
+        c->providers = apr_array_make(p, 4, sizeof(na_provider_t *));
+    }
+    if (c->providers->nelts >= NA_MAX_PROVIDERS) {
+        return NA_DIR_PROVIDER ": more than 32 providers";
+    }
+    APR_ARRAY_PUSH(c->providers, na_provider_t *) = prov;
+    c->touched = 1;
+    return NULL;
+}
+
+static const char *na_config_kv(apr_pool_t *p, const char *directive, const na_kv_spec_t *spec,
+                                int argc, const char *const *argv, void *target)
+{
+    na_kv_call_t call = {directive, NULL, spec, 0, NULL};
+
+    if (argc < 1) {
+        return apr_psprintf(p, "%s needs key=value arguments; accepted keys: %s", directive,
+                            na_kv_accepted(p, spec, 0));
+    }
+    return na_kv_parse(p, &call, argc, argv, target, NULL);
+}
+
+const char *na_config_set_pages(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                const char *const *argv)
+{
+    c->touched = 1;
+    return na_config_kv(p, NA_DIR_PAGES, na_pages_keys, argc, argv, &c->pages);
+}
+
+const char *na_config_set_theme(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                const char *const *argv)
+{
+    c->touched = 1;
+    return na_config_kv(p, NA_DIR_THEME, na_theme_keys, argc, argv, &c->theme);
+}
+
+const char *na_config_set_session(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                  const char *const *argv)
+{
+    c->touched = 1;
+    return na_config_kv(p, NA_DIR_SESSION, na_session_keys, argc, argv, &c->session);
+}
+
+const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                 const char *const *argv)
+{
+    na_cookie_conf_t parsed = c->cookie;
+    apr_array_header_t *prefix = NULL;
+    const char *msg;
+
+    /* prefix is one name; NA_KV_NAMES gives an array, so parse into a scratch copy. */
+    parsed.prefix = NULL;
+    c->touched = 1;
+    if ((msg = na_config_kv(p, NA_DIR_COOKIE, na_cookie_keys, argc, argv, &parsed)) != NULL) {
+        return msg;
+    }
+    prefix = (apr_array_header_t *)parsed.prefix;
+    if (prefix && prefix->nelts != 1) {
+        return NA_DIR_COOKIE " prefix: accepted: one name such as next-auth or myapp";
+    }
+    parsed.prefix = prefix ? APR_ARRAY_IDX(prefix, 0, const char *) : c->cookie.prefix;
+    c->cookie = parsed;
+    return NULL;
+}
+
+const char *na_config_set_database(apr_pool_t *p, na_server_conf_t *c, const char *value)
+{
+    if (strcasecmp(value, "dbd") == 0) {
+        c->database = 1;
+    }
+    else if (strcasecmp(value, "off") == 0) {
+        c->database = 0;
+    }
+    else {
+        return apr_psprintf(p, NA_DIR_DATABASE " '%s': accepted: dbd, off", value);
+    }
+    c->touched = 1;
+    return NULL;
+}
+
+/* "*", "*@example.com", "alice@example.org", "*.example.com" after the '@' too. */
+static int na_config_valid_email_pattern(const char *s)
+{
+    const char *at = strchr(s, '@');
+
+    if (strcmp(s, "*") == 0) {
+        return 1;
+    }
+    if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@')) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if ((unsigned char)*s <= 0x20 || *s == 0x7f || strchr("\"',;<>\\()[]", *s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *na_config_add_signin_allow(apr_pool_t *p, na_server_conf_t *c, const char *value)
+{
+    char *pattern = apr_pstrdup(p, value), *s;
+
+    if (!na_config_valid_email_pattern(value)) {
+        return apr_psprintf(p, NA_DIR_SIGNIN_ALLOW " '%s': accepted: e-mail patterns such as "
+                            "*@example.com, alice@example.org or *", value);
+    }
+    for (s = pattern; *s; s++) {
+        *s = (char)apr_tolower(*s);
+    }
+    if (c->signin_allow == NULL) {
+        c->signin_allow = apr_array_make(p, 4, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(c->signin_allow, const char *) = pattern;
+    c->touched = 1;
+    return NULL;
+}
+
+const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
+                                         const char *value)
+{
+    na_origin_t *origin = apr_pcalloc(p, sizeof(*origin));
+    const char *msg = na_url_parse_origin(p, value, origin);
+
+    if (msg) {
+        return apr_psprintf(p, NA_DIR_REDIRECT_ALLOW " '%s': %s", value, msg);
+    }
+    if (c->redirect_allow == NULL) {
+        c->redirect_allow = apr_array_make(p, 4, sizeof(na_origin_t *));
+    }
+    APR_ARRAY_PUSH(c->redirect_allow, na_origin_t *) = origin;
+    c->touched = 1;
+    return NULL;
+}
+
+const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value)
+{
+    int i;
+
+    for (i = 0; na_unauth_names[i]; i++) {
+        if (strcasecmp(na_unauth_names[i], value) == 0) {
+            d->unauthenticated = i;
+            return NULL;
+        }
+    }
+    return apr_psprintf(p, NA_DIR_UNAUTHENTICATED " '%s': accepted: redirect, 401, pass", value);
+}
+
+static int na_config_has_kind(const na_server_conf_t *c, int kind)
+{
+    int i;
+
+    for (i = 0; c->providers && i < c->providers->nelts; i++) {
+        if (APR_ARRAY_IDX(c->providers, i, const na_provider_t *)->kind & kind) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c)
+{
+    int n = c->providers ? c->providers->nelts : 0;
+
+    (void)p;
+    if (n > 0 && (c->secrets == NULL || c->secrets->nelts == 0)) {
+        return NA_DIR_SECRET " is required once a " NA_DIR_PROVIDER " is configured; accepted: "
+               "a literal value, file:PATH or env:NAME (e.g. 32 random bytes, base64)";
+    }
+    if (na_config_has_kind(c, NA_PROVIDER_EMAIL) && c->database != 1) {
+        return NA_DIR_PROVIDER " email: needs " NA_DIR_DATABASE " dbd, where the magic-link "
+               "tokens are kept; accepted: add NextAuthDatabase dbd with DBDriver and DBDParams";
+    }
+    if (na_config_strategy(c) == NA_STRATEGY_DATABASE && c->database != 1) {
+        return NA_DIR_SESSION " strategy=database: needs " NA_DIR_DATABASE " dbd; accepted: "
+               "strategy=jwt, or add NextAuthDatabase dbd";
+    }
+    if (na_config_strategy(c) == NA_STRATEGY_DATABASE && n > 0
+        && !na_config_has_kind(c, NA_PROVIDER_ANY_OAUTH | NA_PROVIDER_EMAIL)) {
+        return NA_DIR_SESSION " strategy=database: credentials sign-ins always use JWT "
+               "sessions (as in next-auth); accepted: strategy=jwt with only credentials";
+    }
+    return NULL;
+}
+
+const char *na_config_base_path(const na_server_conf_t *c)
+{
+    if (c->base_path) {
+        return c->base_path;
+    }
+    if (c->site && *c->site->path) {
+        return c->site->path;
+    }
+    return NA_DEFAULT_BASE_PATH;
+}
+
+apr_int64_t na_config_max_age(const na_server_conf_t *c)
+{
+    return c->session.max_age != NA_UNSET ? c->session.max_age : NA_DEFAULT_MAX_AGE;
+}
+
+apr_int64_t na_config_update_age(const na_server_conf_t *c)
+{
+    return c->session.update_age != NA_UNSET ? c->session.update_age : NA_DEFAULT_UPDATE_AGE;
+}
+
+int na_config_strategy(const na_server_conf_t *c)
+{
+    return c->session.strategy != NA_UNSET ? c->session.strategy : NA_STRATEGY_JWT;
+}
+
+int na_config_color_scheme(const na_server_conf_t *c)
+{
+    return c->theme.color_scheme != NA_UNSET ? c->theme.color_scheme : NA_SCHEME_AUTO;
+}
+
+const char *na_config_cookie_prefix(const na_server_conf_t *c)
+{
+    return c->cookie.prefix ? c->cookie.prefix : NA_DEFAULT_COOKIE_PREFIX;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_uri.h>
+
+#include "na_kv.h"
+#include "na_url.h"
+
+static char *na_url_lower(apr_pool_t *p, const char *s)
+{
+    char *out = apr_pstrdup(p, s), *c;
+
+    for (c = out; *c; c++) {
+        *c = (char)apr_tolower(*c);
+    }
+    return out;
+}
+
+static int na_url_default_port(const char *scheme)
+{
+    return strcasecmp(scheme, "https") == 0 ? 443 : 80;
+}
+
+/* Host names as DNS spells them, or an IPv4 literal; IPv6 literals stay bracketed. */
+static int na_url_valid_host(const char *h)
+{
+    if (*h == '\0') {
+        return 0;
+    }
+    for (; *h; h++) {
+        if (!apr_isalnum(*h) && *h != '-' && *h != '.' && *h != ':' && *h != '[' && *h != ']') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *na_url_make_origin(apr_pool_t *p, const char *scheme, const char *host,
+                                      int port)
+{
+    const char *lscheme = na_url_lower(p, scheme), *lhost = na_url_lower(p, host);
+    int ipv6 = strchr(host, ':') != NULL;
+
+    if (port == na_url_default_port(lscheme)) {
+        return apr_psprintf(p, "%s://%s%s%s", lscheme, ipv6 ? "[" : "", lhost, ipv6 ? "]" : "");
+    }
+    return apr_psprintf(p, "%s://%s%s%s:%d", lscheme, ipv6 ? "[" : "", lhost, ipv6 ? "]" : "",
+                        port);
+}
+
+/* Shared by NextAuthURL and callbackUrl: an absolute http(s) URL, strictly spelled. */
+static int na_url_parse_http(apr_pool_t *p, const char *s, apr_uri_t *uri, int *port)
+{
+    if (!na_kv_is_http_url(p, s) || apr_uri_parse(p, s, uri) != APR_SUCCESS) {
+        return 0;
+    }
+    if (!na_url_valid_host(uri->hostname)) {
+        return 0;
+    }
+    if (uri->port_str && *uri->port_str) {
+        if (uri->port == 0 || strspn(uri->port_str, "0123456789") != strlen(uri->port_str)) {
+            return 0;
+        }
+        *port = uri->port;
+    }
+    else if (uri->port_str && *uri->port_str == '\0') {
+        return 0; /* "http://host:" */
+    }
+    else {
+        *port = na_url_default_port(uri->scheme);
+    }
+    return 1;
+}
+
+const char *na_url_parse_site(apr_pool_t *p, const char *s, na_site_t *out)
+{
+    apr_uri_t uri;
+    int port = 0;
+    apr_size_t n;
+    char *path;
+
+    if (!na_url_parse_http(p, s, &uri, &port) || uri.query) {
+        return "accepted: an absolute http:// or https:// URL without user, query or fragment,"
+               " e.g. https://www.example.com";
+    }
+    path = apr_pstrdup(p, uri.path ? uri.path : "");
+    n = strlen(path);
+    while (n > 0 && path[n - 1] == '/') {
+        path[--n] = '\0';
+    }
+    if (!na_kv_is_local_path(*path ? path : "/")) {
+        return "accepted: a URL whose path is a plain local path";
+    }
+    out->origin = na_url_make_origin(p, uri.scheme, uri.hostname, port);
+    out->path = path;
+    out->https = strcasecmp(uri.scheme, "https") == 0;
+    return NULL;
+}
+
+const char *na_url_parse_origin(apr_pool_t *p, const char *s, na_origin_t *out)
+{
+    apr_uri_t uri;
+    int port = 0, wildcard = strstr(s, "://*.") != NULL;
+    const char *probe = s;
+
+    if (wildcard) {
+        /* Parse "https://x.example.com" instead of the '*' that apr_uri does not expect. */
+        const char *star = strstr(s, "://*.");
+        probe = apr_pstrcat(p, apr_pstrmemdup(p, s, (apr_size_t)(star - s)), "://x.",
+                            star + 5, NULL);
+    }
+    if (!na_url_parse_http(p, probe, &uri, &port) || uri.query
+        || (uri.path && *uri.path && strcmp(uri.path, "/") != 0)) {
+        return "accepted: an origin such as https://app.example.com, https://*.example.com "
+               "or http://127.0.0.1:3000 (no path, query or user)";
+    }
+    out->scheme = na_url_lower(p, uri.scheme);
+    out->host = na_url_lower(p, wildcard ? uri.hostname + 2 : uri.hostname);
+    out->port = port;
+    out->wildcard = wildcard;
+    if (wildcard && strchr(out->host, '.') == NULL) {
+        return "accepted: a wildcard needs a domain with a dot, e.g. https://*.example.com";
+    }
+    return NULL;
+}
+
+static int na_url_origin_allowed(const na_origin_t *o, const char *scheme, const char *host,
+                                 int port)
+{
+    apr_size_t hl = strlen(host), ol = strlen(o->host);
+
+    if (strcasecmp(o->scheme, scheme) != 0 || o->port != port) {
+        return 0;
+    }
+    if (!o->wildcard) {
+        return strcasecmp(o->host, host) == 0;
+    }
+    /* "*.example.com" matches "a.example.com" but neither "example.com" nor
+     * "evilexample.com": the match must end on a dot boundary. */
+    return hl > ol + 1 && host[hl - ol - 1] == '.' && strcasecmp(host + hl - ol, o->host) == 0;
+}
+
+/* Printable ASCII only: no controls, spaces, backslashes or raw non-ASCII bytes. */
+static int na_url_clean(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20 || c >= 0x7f || c == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_uri_t *uri)
+{
+    const char *path = (uri->path && *uri->path) ? uri->path : "/";
+
+    if (*path != '/') {
+        return NULL;
+    }
+    return apr_pstrcat(p, origin, path, uri->query ? "?" : "", uri->query ? uri->query : "",
+                       uri->fragment ? "#" : "", uri->fragment ? uri->fragment : "", NULL);
+}
+
+const char *na_url_check_callback(apr_pool_t *p, const char *origin,
+                                  const apr_array_header_t *allow, const char *value)
+{
+    apr_uri_t uri;
+    const char *cand;
+    int port = 0, i;
+
+    if (value == NULL || *value == '\0' || strlen(value) > NA_MAX_PARAM || !na_url_clean(value)) {
+        return NULL;
+    }
+    if (value[0] == '/') {
+        /* Concatenated onto our own origin, "//evil" is a path on this site. */
+        return apr_pstrcat(p, origin, value, NULL);
+    }
+    if (!na_url_parse_http(p, value, &uri, &port)) {
+        return NULL;
+    }
+    cand = na_url_make_origin(p, uri.scheme, uri.hostname, port);
+    if (strcmp(cand, origin) == 0) {
+        return na_url_rebuild(p, origin, &uri);
+    }
+    for (i = 0; allow && i < allow->nelts; i++) {
+        const na_origin_t *o = APR_ARRAY_IDX(allow, i, const na_origin_t *);
+        if (na_url_origin_allowed(o, uri.scheme, uri.hostname, port)) {
+            return na_url_rebuild(p, cand, &uri);
+        }
+    }
+    return NULL;
+}
+
+char *na_url_encode_component(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, 3 * strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (apr_isalnum(c) || strchr("-_.!~*'()", c)) {
+            *o++ = (char)c;
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int na_url_hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = (char)apr_tolower(c);
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+char *na_url_decode(apr_pool_t *p, const char *s, int plus_is_space)
+{
+    char *out = apr_palloc(p, strlen(s) + 1), *o = out;
+
+    for (; *s; s++) {
+        if (*s == '%') {
+            int hi = na_url_hexval(s[1]), lo = hi < 0 ? -1 : na_url_hexval(s[2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                return NULL; /* malformed, or a NUL that would cut the string short */
+            }
+            *o++ = (char)(hi * 16 + lo);
+            s += 2;
+        }
+        else {
+            *o++ = (plus_is_space && *s == '+') ? ' ' : *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *na_url_origin_host(const char *origin)
+{
+    const char *sep = strstr(origin, "://");
+
+    return sep ? sep + 3 : origin;
+}

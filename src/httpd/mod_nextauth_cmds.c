@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <string.h>
+
+#include "mod_nextauth.h"
+#include "na_kv.h"
+
+/* Directive handlers: turn cmd_parms into calls of the httpd-free parsers. */
+
+static na_server_conf_t *nextauth_cmd_server(cmd_parms *cmd)
+{
+    return ap_get_module_config(cmd->server->module_config, &nextauth_module);
+}
+
+/* key=value directives take the raw line: httpd's own word splitter would cut
+ * name="Staff login" in two, since the quote is not at the start of the word. */
+static const char *nextauth_cmd_words(cmd_parms *cmd, const char *line, int *argc,
+                                      const char *const **argv)
+{
+    apr_array_header_t *words = NULL;
+    const char *msg = na_kv_tokenize(cmd->pool, line, &words);
+
+    if (msg) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->directive->directive, msg);
+    }
+    *argc = words->nelts;
+    *argv = (const char *const *)words->elts;
+    return NULL;
+}
+
+static const char *nextauth_cmd_url(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_set_url(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_base_path(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_set_base_path(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_secret(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    /* Relative secret files are found under ServerRoot, like every other httpd path. */
+    if (strncmp(value, "file:", 5) == 0 && value[5] != '\0') {
+        const char *path = ap_server_root_relative(cmd->temp_pool, value + 5);
+        if (path == NULL) {
+            return apr_psprintf(cmd->pool, NA_DIR_SECRET ": file '%s': not a valid path",
+                                value + 5);
+        }
+        value = apr_pstrcat(cmd->temp_pool, "file:", path, NULL);
+    }
+    return na_config_add_secret(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_provider(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    (void)dconf;
+    return msg ? msg : na_config_add_provider(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_pages(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    (void)dconf;
+    return msg ? msg : na_config_set_pages(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_theme(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    (void)dconf;
+    return msg ? msg : na_config_set_theme(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_session(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    (void)dconf;
+    return msg ? msg : na_config_set_session(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_cookie(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    (void)dconf;
+    return msg ? msg : na_config_set_cookie(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_database(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_set_database(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_signin_allow(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_add_signin_allow(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_redirect_allow(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_add_redirect_allow(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_unauthenticated(cmd_parms *cmd, void *dconf, const char *value)
+{
+    return na_config_set_unauthenticated(cmd->pool, dconf, value);
+}
+
+static const char *nextauth_cmd_strip_cookies(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)cmd;
+    ((na_dir_conf_t *)dconf)->strip_cookies = on ? 1 : 0;
+    return NULL;
+}
+
+static const char *nextauth_cmd_identity_headers(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)cmd;
+    ((na_dir_conf_t *)dconf)->identity_headers = on ? 1 : 0;
+    return NULL;
+}
+
+#define NA_DIR_SCOPE (OR_AUTHCFG | ACCESS_CONF | RSRC_CONF)
+
+/* In DESIGN.md's order; the help text is the accepted syntax, which httpd prints on an
+ * arity error. */
+const command_rec nextauth_cmds[] = {
+    AP_INIT_TAKE1(NA_DIR_URL, nextauth_cmd_url, NULL, RSRC_CONF,
+                  "URL: public base URL of the site, e.g. https://www.example.com"),
+    AP_INIT_TAKE1(NA_DIR_BASE_PATH, nextauth_cmd_base_path, NULL, RSRC_CONF,
+                  "PATH: where the auth routes live (default /api/auth)"),
+    AP_INIT_TAKE1(NA_DIR_SECRET, nextauth_cmd_secret, NULL, RSRC_CONF,
+                  "VALUE, file:PATH or env:NAME; repeat to rotate (the first encrypts)"),
+    AP_INIT_RAW_ARGS(NA_DIR_PROVIDER, nextauth_cmd_provider, NULL, RSRC_CONF,
+                     "ID [key=value ...]: one sign-in provider"),
+    AP_INIT_RAW_ARGS(NA_DIR_PAGES, nextauth_cmd_pages, NULL, RSRC_CONF,
+                     "signIn|signOut|error|verifyRequest|newUser=PATH ..."),
+    AP_INIT_RAW_ARGS(NA_DIR_THEME, nextauth_cmd_theme, NULL, RSRC_CONF,
+                     "colorScheme=auto|light|dark brandColor=#hex logo=URL buttonText=#hex"),
+    AP_INIT_RAW_ARGS(NA_DIR_SESSION, nextauth_cmd_session, NULL, RSRC_CONF,
+                     "strategy=jwt|database maxAge=SECONDS updateAge=SECONDS"),
+    AP_INIT_TAKE1(NA_DIR_DATABASE, nextauth_cmd_database, NULL, RSRC_CONF,
+                  "dbd|off: keep users, accounts and tokens through mod_dbd"),
+    AP_INIT_ITERATE(NA_DIR_SIGNIN_ALLOW, nextauth_cmd_signin_allow, NULL, RSRC_CONF,
+                    "PATTERN ...: e-mail patterns allowed to sign in, e.g. *@example.com"),
+    AP_INIT_ITERATE(NA_DIR_REDIRECT_ALLOW, nextauth_cmd_redirect_allow, NULL, RSRC_CONF,
+                    "ORIGIN ...: extra origins a callbackUrl may point to"),
+    AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_cookie, NULL, RSRC_CONF,
+                     "secure=auto|on|off domain=HOST prefix=NAME"),
+    AP_INIT_TAKE1(NA_DIR_UNAUTHENTICATED, nextauth_cmd_unauthenticated, NULL, NA_DIR_SCOPE,
+                  "redirect|401|pass: what an unauthenticated request gets"),
+    AP_INIT_FLAG(NA_DIR_STRIP_COOKIES, nextauth_cmd_strip_cookies, NULL, NA_DIR_SCOPE,
+                 "On|Off: hide the module's cookies from the backend"),
+    AP_INIT_FLAG(NA_DIR_IDENTITY_HEADERS, nextauth_cmd_identity_headers, NULL, NA_DIR_SCOPE,
+                 "On|Off: pass X-NextAuth-* identity headers to the backend"),
+    {NULL}};

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_nextauth.h"
+#include "na_csrf.h"
+#include "na_form.h"
+
+/* Route id -> glue function; a NULL entry is a route whose behaviour has not landed. */
+static const nextauth_route_fn nextauth_routes[NA_ROUTE__COUNT] = {
+    [NA_ROUTE_SESSION] = nextauth_route_session,
+    [NA_ROUTE_CSRF] = nextauth_route_csrf,
+    [NA_ROUTE_PROVIDERS] = nextauth_route_providers,
+};
+
+/* The subpath under basePath, or NULL when the request is not ours. */
+static const char *nextauth_handler_subpath(request_rec *r, const na_server_conf_t *conf)
+{
+    const char *base = na_config_base_path(conf);
+    apr_size_t n = strlen(base);
+
+    if (strncmp(r->uri, base, n) != 0 || (r->uri[n] != '/' && r->uri[n] != '\0')) {
+        return NULL;
+    }
+    return r->uri + n;
+}
+
+/* NextAuthURL when configured; else the request's own scheme, host and port, which
+ * httpd has already checked (client X-Forwarded-* headers are never consulted). */
+static const char *nextauth_handler_origin(request_rec *r, const na_server_conf_t *conf,
+                                           int *https)
+{
+    na_site_t site;
+    const char *self;
+
+    if (conf->site) {
+        *https = conf->site->https;
+        return conf->site->origin;
+    }
+    self = ap_construct_url(r->pool, "", r);
+    if (na_url_parse_site(r->pool, self, &site) != NULL) {
+        return NULL;
+    }
+    *https = site.https;
+    return site.origin;
+}
+
+static int nextauth_handler_secure(const na_server_conf_t *conf, int https)
+{
+    switch (conf->cookie.secure) {
+    case NA_SECURE_ON:
+        return 1;
+    case NA_SECURE_OFF:
+        return 0;
+    default:
+        return https;
+    }
+}
+
+/* next-auth checks or mints the CSRF cookie on every request to its routes. */
+static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
+{
+    request_rec *r = req->r;
+    const char *value = na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"),
+                                      req->names.csrf);
+    const char *token = NULL, *cookie = NULL;
+    int current = 0;
+    na_cookie_attr_t attr = {NA_UNSET, 0, NULL, req->secure};
+
+    if (value && na_csrf_verify_cookie(r->pool, value, req->conf->secrets, &token, &current)
+                     == NA_OK && current) {
+        req->csrf_token = token;
+        return APR_SUCCESS;
+    }
+    if (value) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00003)
+                      "CSRF cookie not valid under the current secret, replaced");
+    }
+    if (na_csrf_issue(r->pool, APR_ARRAY_IDX(req->conf->secrets, 0, const char *), &token,
+                      &cookie) != NA_OK) {
+        return APR_EGENERAL;
+    }
+    req->csrf_token = token;
+    nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, req->names.csrf, cookie, &attr));
+    return APR_SUCCESS;
+}
+
+static int nextauth_handler_reject(request_rec *r, na_route_result_e result,
+                                   const na_route_match_t *m)
+{
+    if (result == NA_ROUTE_BAD_METHOD) {
+        /* httpd builds the Allow header of a 405 from r->allowed_methods. */
+        if (strcmp(m->allow, "POST") == 0) {
+            ap_allow_methods(r, REPLACE_ALLOW, "POST", NULL);
+        }
+        else if (strstr(m->allow, "POST")) {
+            ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", "POST", NULL);
+        }
+        else {
+            ap_allow_methods(r, REPLACE_ALLOW, "GET", "HEAD", NULL);
+        }
+        r->allowed = 0;
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    return HTTP_NOT_FOUND;
+}
+
+static int nextauth_handler_setup(nextauth_req_t *req)
+{
+    request_rec *r = req->r;
+    int https = 0;
+
+    req->origin = nextauth_handler_origin(r, req->conf, &https);
+    if (req->origin == NULL) {
+        return HTTP_BAD_REQUEST;
+    }
+    req->base_url = apr_pstrcat(r->pool, req->origin, na_config_base_path(req->conf), NULL);
+    req->secure = nextauth_handler_secure(req->conf, https);
+    na_cookie_names(r->pool, na_config_cookie_prefix(req->conf), req->secure, &req->names);
+    if (na_form_parse(r->pool, r->args, &req->query) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00004)
+                      "client sent an oversized query string");
+        return HTTP_REQUEST_URI_TOO_LARGE;
+    }
+    return OK;
+}
+
+int nextauth_handler(request_rec *r)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    nextauth_req_t *req;
+    na_route_result_e result;
+    const char *subpath;
+    int rv;
+
+    if (!conf->touched || (subpath = nextauth_handler_subpath(r, conf)) == NULL) {
+        return DECLINED;
+    }
+    req = apr_pcalloc(r->pool, sizeof(*req));
+    req->r = r;
+    req->conf = conf;
+    result = na_route_match(r->pool, r->method, subpath, &req->route);
+    if (result != NA_ROUTE_FOUND) {
+        return nextauth_handler_reject(r, result, &req->route);
+    }
+    if ((rv = nextauth_handler_setup(req)) != OK) {
+        return rv;
+    }
+    if (conf->secrets == NULL || conf->secrets->nelts == 0) {
+        return nextauth_reply_config_error(req, NA_DIR_SECRET " is not set for this server");
+    }
+    if (nextauth_handler_csrf(req) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00005) "cannot mint a CSRF token");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (nextauth_routes[req->route.id] == NULL) {
+        return HTTP_NOT_IMPLEMENTED;
+    }
+    return nextauth_routes[req->route.id](req);
+}
