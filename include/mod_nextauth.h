@@ -31,6 +31,9 @@ typedef struct nextauth_req_t {
     na_cookie_names_t names;
     const char *csrf_token;  /**< the token of a valid (or freshly minted) CSRF cookie */
     apr_table_t *query;      /**< decoded query parameters */
+    apr_table_t *form;       /**< decoded POST body (empty for other methods) */
+    const char *callback_url;/**< validated callbackUrl (body, query, cookie or origin) */
+    int json;                /**< the POST asked for {"url": ...} instead of a redirect */
     na_route_match_t route;
 } nextauth_req_t;
 
@@ -54,8 +57,32 @@ int nextauth_handler(request_rec *r);
 int nextauth_route_providers(nextauth_req_t *req);
 int nextauth_route_csrf(nextauth_req_t *req);
 int nextauth_route_session(nextauth_req_t *req);
+int nextauth_route_log(nextauth_req_t *req);
+
+/* mod_nextauth_pages.c */
+int nextauth_route_signin_page(nextauth_req_t *req);
+int nextauth_route_signout_page(nextauth_req_t *req);
+int nextauth_route_verify_request(nextauth_req_t *req);
+int nextauth_route_error(nextauth_req_t *req);
+int nextauth_route_logo(nextauth_req_t *req);
+/**
+ * Send the user where next-auth sends a failure with this error code: sign-in page
+ * codes to the sign-in page (or NextAuthPages signIn), all others to the error page
+ * (or NextAuthPages error). In JSON mode the answer is {"url": ...} with json_status.
+ */
+int nextauth_fail(nextauth_req_t *req, const char *code, int json_status);
+/** The URL nextauth_fail sends the user to. */
+const char *nextauth_error_url(nextauth_req_t *req, const char *code);
+
+/* mod_nextauth_body.c */
+/** Read a bounded urlencoded or JSON POST body into *form; OK or an HTTP status. */
+int nextauth_body_read(request_rec *r, apr_table_t **form);
 
 /* mod_nextauth_reply.c */
+/** HTML page with the headers that keep it from being framed, cached or leaking the URL. */
+int nextauth_reply_html(nextauth_req_t *req, int status, const char *html);
+/** 302 to url, or {"url": url} with json_status when the client asked for JSON. */
+int nextauth_reply_redirect(nextauth_req_t *req, const char *url, int json_status);
 int nextauth_reply_json(request_rec *r, int status, const char *body);
 int nextauth_reply_text(request_rec *r, int status, const char *type, const char *body);
 void nextauth_reply_no_store(request_rec *r);

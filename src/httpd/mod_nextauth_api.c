@@ -69,3 +69,14 @@ int nextauth_route_session(nextauth_req_t *req)
     nextauth_reply_no_store(req->r);
     return nextauth_reply_json(req->r, HTTP_OK, "{}");
 }
+
+/* POST _log: the client logger's beacon. Nothing of it is logged at a level a default
+ * configuration shows, since it is client-supplied text. */
+int nextauth_route_log(nextauth_req_t *req)
+{
+    const char *code = apr_table_get(req->form, "code");
+
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, NA_LOGNO(00011) "client log: %s",
+                  code ? ap_escape_logitem(req->r->pool, code) : "-");
+    return nextauth_reply_text(req->r, HTTP_OK, "text/plain", "");
+}

@@ -8,11 +8,21 @@
 #include "na_csrf.h"
 #include "na_form.h"
 
-/* Route id -> glue function; a NULL entry is a route whose behaviour has not landed. */
-static const nextauth_route_fn nextauth_routes[NA_ROUTE__COUNT] = {
+/* Route id -> glue function, for GET (and HEAD) and for POST; a NULL entry is a route
+ * whose behaviour has not landed yet. */
+static const nextauth_route_fn nextauth_get_routes[NA_ROUTE__COUNT] = {
+    [NA_ROUTE_SIGNIN] = nextauth_route_signin_page,
+    [NA_ROUTE_SIGNOUT] = nextauth_route_signout_page,
     [NA_ROUTE_SESSION] = nextauth_route_session,
     [NA_ROUTE_CSRF] = nextauth_route_csrf,
     [NA_ROUTE_PROVIDERS] = nextauth_route_providers,
+    [NA_ROUTE_VERIFY_REQUEST] = nextauth_route_verify_request,
+    [NA_ROUTE_ERROR] = nextauth_route_error,
+    [NA_ROUTE_LOGO] = nextauth_route_logo,
+};
+
+static const nextauth_route_fn nextauth_post_routes[NA_ROUTE__COUNT] = {
+    [NA_ROUTE_LOG] = nextauth_route_log,
 };
 
 /* The subpath under basePath, or NULL when the request is not ours. */
@@ -87,6 +97,36 @@ static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
     return APR_SUCCESS;
 }
 
+/* next-auth resolves the callback URL on every request: the body's or the query's
+ * callbackUrl, else the callback-url cookie, else the origin; each candidate goes
+ * through the redirect check, and the cookie follows the result. */
+static void nextauth_handler_callback_url(nextauth_req_t *req)
+{
+    request_rec *r = req->r;
+    const char *given = apr_table_get(req->form, "callbackUrl");
+    const char *cookie = na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"),
+                                       req->names.callback_url);
+    const char *url = NULL;
+    na_cookie_attr_t attr = {NA_UNSET, 0, NULL, req->secure};
+
+    if (given == NULL) {
+        given = apr_table_get(req->query, "callbackUrl");
+    }
+    if (given || cookie) {
+        url = na_url_check_callback(r->pool, req->origin, req->conf->redirect_allow,
+                                    given ? given : cookie);
+        if (url == NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00009)
+                          "callbackUrl refused (not on this site or an allowed origin)");
+        }
+    }
+    req->callback_url = url ? url : req->origin;
+    if (cookie == NULL || strcmp(cookie, req->callback_url) != 0) {
+        nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, req->names.callback_url,
+                                                         req->callback_url, &attr));
+    }
+}
+
 static int nextauth_handler_reject(request_rec *r, na_route_result_e result,
                                    const na_route_match_t *m)
 {
@@ -110,7 +150,7 @@ static int nextauth_handler_reject(request_rec *r, na_route_result_e result,
 static int nextauth_handler_setup(nextauth_req_t *req)
 {
     request_rec *r = req->r;
-    int https = 0;
+    int https = 0, rv;
 
     req->origin = nextauth_handler_origin(r, req->conf, &https);
     if (req->origin == NULL) {
@@ -124,6 +164,18 @@ static int nextauth_handler_setup(nextauth_req_t *req)
                       "client sent an oversized query string");
         return HTTP_REQUEST_URI_TOO_LARGE;
     }
+    if ((rv = nextauth_body_read(r, &req->form)) != OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00010)
+                      "client sent an unreadable or oversized body (%d)", rv);
+        return rv;
+    }
+    /* next-auth v4's client sends json=true; Auth.js v5's sends this header. */
+    req->json = r->method_number == M_POST
+                && (apr_strnatcmp(apr_table_get(req->form, "json") ? apr_table_get(req->form,
+                    "json") : "", "true") == 0
+                    || apr_strnatcmp(apr_table_get(r->headers_in, "X-Auth-Return-Redirect")
+                                     ? apr_table_get(r->headers_in, "X-Auth-Return-Redirect")
+                                     : "", "1") == 0);
     return OK;
 }
 
@@ -132,6 +184,7 @@ int nextauth_handler(request_rec *r)
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
     nextauth_req_t *req;
     na_route_result_e result;
+    nextauth_route_fn route;
     const char *subpath;
     int rv;
 
@@ -151,12 +204,18 @@ int nextauth_handler(request_rec *r)
     if (conf->secrets == NULL || conf->secrets->nelts == 0) {
         return nextauth_reply_config_error(req, NA_DIR_SECRET " is not set for this server");
     }
+    route = (r->method_number == M_POST ? nextauth_post_routes : nextauth_get_routes)
+            [req->route.id];
+    if (route == NULL) {
+        return HTTP_NOT_IMPLEMENTED;
+    }
+    if (req->route.id == NA_ROUTE_LOGO) {
+        return route(req); /* a static badge: no cookies */
+    }
     if (nextauth_handler_csrf(req) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00005) "cannot mint a CSRF token");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (nextauth_routes[req->route.id] == NULL) {
-        return HTTP_NOT_IMPLEMENTED;
-    }
-    return nextauth_routes[req->route.id](req);
+    nextauth_handler_callback_url(req);
+    return route(req);
 }

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <stdlib.h>
+
 #include <http_protocol.h>
+#include <jansson.h>
 
 #include "mod_nextauth.h"
 
@@ -44,4 +47,67 @@ int nextauth_reply_config_error(nextauth_req_t *req, const char *why)
     return nextauth_reply_json(req->r, HTTP_INTERNAL_SERVER_ERROR,
                                "{\"message\":\"There is a problem with the server "
                                "configuration. Check the server logs for more information.\"}");
+}
+
+/* No script runs on the built-in pages; styles are inline; images come from this site
+ * (provider badges) or the configured theme logo. */
+static const char *nextauth_reply_csp(nextauth_req_t *req)
+{
+    const char *logo = req->conf->theme.logo;
+    const char *img = "'self' data:";
+
+    if (logo && (strncasecmp(logo, "http://", 7) == 0 || strncasecmp(logo, "https://", 8) == 0)) {
+        const char *end = strchr(strstr(logo, "://") + 3, '/');
+        img = apr_pstrcat(req->r->pool, img, " ",
+                          end ? apr_pstrmemdup(req->r->pool, logo, (apr_size_t)(end - logo))
+                              : logo, NULL);
+    }
+    return apr_pstrcat(req->r->pool, "default-src 'none'; img-src ", img,
+                       "; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+                       NULL);
+}
+
+int nextauth_reply_html(nextauth_req_t *req, int status, const char *html)
+{
+    request_rec *r = req->r;
+
+    apr_table_setn(r->headers_out, "Content-Security-Policy", nextauth_reply_csp(req));
+    apr_table_setn(r->headers_out, "X-Frame-Options", "DENY");
+    apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    /* The pages carry the CSRF token, so no cache may keep them. */
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
+    return nextauth_reply_text(r, status, "text/html; charset=UTF-8", html);
+}
+
+int nextauth_reply_redirect(nextauth_req_t *req, const char *url, int json_status)
+{
+    request_rec *r = req->r;
+    json_t *body;
+    char *text;
+    int rv;
+
+    /* Every URL we emit is built from checked parts; this is the last line of defence
+     * against header injection. */
+    if (strpbrk(url, "\r\n") != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00007) "refusing a redirect "
+                      "target with a line break");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!req->json) {
+        /* httpd keeps only Location and err_headers_out on a redirect it renders. */
+        apr_table_setn(r->headers_out, "Location", url);
+        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+        return HTTP_MOVED_TEMPORARILY;
+    }
+    body = json_pack("{s:s}", "url", url);
+    text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (text == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = nextauth_reply_json(r, json_status, apr_pstrdup(r->pool, text));
+    free(text);
+    return rv;
 }

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef NA_HTML_H
+#define NA_HTML_H
+
+#include "na_page.h"
+
+/* Internal to the page renderers: a page is a list of pieces joined once. */
+typedef struct na_html_t {
+    apr_pool_t *p;
+    apr_array_header_t *parts;
+} na_html_t;
+
+/** Append s as it is (markup we wrote). */
+void na_html_raw(na_html_t *h, const char *s);
+/** Append s escaped for text or a quoted attribute; NULL appends nothing. */
+void na_html_text(na_html_t *h, const char *s);
+/** Append <input type name value> with the value escaped. */
+void na_html_input(na_html_t *h, const char *type, const char *name, const char *value);
+
+/* The page frame shared by every built-in page (na_page.c). */
+na_html_t na_page_start(apr_pool_t *p);
+void na_page_head(na_html_t *h, const na_page_view_t *v, na_msg_e title);
+void na_page_open(na_html_t *h, const na_page_view_t *v, const char *root);
+const char *na_page_close(na_html_t *h);
+void na_page_site_link(na_html_t *h, const na_page_view_t *v);
+void na_page_form_open(na_html_t *h, const na_page_view_t *v, const char *action);
+/** The sign-in page's explanation of a sign-in error code (generic when unknown). */
+na_msg_e na_page_signin_error_msg(const char *code);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <string.h>
+
+#include "na_html.h"
+#include "na_page.h"
+
+void na_html_raw(na_html_t *h, const char *s)
+{
+    APR_ARRAY_PUSH(h->parts, const char *) = s;
+}
+
+void na_html_text(na_html_t *h, const char *s)
+{
+    na_html_raw(h, na_page_escape(h->p, s ? s : ""));
+}
+
+/* <tag attr="value"> pairs; every value is escaped, names are ours. */
+void na_html_input(na_html_t *h, const char *type, const char *name, const char *value)
+{
+    na_html_raw(h, "<input type=\"");
+    na_html_raw(h, type);
+    na_html_raw(h, "\" name=\"");
+    na_html_raw(h, name);
+    na_html_raw(h, "\" value=\"");
+    na_html_text(h, value);
+    na_html_raw(h, "\">");
+}
+
+const char *na_page_escape(apr_pool_t *p, const char *s)
+{
+    apr_size_t extra = 0;
+    const char *c;
+    char *out, *o;
+
+    for (c = s; *c; c++) {
+        extra += strchr("&<>\"'", *c) && *c ? 5 : 0;
+    }
+    if (extra == 0) {
+        return s;
+    }
+    out = o = apr_palloc(p, strlen(s) + extra + 1);
+    for (c = s; *c; c++) {
+        switch (*c) {
+        case '&': memcpy(o, "&amp;", 5); o += 5; break;
+        case '<': memcpy(o, "&lt;", 4); o += 4; break;
+        case '>': memcpy(o, "&gt;", 4); o += 4; break;
+        case '"': memcpy(o, "&quot;", 6); o += 6; break;
+        case '\'': memcpy(o, "&#39;", 5); o += 5; break;
+        default: *o++ = *c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+int na_page_utf8_ok(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    while (*u) {
+        int n = (*u < 0x80) ? 0 : ((*u & 0xe0) == 0xc0) ? 1 : ((*u & 0xf0) == 0xe0) ? 2
+              : ((*u & 0xf8) == 0xf0) ? 3 : -1;
+        if (n < 0 || (n == 0 && (*u < 0x20 || *u == 0x7f)) || (n == 1 && *u < 0xc2)) {
+            return 0;
+        }
+        for (u++; n > 0; n--, u++) {
+            if ((*u & 0xc0) != 0x80) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
