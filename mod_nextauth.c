@@ -2,7 +2,9 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <httpd.h>
 #include <http_config.h>
+#include <http_protocol.h>
 #include <http_request.h>
+#include <mod_auth.h>
 
 #include "mod_nextauth.h"
 
@@ -10,8 +12,15 @@
 
 static void nextauth_register_hooks(apr_pool_t *p)
 {
-    (void)p;
     ap_hook_check_config(nextauth_conf_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* First, so no other module reads a client-sent X-NextAuth-* header. */
+    ap_hook_post_read_request(nextauth_authn_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(nextauth_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_fixups(nextauth_authn_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    nextauth_authz_register(p);
     /* FIRST, so the base path is ours whatever other handlers are configured there. */
     ap_hook_handler(nextauth_handler, NULL, NULL, APR_HOOK_FIRST);
 }

@@ -6,10 +6,12 @@
 #include <httpd.h>
 #include <http_config.h>
 #include <http_log.h>
+#include <mod_auth.h>
 
 #include "na_config.h"
 #include "na_cookie.h"
 #include "na_route.h"
+#include "na_session.h"
 
 /* Glue-private declarations: only src/httpd and mod_nextauth.c include this. */
 
@@ -30,6 +32,7 @@ typedef struct nextauth_req_t {
     int secure;              /**< secure cookies and name prefixes */
     na_cookie_names_t names;
     const char *csrf_token;  /**< the token of a valid (or freshly minted) CSRF cookie */
+    int csrf_valid;          /**< the request carried a valid CSRF cookie */
     apr_table_t *query;      /**< decoded query parameters */
     apr_table_t *form;       /**< decoded POST body (empty for other methods) */
     const char *callback_url;/**< validated callbackUrl (body, query, cookie or origin) */
@@ -49,6 +52,52 @@ void *nextauth_conf_create_dir(apr_pool_t *p, char *dir);
 void *nextauth_conf_merge_dir(apr_pool_t *p, void *base, void *add);
 int nextauth_conf_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 const na_server_conf_t *nextauth_conf_server(const server_rec *s);
+
+/* mod_nextauth_req.c */
+/** Origin, base URL, secure mode and cookie names for r; NULL when r's host is unusable. */
+nextauth_req_t *nextauth_req_make(request_rec *r, const na_server_conf_t *conf);
+/** Attributes for the module's cookies on this request (secure, domain). */
+na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,
+                                          apr_time_t expires);
+/** 1 when the POSTed csrfToken matches a valid CSRF cookie (double submit). */
+int nextauth_req_csrf_ok(const nextauth_req_t *req);
+
+/* mod_nextauth_session.c */
+int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                 server_rec *s);
+/**
+ * The session of r's request tree (decrypted once, cached on the original request), or
+ * NULL; *status is NA_OK, NA_EDENIED when no cookie was sent, or why the cookie failed.
+ */
+const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
+                                                 const na_cookie_names_t *names, int *status);
+/** The session already loaded for r's request tree, or NULL. */
+const na_session_claims_t *nextauth_session_cached(request_rec *r);
+/** 1 when the browser sent any session cookie chunk (load first). */
+int nextauth_session_sent(request_rec *r);
+/** Clear every session cookie chunk the browser sent (load first). */
+void nextauth_session_clear(nextauth_req_t *req);
+/** Write a fresh session cookie for claims; *expires receives its end (epoch seconds). */
+apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *claims,
+                                    apr_int64_t *expires);
+
+/* mod_nextauth_signin.c */
+int nextauth_route_signin_post(nextauth_req_t *req);
+int nextauth_route_callback(nextauth_req_t *req);
+int nextauth_route_signout_post(nextauth_req_t *req);
+/** Sign the user in: policy check, session cookie, redirect to the callback URL. */
+int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims);
+
+/* mod_nextauth_credentials.c */
+/** Check username/password through the provider's Apache authn providers. */
+authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov,
+                                        const char *user, const char *password);
+
+/* mod_nextauth_authn.c */
+int nextauth_authn_post_read_request(request_rec *r);
+int nextauth_authn_check(request_rec *r);
+int nextauth_authn_fixups(request_rec *r);
+void nextauth_authz_register(apr_pool_t *p);
 
 /* mod_nextauth_handler.c */
 int nextauth_handler(request_rec *r);

@@ -74,6 +74,9 @@ typedef struct na_server_conf_t {
     apr_array_header_t *signin_allow;  /**< lower-case e-mail patterns */
     apr_array_header_t *redirect_allow;/**< na_origin_t * */
     na_cookie_conf_t cookie;
+    /* Derived once at post_config from `secrets`, never per request. */
+    const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
+    int session_nkeys;
 } na_server_conf_t;
 
 /** Per-directory configuration. */

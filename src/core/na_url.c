@@ -156,9 +156,11 @@ static int na_url_clean(const char *s)
 
 static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_uri_t *uri)
 {
-    const char *path = (uri->path && *uri->path) ? uri->path : "/";
+    /* An absent path stays absent: next-auth hands a same-origin URL back unchanged,
+     * and the callback-url cookie must not change from one request to the next. */
+    const char *path = uri->path ? uri->path : "";
 
-    if (*path != '/') {
+    if (*path && *path != '/') {
         return NULL;
     }
     return apr_pstrcat(p, origin, path, uri->query ? "?" : "", uri->query ? uri->query : "",

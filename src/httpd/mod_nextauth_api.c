@@ -63,11 +63,61 @@ int nextauth_route_csrf(nextauth_req_t *req)
     return nextauth_api_send(req->r, json_pack("{s:s}", "csrfToken", req->csrf_token));
 }
 
-/* GET session: "{}" for no session; real sessions arrive with the session cookie. */
+static json_t *nextauth_api_str(const char *s)
+{
+    json_t *v = s ? json_string(s) : NULL;
+
+    return v ? v : json_null();
+}
+
+/* next-auth's "expires": ISO 8601 in UTC with milliseconds. */
+static const char *nextauth_api_iso8601(apr_pool_t *p, apr_int64_t when)
+{
+    apr_time_exp_t tm;
+
+    apr_time_exp_gmt(&tm, apr_time_from_sec(when));
+    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static json_t *nextauth_api_session_json(request_rec *r, const na_session_claims_t *c,
+                                         apr_int64_t expires)
+{
+    return json_pack("{s:{s:o, s:o, s:o}, s:s}", "user", "name", nextauth_api_str(c->name),
+                     "email", nextauth_api_str(c->email), "image",
+                     nextauth_api_str(c->picture), "expires",
+                     nextauth_api_iso8601(r->pool, expires));
+}
+
+/* GET session (and the client's update POST): the session as next-auth shapes it, with
+ * the cookie re-issued (rolling expiry; a token under an old secret moves to the
+ * current one). "{}" without a valid session, whose stale chunks are cleared. */
 int nextauth_route_session(nextauth_req_t *req)
 {
-    nextauth_reply_no_store(req->r);
-    return nextauth_reply_json(req->r, HTTP_OK, "{}");
+    request_rec *r = req->r;
+    const na_session_claims_t *found;
+    na_session_claims_t claims;
+    apr_int64_t expires = 0;
+    int status;
+
+    if (r->method_number == M_POST && !nextauth_req_csrf_ok(req)) {
+        return nextauth_reply_json(r, HTTP_BAD_REQUEST, "{}");
+    }
+    if (r->method_number != M_POST) {
+        nextauth_reply_no_store(r);
+    }
+    found = nextauth_session_load(r, req->conf, &req->names, &status);
+    if (found == NULL) {
+        if (nextauth_session_sent(r)) {
+            nextauth_session_clear(req);
+        }
+        return nextauth_reply_json(r, HTTP_OK, "{}");
+    }
+    claims = *found;
+    if (nextauth_session_issue(req, &claims, &expires) != APR_SUCCESS) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return nextauth_api_send(r, nextauth_api_session_json(r, found, expires));
 }
 
 /* POST _log: the client logger's beacon. Nothing of it is logged at a level a default

@@ -12,6 +12,7 @@
  * whose behaviour has not landed yet. */
 static const nextauth_route_fn nextauth_get_routes[NA_ROUTE__COUNT] = {
     [NA_ROUTE_SIGNIN] = nextauth_route_signin_page,
+    [NA_ROUTE_CALLBACK] = nextauth_route_callback,
     [NA_ROUTE_SIGNOUT] = nextauth_route_signout_page,
     [NA_ROUTE_SESSION] = nextauth_route_session,
     [NA_ROUTE_CSRF] = nextauth_route_csrf,
@@ -22,6 +23,11 @@ static const nextauth_route_fn nextauth_get_routes[NA_ROUTE__COUNT] = {
 };
 
 static const nextauth_route_fn nextauth_post_routes[NA_ROUTE__COUNT] = {
+    [NA_ROUTE_SIGNIN] = nextauth_route_signin_post,
+    [NA_ROUTE_SIGNIN_PROVIDER] = nextauth_route_signin_post,
+    [NA_ROUTE_CALLBACK] = nextauth_route_callback,
+    [NA_ROUTE_SIGNOUT] = nextauth_route_signout_post,
+    [NA_ROUTE_SESSION] = nextauth_route_session,
     [NA_ROUTE_LOG] = nextauth_route_log,
 };
 
@@ -37,38 +43,6 @@ static const char *nextauth_handler_subpath(request_rec *r, const na_server_conf
     return r->uri + n;
 }
 
-/* NextAuthURL when configured; else the request's own scheme, host and port, which
- * httpd has already checked (client X-Forwarded-* headers are never consulted). */
-static const char *nextauth_handler_origin(request_rec *r, const na_server_conf_t *conf,
-                                           int *https)
-{
-    na_site_t site;
-    const char *self;
-
-    if (conf->site) {
-        *https = conf->site->https;
-        return conf->site->origin;
-    }
-    self = ap_construct_url(r->pool, "", r);
-    if (na_url_parse_site(r->pool, self, &site) != NULL) {
-        return NULL;
-    }
-    *https = site.https;
-    return site.origin;
-}
-
-static int nextauth_handler_secure(const na_server_conf_t *conf, int https)
-{
-    switch (conf->cookie.secure) {
-    case NA_SECURE_ON:
-        return 1;
-    case NA_SECURE_OFF:
-        return 0;
-    default:
-        return https;
-    }
-}
-
 /* next-auth checks or mints the CSRF cookie on every request to its routes. */
 static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
 {
@@ -82,6 +56,7 @@ static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
     if (value && na_csrf_verify_cookie(r->pool, value, req->conf->secrets, &token, &current)
                      == NA_OK && current) {
         req->csrf_token = token;
+        req->csrf_valid = 1;
         return APR_SUCCESS;
     }
     if (value) {
@@ -150,15 +125,8 @@ static int nextauth_handler_reject(request_rec *r, na_route_result_e result,
 static int nextauth_handler_setup(nextauth_req_t *req)
 {
     request_rec *r = req->r;
-    int https = 0, rv;
+    int rv;
 
-    req->origin = nextauth_handler_origin(r, req->conf, &https);
-    if (req->origin == NULL) {
-        return HTTP_BAD_REQUEST;
-    }
-    req->base_url = apr_pstrcat(r->pool, req->origin, na_config_base_path(req->conf), NULL);
-    req->secure = nextauth_handler_secure(req->conf, https);
-    na_cookie_names(r->pool, na_config_cookie_prefix(req->conf), req->secure, &req->names);
     if (na_form_parse(r->pool, r->args, &req->query) != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00004)
                       "client sent an oversized query string");
@@ -185,19 +153,21 @@ int nextauth_handler(request_rec *r)
     nextauth_req_t *req;
     na_route_result_e result;
     nextauth_route_fn route;
+    na_route_match_t route_match;
     const char *subpath;
     int rv;
 
     if (!conf->touched || (subpath = nextauth_handler_subpath(r, conf)) == NULL) {
         return DECLINED;
     }
-    req = apr_pcalloc(r->pool, sizeof(*req));
-    req->r = r;
-    req->conf = conf;
-    result = na_route_match(r->pool, r->method, subpath, &req->route);
+    result = na_route_match(r->pool, r->method, subpath, &route_match);
     if (result != NA_ROUTE_FOUND) {
-        return nextauth_handler_reject(r, result, &req->route);
+        return nextauth_handler_reject(r, result, &route_match);
     }
+    if ((req = nextauth_req_make(r, conf)) == NULL) {
+        return HTTP_BAD_REQUEST;
+    }
+    req->route = route_match;
     if ((rv = nextauth_handler_setup(req)) != OK) {
         return rv;
     }

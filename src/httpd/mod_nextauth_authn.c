@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <apr_lib.h>
+
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_nextauth.h"
+
+#define NEXTAUTH_HEADER_PREFIX "x-nextauth-"
+
+static const na_dir_conf_t *nextauth_authn_dir(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &nextauth_module);
+}
+
+static int nextauth_authn_is_ours(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    return type && strcasecmp(type, NEXTAUTH_AUTH_TYPE) == 0;
+}
+
+/* Collects header names that a backend would read as one of ours: any case, and '_'
+ * for '-' (CGI turns both into HTTP_X_NEXTAUTH_...). */
+static int nextauth_authn_spoofed(void *rec, const char *key, const char *value)
+{
+    apr_array_header_t *names = rec;
+    apr_size_t i, n = strlen(NEXTAUTH_HEADER_PREFIX);
+
+    (void)value;
+    if (strlen(key) < n) {
+        return 1;
+    }
+    for (i = 0; i < n; i++) {
+        char c = (char)apr_tolower(key[i]);
+        if ((c == '_' ? '-' : c) != NEXTAUTH_HEADER_PREFIX[i]) {
+            return 1;
+        }
+    }
+    APR_ARRAY_PUSH(names, const char *) = key;
+    return 1;
+}
+
+/* Every request, signed in or not, OPTIONS too: identity headers only ever come from
+ * us, so whatever the client sent under those names goes before anyone reads it. */
+int nextauth_authn_post_read_request(request_rec *r)
+{
+    apr_array_header_t *names;
+    int i;
+
+    if (!nextauth_conf_server(r->server)->touched) {
+        return DECLINED;
+    }
+    names = apr_array_make(r->pool, 2, sizeof(const char *));
+    apr_table_do(nextauth_authn_spoofed, names, r->headers_in, NULL);
+    for (i = 0; i < names->nelts; i++) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00024)
+                      "removed client-sent header %s",
+                      ap_escape_logitem(r->pool, APR_ARRAY_IDX(names, i, const char *)));
+        apr_table_unset(r->headers_in, APR_ARRAY_IDX(names, i, const char *));
+    }
+    return DECLINED;
+}
+
+/* Header values come from the session; a control character would split the header. */
+static void nextauth_authn_header(request_rec *r, const char *name, const char *value)
+{
+    char *clean, *c;
+
+    if (value == NULL || *value == '\0') {
+        return;
+    }
+    clean = apr_pstrdup(r->pool, value);
+    for (c = clean; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            *c = ' ';
+        }
+    }
+    apr_table_setn(r->headers_in, name, clean);
+}
+
+static void nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims)
+{
+    const na_dir_conf_t *d = nextauth_authn_dir(r);
+
+    r->user = apr_pstrdup(r->pool, claims->email ? claims->email : claims->sub);
+    r->ap_auth_type = NEXTAUTH_AUTH_TYPE;
+    if (d->identity_headers == 0) {
+        return;
+    }
+    nextauth_authn_header(r, "X-NextAuth-Email", claims->email);
+    nextauth_authn_header(r, "X-NextAuth-Name", claims->name);
+    nextauth_authn_header(r, "X-NextAuth-Sub", claims->sub);
+    nextauth_authn_header(r, "X-NextAuth-Provider", claims->provider);
+    nextauth_authn_header(r, "X-NextAuth-Image", claims->picture);
+}
+
+/* API clients cannot follow a redirect to a sign-in page; they get 401. */
+static int nextauth_authn_wants_json(request_rec *r)
+{
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+    const char *xrw = apr_table_get(r->headers_in, "X-Requested-With");
+    const char *mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+
+    return (accept && ap_strcasestr(accept, "application/json"))
+           || (xrw && strcasecmp(xrw, "XMLHttpRequest") == 0)
+           || (mode && strcasecmp(mode, "cors") == 0);
+}
+
+static int nextauth_authn_unauthorized(request_rec *r)
+{
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "NextAuth");
+    return HTTP_UNAUTHORIZED;
+}
+
+static int nextauth_authn_redirect(nextauth_req_t *req)
+{
+    request_rec *r = req->r;
+    const char *back = na_url_encode_component(r->pool, apr_pstrcat(r->pool, req->origin,
+                                                                     r->unparsed_uri, NULL));
+    const char *page = req->conf->pages.signin;
+    const char *url;
+
+    if (page) {
+        url = apr_pstrcat(r->pool, req->origin, page, strchr(page, '?') ? "&" : "?",
+                          "callbackUrl=", back, NULL);
+    }
+    else {
+        url = apr_pstrcat(r->pool, req->base_url, "/signin?callbackUrl=", back, NULL);
+    }
+    apr_table_setn(r->headers_out, "Location", url);
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+int nextauth_authn_check(request_rec *r)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    const na_dir_conf_t *d;
+    const na_session_claims_t *claims;
+    nextauth_req_t *req;
+    int status;
+
+    if (!nextauth_authn_is_ours(r)) {
+        return DECLINED;
+    }
+    if (conf->session_nkeys == 0 || (req = nextauth_req_make(r, conf)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00025) "AuthType NextAuth needs "
+                      NA_DIR_SECRET " on this server");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    claims = nextauth_session_load(r, conf, &req->names, &status);
+    if (claims) {
+        nextauth_authn_apply(r, claims);
+        return OK;
+    }
+    d = nextauth_authn_dir(r);
+    if (d->unauthenticated == NA_UNAUTH_REDIRECT || d->unauthenticated == NA_UNSET) {
+        if (!nextauth_authn_wants_json(r) && (r->method_number == M_GET)) {
+            return nextauth_authn_redirect(req);
+        }
+    }
+    return nextauth_authn_unauthorized(r);
+}
+
+/* Remove the module's own cookies from the Cookie header the backend will see. */
+static void nextauth_authn_strip_cookies(request_rec *r, const na_cookie_names_t *names)
+{
+    const char *header = apr_table_get(r->headers_in, "Cookie");
+    const char *ours[] = {names->session, names->callback_url, names->csrf, names->pkce,
+                          names->state, names->nonce};
+    char *copy, *item, *last = NULL;
+    const char *kept = NULL;
+    apr_size_t i;
+
+    if (header == NULL) {
+        return;
+    }
+    copy = apr_pstrdup(r->pool, header);
+    for (item = apr_strtok(copy, ";", &last); item; item = apr_strtok(NULL, ";", &last)) {
+        int drop = 0;
+        while (*item == ' ' || *item == '\t') {
+            item++;
+        }
+        for (i = 0; i < sizeof(ours) / sizeof(ours[0]) && !drop; i++) {
+            apr_size_t n = strlen(ours[i]);
+            drop = strncmp(item, ours[i], n) == 0 && (item[n] == '=' || item[n] == '.');
+        }
+        if (!drop && *item) {
+            kept = kept ? apr_pstrcat(r->pool, kept, "; ", item, NULL) : item;
+        }
+    }
+    if (kept) {
+        apr_table_setn(r->headers_in, "Cookie", kept);
+    }
+    else {
+        apr_table_unset(r->headers_in, "Cookie");
+    }
+}
+
+/* Locations whose Require lines need no user never run authentication; they still get
+ * the identity when there is a session ("pass"), and the cookie stripping. */
+int nextauth_authn_fixups(request_rec *r)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    const na_session_claims_t *claims;
+    nextauth_req_t *req;
+    int status;
+
+    if (!nextauth_authn_is_ours(r) || conf->session_nkeys == 0
+        || (req = nextauth_req_make(r, conf)) == NULL) {
+        return DECLINED;
+    }
+    if (r->user == NULL
+        && (claims = nextauth_session_load(r, conf, &req->names, &status)) != NULL) {
+        nextauth_authn_apply(r, claims);
+    }
+    if (nextauth_authn_dir(r)->strip_cookies == 1) {
+        nextauth_authn_strip_cookies(r, &req->names);
+    }
+    return DECLINED;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_core.h>
+#include <http_protocol.h>
+
+#include "mod_nextauth.h"
+#include "na_csrf.h"
+
+/* NextAuthURL when configured; else the request's own scheme, host and port, which
+ * httpd has already checked (client X-Forwarded-* headers are never consulted). */
+static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *conf,
+                                       int *https)
+{
+    na_site_t site;
+    const char *self;
+
+    if (conf->site) {
+        *https = conf->site->https;
+        return conf->site->origin;
+    }
+    self = ap_construct_url(r->pool, "", r);
+    if (na_url_parse_site(r->pool, self, &site) != NULL) {
+        return NULL;
+    }
+    *https = site.https;
+    return site.origin;
+}
+
+static int nextauth_req_secure(const na_server_conf_t *conf, int https)
+{
+    switch (conf->cookie.secure) {
+    case NA_SECURE_ON:
+        return 1;
+    case NA_SECURE_OFF:
+        return 0;
+    default:
+        return https;
+    }
+}
+
+nextauth_req_t *nextauth_req_make(request_rec *r, const na_server_conf_t *conf)
+{
+    nextauth_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
+    int https = 0;
+
+    req->r = r;
+    req->conf = conf;
+    req->origin = nextauth_req_origin(r, conf, &https);
+    if (req->origin == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00012)
+                      "cannot build an origin from the request's host");
+        return NULL;
+    }
+    req->base_url = apr_pstrcat(r->pool, req->origin, na_config_base_path(conf), NULL);
+    req->secure = nextauth_req_secure(conf, https);
+    na_cookie_names(r->pool, na_config_cookie_prefix(conf), req->secure, &req->names);
+    req->query = apr_table_make(r->pool, 1);
+    req->form = apr_table_make(r->pool, 1);
+    return req;
+}
+
+na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,
+                                          apr_time_t expires)
+{
+    na_cookie_attr_t attr;
+
+    attr.max_age = max_age;
+    attr.expires = expires;
+    attr.domain = req->conf->cookie.domain;
+    attr.secure = req->secure;
+    return attr;
+}
+
+int nextauth_req_csrf_ok(const nextauth_req_t *req)
+{
+    return req->csrf_valid && req->r->method_number == M_POST
+           && na_csrf_matches(req->csrf_token, apr_table_get(req->form, "csrfToken"));
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_nextauth.h"
+#include "na_chunk.h"
+#include "na_crypto.h"
+#include "na_jwe.h"
+#include "na_session.h"
+
+/* What one request tree knows about its session, computed once. */
+typedef struct nextauth_session_cache_t {
+    int loaded;
+    int status;                      /**< NA_OK with a session, else why not */
+    na_session_claims_t claims;
+    int key_index;
+    apr_array_header_t *present;     /**< chunk names the browser sent */
+} nextauth_session_cache_t;
+
+/* HKDF is far too slow for every request: derive each vhost's session keys once. */
+int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                 server_rec *s)
+{
+    server_rec *vs;
+
+    (void)plog;
+    (void)ptemp;
+    for (vs = s; vs; vs = vs->next) {
+        na_server_conf_t *conf = ap_get_module_config(vs->module_config, &nextauth_module);
+        na_jwe_key_t *keys;
+        int i, n = conf->secrets ? conf->secrets->nelts : 0;
+
+        if (n == 0 || conf->session_keys) {
+            continue;
+        }
+        keys = apr_pcalloc(pconf, sizeof(*keys) * (apr_size_t)n);
+        for (i = 0; i < n; i++) {
+            if (na_jwe_derive_key(APR_ARRAY_IDX(conf->secrets, i, const char *), "", &keys[i])
+                != NA_OK) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, NA_LOGNO(00013)
+                             "cannot derive the session key");
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+        conf->session_keys = keys;
+        conf->session_nkeys = n;
+    }
+    return OK;
+}
+
+/* The cache lives on the original request, so subrequests and internal redirects
+ * decrypt the cookie once (as mod_session_cookie's load walks r->prev and r->main). */
+static nextauth_session_cache_t *nextauth_session_cache(request_rec *r)
+{
+    nextauth_session_cache_t *cache;
+
+    while (r->main || r->prev) {
+        r = r->main ? r->main : r->prev;
+    }
+    cache = ap_get_module_config(r->request_config, &nextauth_module);
+    if (cache == NULL) {
+        cache = apr_pcalloc(r->pool, sizeof(*cache));
+        ap_set_module_config(r->request_config, &nextauth_module, cache);
+    }
+    return cache;
+}
+
+const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
+                                                 const na_cookie_names_t *names, int *status)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+    const char *token = NULL;
+    na_err_t err = {NULL, NULL, 0};
+    na_status_t rv;
+
+    if (!cache->loaded) {
+        cache->loaded = 1;
+        rv = na_chunk_read(r->pool, apr_table_get(r->headers_in, "Cookie"), names->session,
+                           &token, &cache->present);
+        if (rv == NA_OK && token == NULL) {
+            rv = NA_EDENIED; /* no session cookie at all */
+        }
+        else if (rv == NA_OK) {
+            rv = na_session_decode(r->pool, conf->session_keys, conf->session_nkeys, token,
+                                   apr_time_sec(apr_time_now()), &cache->claims,
+                                   &cache->key_index, &err);
+        }
+        if (rv != NA_OK && rv != NA_EDENIED) {
+            /* A client fault: forged, truncated, expired or another key's token. */
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00014)
+                          "session cookie refused: %s", err.detail ? err.detail : "malformed");
+        }
+        cache->status = rv;
+    }
+    *status = cache->status;
+    return cache->status == NA_OK ? &cache->claims : NULL;
+}
+
+int nextauth_session_sent(request_rec *r)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+
+    return cache->present && cache->present->nelts > 0;
+}
+
+static void nextauth_session_clear_names(nextauth_req_t *req, const apr_array_header_t *names)
+{
+    na_cookie_attr_t attr = nextauth_req_cookie_attr(req, 0, 0);
+    int i;
+
+    for (i = 0; names && i < names->nelts; i++) {
+        nextauth_reply_set_cookie(req->r, na_cookie_serialize(
+                                              req->r->pool, APR_ARRAY_IDX(names, i, const char *),
+                                              "", &attr));
+    }
+}
+
+void nextauth_session_clear(nextauth_req_t *req)
+{
+    nextauth_session_clear_names(req, nextauth_session_cache(req->r)->present);
+}
+
+/* Encrypt the claims under the current key and write the cookie, cut into chunks when
+ * it is too long for one, clearing chunks the browser has that the new value does not
+ * use. A fresh iat/exp/jti every time: a new value at every sign-in (no fixation). */
+apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *claims,
+                                    apr_int64_t *expires)
+{
+    request_rec *r = req->r;
+    apr_int64_t now = apr_time_sec(apr_time_now()), max_age = na_config_max_age(req->conf);
+    const char *token = NULL;
+    apr_array_header_t *chunks;
+    na_cookie_attr_t attr;
+    int i, loaded;
+
+    nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
+    if (na_session_encode(r->pool, &req->conf->session_keys[0], claims, now, max_age, &token)
+        != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00015) "cannot encrypt a session");
+        return APR_EGENERAL;
+    }
+    chunks = na_chunk_split(r->pool, req->names.session, token);
+    attr = nextauth_req_cookie_attr(req, NA_UNSET, apr_time_from_sec(now + max_age));
+    nextauth_session_clear_names(req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present,
+                                                     chunks));
+    for (i = 0; i < chunks->nelts; i++) {
+        const na_chunk_t *c = &APR_ARRAY_IDX(chunks, i, na_chunk_t);
+        nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, c->name, c->value, &attr));
+    }
+    *expires = now + max_age;
+    return APR_SUCCESS;
+}
+
+const na_session_claims_t *nextauth_session_cached(request_rec *r)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+
+    return cache->loaded && cache->status == NA_OK ? &cache->claims : NULL;
+}

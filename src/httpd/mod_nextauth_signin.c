@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_nextauth.h"
+#include "na_crypto.h"
+#include "na_page.h"
+#include "na_policy.h"
+
+#define NEXTAUTH_MAX_USERNAME 256
+#define NEXTAUTH_MAX_PASSWORD 1024
+
+/* next-auth answers a failed CSRF check on a sign-in or sign-out POST by sending the
+ * user back to the page with csrf=true (or that URL as JSON, status 200). */
+static int nextauth_signin_csrf_failed(nextauth_req_t *req, const char *page)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00017)
+                  "CSRF check failed on %s %s", req->r->method, req->r->uri);
+    return nextauth_reply_redirect(req, apr_pstrcat(req->r->pool, req->base_url, page,
+                                                    "?csrf=true", NULL), HTTP_OK);
+}
+
+int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims)
+{
+    apr_int64_t expires = 0;
+
+    if (!na_policy_email_allowed(req->conf->signin_allow, claims->email)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00018)
+                      "sign-in refused by " NA_DIR_SIGNIN_ALLOW " for %s",
+                      claims->email ? ap_escape_logitem(req->r->pool, claims->email) : "-");
+        return nextauth_fail(req, "AccessDenied", HTTP_FORBIDDEN);
+    }
+    if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
+        return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+    }
+    return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
+}
+
+static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t *prov)
+{
+    request_rec *r = req->r;
+    const char *user = apr_table_get(req->form, "username");
+    const char *password = apr_table_get(req->form, "password");
+    na_session_claims_t claims;
+    authn_status status;
+
+    if (!nextauth_req_csrf_ok(req)) {
+        return nextauth_signin_csrf_failed(req, "/signin");
+    }
+    if (user == NULL || password == NULL || *user == '\0' || *password == '\0'
+        || strlen(user) > NEXTAUTH_MAX_USERNAME || strlen(password) > NEXTAUTH_MAX_PASSWORD
+        || !na_page_utf8_ok(user)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00019)
+                      "credentials sign-in without a usable username and password");
+        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+    }
+    status = nextauth_credentials_check(r, prov, user, password);
+    if (status != AUTH_GRANTED) {
+        /* Which part was wrong is not said to the client, only to the log. */
+        ap_log_rerror(APLOG_MARK, status == AUTH_GENERAL_ERROR ? APLOG_ERR : APLOG_INFO, 0, r,
+                      NA_LOGNO(00020) "credentials sign-in failed for user '%s' (%s)",
+                      ap_escape_logitem(r->pool, user), status == AUTH_USER_NOT_FOUND
+                      ? "unknown user" : status == AUTH_DENIED ? "wrong password" : "error");
+        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+    }
+    memset(&claims, 0, sizeof(claims));
+    claims.name = user;
+    claims.email = na_policy_email_of(r->pool, user);
+    claims.sub = user;
+    claims.provider = prov->id;
+    return nextauth_signin_complete(req, &claims);
+}
+
+/* POST signin/:provider */
+int nextauth_route_signin_post(nextauth_req_t *req)
+{
+    const na_provider_t *prov = req->route.param
+                                ? na_config_provider(req->conf, req->route.param) : NULL;
+
+    if (!nextauth_req_csrf_ok(req) || prov == NULL) {
+        return nextauth_signin_csrf_failed(req, "/signin");
+    }
+    if (prov->kind == NA_PROVIDER_CREDENTIALS) {
+        /* Credentials post to callback/<id>; next-auth sends this one to the page. */
+        return nextauth_reply_redirect(req, apr_pstrcat(req->r->pool, req->base_url,
+                                                        "/signin", NULL), HTTP_OK);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00021)
+                  "sign-in with %s providers is not available in this build",
+                  na_provider_wire_type(prov));
+    return HTTP_NOT_IMPLEMENTED;
+}
+
+/* GET|POST callback/:provider */
+int nextauth_route_callback(nextauth_req_t *req)
+{
+    const na_provider_t *prov = na_config_provider(req->conf, req->route.param);
+
+    if (prov == NULL) {
+        return HTTP_NOT_FOUND;
+    }
+    if (prov->kind == NA_PROVIDER_CREDENTIALS) {
+        if (req->r->method_number != M_POST) {
+            ap_allow_methods(req->r, REPLACE_ALLOW, "POST", NULL);
+            return HTTP_METHOD_NOT_ALLOWED;
+        }
+        return nextauth_signin_credentials(req, prov);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00022)
+                  "callbacks of %s providers are not available in this build",
+                  na_provider_wire_type(prov));
+    return HTTP_NOT_IMPLEMENTED;
+}
+
+/* POST signout: clear every session chunk, then go to the callback URL. Without a
+ * session cookie nothing is cleared, as in next-auth. */
+int nextauth_route_signout_post(nextauth_req_t *req)
+{
+    int status;
+
+    if (!nextauth_req_csrf_ok(req)) {
+        return nextauth_signin_csrf_failed(req, "/signout");
+    }
+    nextauth_session_load(req->r, req->conf, &req->names, &status);
+    if (nextauth_session_sent(req->r)) {
+        nextauth_session_clear(req);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
+    }
+    return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
+}
