@@ -38,10 +38,13 @@ test-httpd: module
 test-browser: module
 	t/browser/run.sh
 
+test-interop: module
+	t/interop/run.sh
+
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser
+test: deps module check-drift unit test-httpd test-browser test-interop
 	@echo "all test layers passed"
 
 install: module
@@ -54,4 +57,5 @@ clean:
 	@$(MAKE) --no-print-directory -f Makefile.apxs clean
 	rm -rf t/logs t/htdocs/index.html build.log
 
-.PHONY: all module deps run unit test-httpd test-browser check-drift test install format clean
+.PHONY: all module deps run unit test-httpd test-browser test-interop check-drift test \
+        install format clean
