@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 apxs=${1:-apxs}
+DESTDIR=${DESTDIR:-}
 libexec=$("$apxs" -q LIBEXECDIR)
 sysconf=$("$apxs" -q SYSCONFDIR)
 install -d "$DESTDIR$libexec"
