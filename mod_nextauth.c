@@ -17,6 +17,8 @@ static void nextauth_register_hooks(apr_pool_t *p)
     /* First, so no other module reads a client-sent X-NextAuth-* header. */
     ap_hook_post_read_request(nextauth_authn_post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
+    ap_hook_check_access_ex(nextauth_authn_access_ex, NULL, NULL, APR_HOOK_FIRST,
+                            AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_check_authn(nextauth_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(nextauth_authn_fixups, NULL, NULL, APR_HOOK_MIDDLE);

@@ -96,6 +96,7 @@ authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *pro
 /* mod_nextauth_authn.c */
 int nextauth_authn_post_read_request(request_rec *r);
 int nextauth_authn_check(request_rec *r);
+int nextauth_authn_access_ex(request_rec *r);
 int nextauth_authn_fixups(request_rec *r);
 void nextauth_authz_register(apr_pool_t *p);
 

@@ -135,6 +135,21 @@ static int nextauth_authn_redirect(nextauth_req_t *req)
     return HTTP_MOVED_TEMPORARILY;
 }
 
+/* The sign-in routes must stay reachable inside a location they protect (AuthType
+ * NextAuth on "/"), or the sign-in page would redirect to itself. */
+int nextauth_authn_access_ex(request_rec *r)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    const char *base = na_config_base_path(conf);
+    apr_size_t n = strlen(base);
+
+    if (!conf->touched || !nextauth_authn_is_ours(r) || strncmp(r->uri, base, n) != 0
+        || (r->uri[n] != '/' && r->uri[n] != '\0')) {
+        return DECLINED;
+    }
+    return OK;
+}
+
 int nextauth_authn_check(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
