@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef NA_SESSION_H
+#define NA_SESSION_H
+
+#include "na_common.h"
+#include "na_jwe.h"
+
+/** Seconds of clock skew allowed on exp, nbf and iat, as next-auth's decode allows. */
+#define NA_SESSION_CLOCK_TOLERANCE 15
+/** An exp further ahead than this (ten years) is refused, and so is such a max_age. */
+#define NA_SESSION_MAX_LIFETIME ((apr_int64_t)10 * 366 * 86400)
+/** next-auth's session.maxAge default: 30 days. */
+#define NA_SESSION_DEFAULT_MAX_AGE ((apr_int64_t)30 * 86400)
+/** "xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx" plus the NUL. */
+#define NA_SESSION_UUID_LEN 37
+
+/**
+ * The claims of a v4 session token. NULL strings are JSON null (name, email, picture) or
+ * absent members (sub, provider, jti). Times are Unix seconds.
+ */
+typedef struct na_session_claims_t {
+    const char *name;
+    const char *email;
+    const char *picture;  /**< next-auth's name for user.image */
+    const char *sub;      /**< the user id as a string */
+    const char *provider; /**< id of our provider that signed the user in; next-auth ignores it */
+    apr_int64_t iat;      /**< 0 when absent on decode */
+    apr_int64_t exp;
+    const char *jti;
+} na_session_claims_t;
+
+/**
+ * Mint a session token under `key` (derived with an empty salt): the JSON members name,
+ * email, picture, sub, provider, iat, exp, jti in next-auth's order, sub and provider only
+ * when non-NULL, the other strings as null when NULL; iat = now, exp = now + max_age and
+ * jti = a fresh UUID v4, whatever claims holds there. *token is from p.
+ * NA_EINPUT when a string is not UTF-8 or max_age is not in 1..NA_SESSION_MAX_LIFETIME,
+ * NA_ETOOBIG when the claims do not fit a token, NA_EINTERNAL when the RNG or OpenSSL fails.
+ */
+na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
+                              const na_session_claims_t *claims, apr_int64_t now,
+                              apr_int64_t max_age, const char **token);
+
+/**
+ * Read a session token with any of `nkeys` keys (key 0 is the current secret's; the
+ * others are older secrets still accepted). On NA_OK, *claims holds copies in p and
+ * *key_index (may be NULL) says which key decrypted it. Beyond decryption the payload must
+ * be a JSON object whose name, email and picture are strings or null, whose sub, provider
+ * and jti are strings when present, with an integer exp in (now - 15 s, now + ten years],
+ * an integer iat (when present) no later than now + 15 s, and an integer nbf (when
+ * present) no later than now + 15 s. Returns NA_EEXPIRED for a past exp, NA_ETOOBIG for
+ * an oversize token, NA_EINPUT for anything else. err (may be NULL) gets a log-only detail
+ * that never holds the token, a claim or a key, and a NULL code (no session is not an
+ * error page).
+ */
+na_status_t na_session_decode(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, const char *token,
+                              apr_int64_t now, na_session_claims_t *claims, int *key_index,
+                              na_err_t *err);
+
+/**
+ * The compact JSON that na_session_encode encrypts, for the claims as given (iat, exp
+ * and jti included as they are; jti omitted when NULL). *json is from p. NA_EINPUT when a
+ * string is not valid UTF-8.
+ */
+na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
+                                   const char **json);
+
+/** A random UUID v4 in lower case, as next-auth's jti, into out. NA_EINTERNAL on RNG failure. */
+na_status_t na_session_uuid(char out[NA_SESSION_UUID_LEN]);
+
+#endif

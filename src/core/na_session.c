@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "na_crypto.h"
+#include "na_session.h"
+
+na_status_t na_session_uuid(char out[NA_SESSION_UUID_LEN])
+{
+    unsigned char b[16];
+
+    if (na_crypto_random(b, sizeof(b)) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    snprintf(out, NA_SESSION_UUID_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    return NA_OK;
+}
+
+/* Set a string member; NULL becomes null when `nullable`, else leaves the member out
+ * (next-auth keeps null values and drops undefined ones). -1 when val is not UTF-8. */
+static int na_session_set_str(json_t *obj, const char *key, const char *val, int nullable)
+{
+    if (val == NULL) {
+        return nullable ? json_object_set_new(obj, key, json_null()) : 0;
+    }
+    return json_object_set_new(obj, key, json_string(val));
+}
+
+/* Members in next-auth's order: name, email, picture, sub, then our provider, then the
+ * encoder's iat, exp and jti. jansson keeps insertion order when dumping. */
+static json_t *na_session_build(const na_session_claims_t *c)
+{
+    json_t *obj = json_object();
+
+    if (obj == NULL || na_session_set_str(obj, "name", c->name, 1) != 0 ||
+        na_session_set_str(obj, "email", c->email, 1) != 0 ||
+        na_session_set_str(obj, "picture", c->picture, 1) != 0 ||
+        na_session_set_str(obj, "sub", c->sub, 0) != 0 ||
+        na_session_set_str(obj, "provider", c->provider, 0) != 0 ||
+        json_object_set_new(obj, "iat", json_integer(c->iat)) != 0 ||
+        json_object_set_new(obj, "exp", json_integer(c->exp)) != 0 ||
+        na_session_set_str(obj, "jti", c->jti, 0) != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
+                                   const char **json)
+{
+    json_t *obj = na_session_build(claims);
+    char *s;
+
+    if (obj == NULL) {
+        return NA_EINPUT;
+    }
+    s = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    if (s == NULL) {
+        return NA_EINTERNAL;
+    }
+    *json = apr_pstrdup(p, s);
+    free(s);
+    return NA_OK;
+}
+
+na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
+                              const na_session_claims_t *claims, apr_int64_t now,
+                              apr_int64_t max_age, const char **token)
+{
+    na_session_claims_t c = *claims;
+    char jti[NA_SESSION_UUID_LEN];
+    const char *json;
+    na_status_t rv;
+
+    /* A lifetime our own decode would refuse is a configuration bug, not a token. */
+    if (max_age <= 0 || max_age > NA_SESSION_MAX_LIFETIME) {
+        return NA_EINPUT;
+    }
+    if (na_session_uuid(jti) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    c.iat = now;
+    c.exp = now + max_age;
+    c.jti = jti;
+    if ((rv = na_session_claims_json(p, &c, &json)) != NA_OK) {
+        return rv;
+    }
+    return na_jwe_encrypt(p, key, json, strlen(json), token);
+}
+
+/* A string-or-null member (name, email, picture) when nullable, else a string member
+ * that may be absent (sub, provider, jti). 0 on a wrong type. */
+static int na_session_get_str(apr_pool_t *p, json_t *obj, const char *key, int nullable,
+                              const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+
+    *out = NULL;
+    if (v == NULL || (nullable && json_is_null(v))) {
+        return 1;
+    }
+    if (!json_is_string(v)) {
+        return 0;
+    }
+    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
+    return 1;
+}
+
+/* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
+ * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
+static int na_session_get_time(json_t *obj, const char *key, int required, apr_int64_t *out)
+{
+    json_t *v = json_object_get(obj, key);
+
+    *out = 0;
+    if (v == NULL) {
+        return !required;
+    }
+    if (!json_is_integer(v)) {
+        return 0;
+    }
+    *out = (apr_int64_t)json_integer_value(v);
+    return 1;
+}
+
+/* Before 4.24.5 next-auth sealed state/PKCE/nonce cookies ({"value", "provider"}) with
+ * the session key (GHSA-v64w-49xw-qq89). Our check cookies use their own keys, but a
+ * next-auth app of that age sharing the secret could still mint one: never take it for
+ * a session. A real session always carries at least one of these members. */
+static int na_session_is_check_payload(json_t *obj)
+{
+    return json_object_get(obj, "value") != NULL && json_object_get(obj, "sub") == NULL &&
+           json_object_get(obj, "name") == NULL && json_object_get(obj, "email") == NULL &&
+           json_object_get(obj, "picture") == NULL;
+}
+
+static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_session_claims_t *c)
+{
+    apr_int64_t nbf;
+
+    if (!na_session_get_str(p, obj, "name", 1, &c->name) ||
+        !na_session_get_str(p, obj, "email", 1, &c->email) ||
+        !na_session_get_str(p, obj, "picture", 1, &c->picture)) {
+        return "name, email or picture is not a string or null";
+    }
+    if (!na_session_get_str(p, obj, "sub", 0, &c->sub) ||
+        !na_session_get_str(p, obj, "provider", 0, &c->provider) ||
+        !na_session_get_str(p, obj, "jti", 0, &c->jti)) {
+        return "sub, provider or jti is not a string";
+    }
+    if (!na_session_get_time(obj, "exp", 1, &c->exp)) {
+        return "exp is missing or not an integer";
+    }
+    if (!na_session_get_time(obj, "iat", 0, &c->iat) || !na_session_get_time(obj, "nbf", 0, &nbf)) {
+        return "iat or nbf is not an integer";
+    }
+    return NULL;
+}
+
+/* The time rules, with next-auth's 15 s tolerance; a far-future exp or a future iat
+ * means a forged or broken issuer, so they are input errors, not "expired". */
+static na_status_t na_session_check_times(apr_pool_t *p, json_t *obj, const na_session_claims_t *c,
+                                          apr_int64_t now, na_err_t *err)
+{
+    json_t *nbf = json_object_get(obj, "nbf");
+
+    if (c->exp <= now - NA_SESSION_CLOCK_TOLERANCE) {
+        return na_err_set(p, err, NA_EEXPIRED, NULL, "session token expired");
+    }
+    if (c->exp > now + NA_SESSION_MAX_LIFETIME) {
+        return na_err_set(p, err, NA_EINPUT, NULL, "session exp is more than 10 years ahead");
+    }
+    if (c->iat > now + NA_SESSION_CLOCK_TOLERANCE) {
+        return na_err_set(p, err, NA_EINPUT, NULL, "session iat is in the future");
+    }
+    if (nbf && json_integer_value(nbf) > now + NA_SESSION_CLOCK_TOLERANCE) {
+        return na_err_set(p, err, NA_EINPUT, NULL, "session nbf is in the future");
+    }
+    return NA_OK;
+}
+
+static na_status_t na_session_parse(apr_pool_t *p, const na_jwe_plain_t *plain, apr_int64_t now,
+                                    na_session_claims_t *out, na_err_t *err)
+{
+    json_t *obj = json_loadb((const char *)plain->data, plain->len, JSON_REJECT_DUPLICATES, NULL);
+    na_session_claims_t c;
+    const char *problem = NULL;
+    na_status_t rv;
+
+    if (obj == NULL || !json_is_object(obj)) {
+        problem = "session payload is not a JSON object";
+    }
+    else if (na_session_is_check_payload(obj)) {
+        problem = "payload is a check cookie's, not a session";
+    }
+    else {
+        problem = na_session_read_members(p, obj, &c);
+    }
+    rv = problem ? na_err_set(p, err, NA_EINPUT, NULL, "%s", problem)
+                 : na_session_check_times(p, obj, &c, now, err);
+    json_decref(obj);
+    if (rv == NA_OK) {
+        *out = c;
+    }
+    return rv;
+}
+
+na_status_t na_session_decode(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, const char *token,
+                              apr_int64_t now, na_session_claims_t *claims, int *key_index,
+                              na_err_t *err)
+{
+    na_jwe_plain_t plain;
+    na_status_t rv = NA_EINPUT;
+    int i;
+
+    if (nkeys <= 0) {
+        return na_err_set(p, err, NA_EINPUT, NULL, "no session keys");
+    }
+    /* Secret rotation: the first key that opens the token wins. An oversize token fails
+     * the same way under every key, so stop there. */
+    for (i = 0; i < nkeys; i++) {
+        rv = na_jwe_decrypt(p, &keys[i], token, &plain, err);
+        if (rv == NA_OK || rv == NA_ETOOBIG) {
+            break;
+        }
+    }
+    if (rv != NA_OK) {
+        return rv;
+    }
+    rv = na_session_parse(p, &plain, now, claims, err);
+    if (rv == NA_OK && key_index) {
+        *key_index = i;
+    }
+    return rv;
+}
