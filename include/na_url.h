@@ -23,7 +23,8 @@ typedef struct na_origin_t {
 /** Parse an absolute http(s) URL without query, fragment or userinfo. NULL or a message. */
 const char *na_url_parse_site(apr_pool_t *p, const char *s, na_site_t *out);
 
-/** Parse "scheme://host[:port]", or "scheme://" + "*.host[:port]" for any subdomain. NULL or a message. */
+/** Parse "scheme://host[:port]", or "scheme://" + "*.host[:port]" for any subdomain.
+ * NULL or a message. */
 const char *na_url_parse_origin(apr_pool_t *p, const char *s, na_origin_t *out);
 
 /**

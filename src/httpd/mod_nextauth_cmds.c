@@ -2,14 +2,70 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <string.h>
 
+#include <apr_lib.h>
+
 #include "mod_nextauth.h"
 #include "na_kv.h"
+
+#define NEXTAUTH_CMD_NAME_CHARS \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 /* Directive handlers: turn cmd_parms into calls of the httpd-free parsers. */
 
 static na_server_conf_t *nextauth_cmd_server(cmd_parms *cmd)
 {
     return ap_get_module_config(cmd->server->module_config, &nextauth_module);
+}
+
+/* The key of the word whose quote is never closed ("name" for name="Staff login), or
+ * NULL; scanned the way na_kv_tokenize reads quotes. Only the key is ever echoed: the
+ * value may be a clientSecret. */
+static const char *nextauth_cmd_open_quote_key(apr_pool_t *p, const char *line)
+{
+    const char *s, *open, *eq, *word = line;
+
+    for (s = line; *s; s++) {
+        if (apr_isspace(*s)) {
+            word = s + 1;
+            continue;
+        }
+        if (*s != '"') {
+            continue;
+        }
+        for (open = s++; *s && *s != '"'; s++) {
+            if (*s == '\\' && (s[1] == '"' || s[1] == '\\')) {
+                s++;
+            }
+        }
+        if (*s == '\0') {
+            eq = memchr(word, '=', (apr_size_t)(open - word));
+            if (eq == NULL || eq == word || strspn(word, NEXTAUTH_CMD_NAME_CHARS)
+                                                 != (apr_size_t)(eq - word)) {
+                return NULL;
+            }
+            return apr_pstrmemdup(p, word, (apr_size_t)(eq - word));
+        }
+    }
+    return NULL;
+}
+
+/* An unbalanced quote is reported like every other bad value: directive, provider id
+ * when the line starts with one, the key whose value is not closed, what is accepted. */
+static const char *nextauth_cmd_quote_error(cmd_parms *cmd, const char *line, const char *msg)
+{
+    const char *first, *key = nextauth_cmd_open_quote_key(cmd->temp_pool, line);
+    apr_size_t n;
+
+    while (apr_isspace(*line)) {
+        line++;
+    }
+    n = strcspn(line, " \t");
+    first = (n > 0 && n <= 64 && strspn(line, NEXTAUTH_CMD_NAME_CHARS) == n)
+            ? apr_pstrmemdup(cmd->temp_pool, line, n) : NULL;
+    return apr_psprintf(cmd->pool, "%s%s%s%s%s: %s; accepted: a double-quoted value closed on "
+                        "the same line, e.g. name=\"Staff login\"", cmd->directive->directive,
+                        first ? " " : "", first ? first : "", key ? " " : "",
+                        key ? apr_pstrcat(cmd->temp_pool, key, "=\"...", NULL) : "", msg);
 }
 
 /* key=value directives take the raw line: httpd's own word splitter would cut
@@ -21,7 +77,7 @@ static const char *nextauth_cmd_words(cmd_parms *cmd, const char *line, int *arg
     const char *msg = na_kv_tokenize(cmd->pool, line, &words);
 
     if (msg) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->directive->directive, msg);
+        return nextauth_cmd_quote_error(cmd, line, msg);
     }
     *argc = words->nelts;
     *argv = (const char *const *)words->elts;
@@ -55,54 +111,29 @@ static const char *nextauth_cmd_secret(cmd_parms *cmd, void *dconf, const char *
     return na_config_add_secret(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
-static const char *nextauth_cmd_provider(cmd_parms *cmd, void *dconf, const char *line)
+/* The key=value directives differ only in the parser they call; cmd->info names it. */
+typedef const char *(*nextauth_kv_parser)(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                          const char *const *argv);
+
+typedef struct nextauth_kv_cmd_t {
+    nextauth_kv_parser parse;
+} nextauth_kv_cmd_t;
+
+static const nextauth_kv_cmd_t nextauth_cmd_provider = {na_config_add_provider};
+static const nextauth_kv_cmd_t nextauth_cmd_pages = {na_config_set_pages};
+static const nextauth_kv_cmd_t nextauth_cmd_theme = {na_config_set_theme};
+static const nextauth_kv_cmd_t nextauth_cmd_session = {na_config_set_session};
+static const nextauth_kv_cmd_t nextauth_cmd_cookie = {na_config_set_cookie};
+
+static const char *nextauth_cmd_kv(cmd_parms *cmd, void *dconf, const char *line)
 {
+    const nextauth_kv_cmd_t *kv = cmd->info;
     int argc = 0;
     const char *const *argv = NULL;
     const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
 
     (void)dconf;
-    return msg ? msg : na_config_add_provider(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
-}
-
-static const char *nextauth_cmd_pages(cmd_parms *cmd, void *dconf, const char *line)
-{
-    int argc = 0;
-    const char *const *argv = NULL;
-    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
-
-    (void)dconf;
-    return msg ? msg : na_config_set_pages(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
-}
-
-static const char *nextauth_cmd_theme(cmd_parms *cmd, void *dconf, const char *line)
-{
-    int argc = 0;
-    const char *const *argv = NULL;
-    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
-
-    (void)dconf;
-    return msg ? msg : na_config_set_theme(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
-}
-
-static const char *nextauth_cmd_session(cmd_parms *cmd, void *dconf, const char *line)
-{
-    int argc = 0;
-    const char *const *argv = NULL;
-    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
-
-    (void)dconf;
-    return msg ? msg : na_config_set_session(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
-}
-
-static const char *nextauth_cmd_cookie(cmd_parms *cmd, void *dconf, const char *line)
-{
-    int argc = 0;
-    const char *const *argv = NULL;
-    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
-
-    (void)dconf;
-    return msg ? msg : na_config_set_cookie(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+    return msg ? msg : kv->parse(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
 }
 
 static const char *nextauth_cmd_database(cmd_parms *cmd, void *dconf, const char *value)
@@ -153,22 +184,23 @@ const command_rec nextauth_cmds[] = {
                   "PATH: where the auth routes live (default /api/auth)"),
     AP_INIT_TAKE1(NA_DIR_SECRET, nextauth_cmd_secret, NULL, RSRC_CONF,
                   "VALUE, file:PATH or env:NAME; repeat to rotate (the first encrypts)"),
-    AP_INIT_RAW_ARGS(NA_DIR_PROVIDER, nextauth_cmd_provider, NULL, RSRC_CONF,
-                     "ID [key=value ...]: one sign-in provider"),
-    AP_INIT_RAW_ARGS(NA_DIR_PAGES, nextauth_cmd_pages, NULL, RSRC_CONF,
-                     "signIn|signOut|error|verifyRequest|newUser=PATH ..."),
-    AP_INIT_RAW_ARGS(NA_DIR_THEME, nextauth_cmd_theme, NULL, RSRC_CONF,
+    AP_INIT_RAW_ARGS(NA_DIR_PROVIDER, nextauth_cmd_kv, (void *)&nextauth_cmd_provider,
+                     RSRC_CONF, "ID [key=value ...]: one sign-in provider"),
+    AP_INIT_RAW_ARGS(NA_DIR_PAGES, nextauth_cmd_kv, (void *)&nextauth_cmd_pages,
+                     RSRC_CONF, "signIn|signOut|error|verifyRequest|newUser=PATH ..."),
+    AP_INIT_RAW_ARGS(NA_DIR_THEME, nextauth_cmd_kv, (void *)&nextauth_cmd_theme,
+                     RSRC_CONF,
                      "colorScheme=auto|light|dark brandColor=#hex logo=URL buttonText=#hex"),
-    AP_INIT_RAW_ARGS(NA_DIR_SESSION, nextauth_cmd_session, NULL, RSRC_CONF,
-                     "strategy=jwt|database maxAge=SECONDS updateAge=SECONDS"),
+    AP_INIT_RAW_ARGS(NA_DIR_SESSION, nextauth_cmd_kv, (void *)&nextauth_cmd_session,
+                     RSRC_CONF, "strategy=jwt|database maxAge=SECONDS updateAge=SECONDS"),
     AP_INIT_TAKE1(NA_DIR_DATABASE, nextauth_cmd_database, NULL, RSRC_CONF,
                   "dbd|off: keep users, accounts and tokens through mod_dbd"),
     AP_INIT_ITERATE(NA_DIR_SIGNIN_ALLOW, nextauth_cmd_signin_allow, NULL, RSRC_CONF,
                     "PATTERN ...: e-mail patterns allowed to sign in, e.g. *@example.com"),
     AP_INIT_ITERATE(NA_DIR_REDIRECT_ALLOW, nextauth_cmd_redirect_allow, NULL, RSRC_CONF,
                     "ORIGIN ...: extra origins a callbackUrl may point to"),
-    AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_cookie, NULL, RSRC_CONF,
-                     "secure=auto|on|off domain=HOST prefix=NAME"),
+    AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_kv, (void *)&nextauth_cmd_cookie,
+                     RSRC_CONF, "secure=auto|on|off domain=HOST prefix=NAME"),
     AP_INIT_TAKE1(NA_DIR_UNAUTHENTICATED, nextauth_cmd_unauthenticated, NULL, NA_DIR_SCOPE,
                   "redirect|401|pass: what an unauthenticated request gets"),
     AP_INIT_FLAG(NA_DIR_STRIP_COOKIES, nextauth_cmd_strip_cookies, NULL, NA_DIR_SCOPE,
