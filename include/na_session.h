@@ -28,7 +28,15 @@ typedef struct na_session_claims_t {
     apr_int64_t iat;      /**< 0 when absent on decode */
     apr_int64_t exp;
     const char *jti;
+    unsigned present;     /**< NA_CLAIM_* bits: which of name/email/picture the token has */
+    const char *payload;  /**< on decode: the whole payload JSON, so a refresh keeps every
+                               claim a Next.js app added; on encode: when set, the claims
+                               to keep (only iat, exp and jti are renewed) */
 } na_session_claims_t;
+
+#define NA_CLAIM_NAME    1u
+#define NA_CLAIM_EMAIL   2u
+#define NA_CLAIM_PICTURE 4u
 
 /**
  * Mint a session token under `key` (derived with an empty salt): the JSON members name,

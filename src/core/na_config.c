@@ -206,7 +206,8 @@ const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
         c->providers = apr_array_make(p, 4, sizeof(na_provider_t *));
     }
     if (c->providers->nelts >= NA_MAX_PROVIDERS) {
-        return NA_DIR_PROVIDER ": more than 32 providers";
+        return apr_psprintf(p, NA_DIR_PROVIDER " %s: more than %d providers; accepted: at most "
+                            "%d per server", prov->id, NA_MAX_PROVIDERS, NA_MAX_PROVIDERS);
     }
     APR_ARRAY_PUSH(c->providers, na_provider_t *) = prov;
     c->touched = 1;
@@ -225,25 +226,35 @@ static const char *na_config_kv(apr_pool_t *p, const char *directive, const na_k
     return na_kv_parse(p, &call, argc, argv, target, NULL);
 }
 
+/* Only an accepted line marks the server as configured: a rejected one changes nothing. */
+static const char *na_config_kv_touch(apr_pool_t *p, na_server_conf_t *c, const char *directive,
+                                      const na_kv_spec_t *spec, int argc,
+                                      const char *const *argv, void *target)
+{
+    const char *msg = na_config_kv(p, directive, spec, argc, argv, target);
+
+    if (msg == NULL) {
+        c->touched = 1;
+    }
+    return msg;
+}
+
 const char *na_config_set_pages(apr_pool_t *p, na_server_conf_t *c, int argc,
                                 const char *const *argv)
 {
-    c->touched = 1;
-    return na_config_kv(p, NA_DIR_PAGES, na_pages_keys, argc, argv, &c->pages);
+    return na_config_kv_touch(p, c, NA_DIR_PAGES, na_pages_keys, argc, argv, &c->pages);
 }
 
 const char *na_config_set_theme(apr_pool_t *p, na_server_conf_t *c, int argc,
                                 const char *const *argv)
 {
-    c->touched = 1;
-    return na_config_kv(p, NA_DIR_THEME, na_theme_keys, argc, argv, &c->theme);
+    return na_config_kv_touch(p, c, NA_DIR_THEME, na_theme_keys, argc, argv, &c->theme);
 }
 
 const char *na_config_set_session(apr_pool_t *p, na_server_conf_t *c, int argc,
                                   const char *const *argv)
 {
-    c->touched = 1;
-    return na_config_kv(p, NA_DIR_SESSION, na_session_keys, argc, argv, &c->session);
+    return na_config_kv_touch(p, c, NA_DIR_SESSION, na_session_keys, argc, argv, &c->session);
 }
 
 const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
@@ -255,7 +266,6 @@ const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
 
     /* prefix is one name; NA_KV_NAMES gives an array, so parse into a scratch copy. */
     parsed.prefix = NULL;
-    c->touched = 1;
     if ((msg = na_config_kv(p, NA_DIR_COOKIE, na_cookie_keys, argc, argv, &parsed)) != NULL) {
         return msg;
     }
@@ -265,6 +275,7 @@ const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
     }
     parsed.prefix = prefix ? APR_ARRAY_IDX(prefix, 0, const char *) : c->cookie.prefix;
     c->cookie = parsed;
+    c->touched = 1;
     return NULL;
 }
 

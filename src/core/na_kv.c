@@ -220,8 +220,8 @@ static const char *na_kv_check_list(apr_pool_t *p, const char *value, na_kv_valu
     for (word = apr_strtok(copy, ",", &last); word; word = apr_strtok(NULL, ",", &last)) {
         if (v->spec->type == NA_KV_NAMES) {
             if (!na_kv_is_name(word)) {
-                return apr_psprintf(p, "'%s' is not a name (letters, digits, '-', '_')",
-                                    na_kv_echo(p, word));
+                return apr_psprintf(p, "'%s' is not a name; accepted: letters, digits, '-' "
+                                    "and '_'", na_kv_echo(p, word));
             }
             APR_ARRAY_PUSH(v->names, const char *) = word;
             continue;
@@ -234,6 +234,11 @@ static const char *na_kv_check_list(apr_pool_t *p, const char *value, na_kv_valu
     }
     if (v->names->nelts == 0 && v->spec->type == NA_KV_NAMES) {
         return "an empty list; accepted: comma-separated names";
+    }
+    /* "checks=," must not quietly turn every OAuth check off. */
+    if (v->num == 0 && v->spec->type == NA_KV_LIST) {
+        return apr_psprintf(p, "an empty list; accepted: comma-separated values from %s",
+                            na_kv_choices(p, v->spec->choices));
     }
     return NULL;
 }
@@ -317,6 +322,36 @@ static void na_kv_assign(void *target, const na_kv_value_t *v)
     }
 }
 
+/* What a type accepts, for the problems that do not say it themselves (an empty value,
+ * a control character, a secret file that cannot be read): every message ends with
+ * "accepted: ...", as STYLE 2.5 asks. */
+static const char *na_kv_hint(apr_pool_t *p, const na_kv_spec_t *spec)
+{
+    switch (spec->type) {
+    case NA_KV_SECRET:
+        return "a literal value, file:PATH or env:NAME";
+    case NA_KV_URL:
+        return "http:// or https:// URL without user or fragment";
+    case NA_KV_PATH:
+        return "a path on this site starting with a single '/'";
+    case NA_KV_COLOR:
+        return "#rgb, #rgba, #rrggbb or #rrggbbaa";
+    case NA_KV_IMAGE:
+        return "a local path or an http(s) URL";
+    case NA_KV_UINT:
+        return "1 to 315360000";
+    case NA_KV_ENUM:
+    case NA_KV_LIST:
+        return na_kv_choices(p, spec->choices);
+    case NA_KV_NAMES:
+        return "comma-separated names of letters, digits, '-' and '_'";
+    case NA_KV_HOST:
+        return "a host name such as example.com";
+    default:
+        return "text without control characters";
+    }
+}
+
 static const char *na_kv_head(apr_pool_t *p, const na_kv_call_t *call)
 {
     return call->subject ? apr_pstrcat(p, call->directive, " ", call->subject, NULL)
@@ -350,7 +385,8 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
                             na_kv_accepted(p, call->spec, call->kind));
     }
     if (*given & ((apr_uint64_t)1 << i)) {
-        return apr_psprintf(p, "%s: key '%s' is given twice", na_kv_head(p, call), v->spec->key);
+        return apr_psprintf(p, "%s: key '%s' is given twice; accepted: each key once",
+                            na_kv_head(p, call), v->spec->key);
     }
     *given |= (apr_uint64_t)1 << i;
     if (eq[1] == '\0') {
@@ -361,6 +397,9 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
     }
     if (problem == NULL) {
         return NULL;
+    }
+    if (strstr(problem, "accepted: ") == NULL) {
+        problem = apr_pstrcat(p, problem, "; accepted: ", na_kv_hint(p, v->spec), NULL);
     }
     if (v->spec->type == NA_KV_SECRET) {
         return apr_psprintf(p, "%s %s: %s", na_kv_head(p, call), v->spec->key, problem);

@@ -179,7 +179,8 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
     int kind;
 
     if (argc < 1) {
-        return NA_DIR_PROVIDER " needs a provider id, e.g. github, email or credentials";
+        return apr_psprintf(p, NA_DIR_PROVIDER ": a provider id is needed; accepted: %s, or "
+                            "another id with type=", na_provider_preset_ids(p));
     }
     prov = apr_pcalloc(p, sizeof(*prov));
     prov->id = argv[0];

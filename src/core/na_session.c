@@ -54,10 +54,26 @@ static json_t *na_session_build(const na_session_claims_t *c)
     return obj;
 }
 
+/* A refresh keeps the decoded payload as it was and renews only iat, exp and jti,
+ * as next-auth's default jwt callback hands the whole token back. */
+static json_t *na_session_rebuild(const na_session_claims_t *c)
+{
+    json_t *obj = json_loads(c->payload, JSON_REJECT_DUPLICATES, NULL);
+
+    if (obj == NULL || !json_is_object(obj)
+        || json_object_set_new(obj, "iat", json_integer(c->iat)) != 0
+        || json_object_set_new(obj, "exp", json_integer(c->exp)) != 0
+        || json_object_set_new(obj, "jti", json_string(c->jti)) != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
 na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
                                    const char **json)
 {
-    json_t *obj = na_session_build(claims);
+    json_t *obj = claims->payload ? na_session_rebuild(claims) : na_session_build(claims);
     char *s;
 
     if (obj == NULL) {
@@ -118,6 +134,8 @@ static int na_session_get_str(apr_pool_t *p, json_t *obj, const char *key, int n
 
 /* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
  * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
+/* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
+ * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
 static int na_session_get_time(json_t *obj, const char *key, int required, apr_int64_t *out)
 {
     json_t *v = json_object_get(obj, key);
@@ -153,6 +171,10 @@ static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_sessio
         !na_session_get_str(p, obj, "picture", 1, &c->picture)) {
         return "name, email or picture is not a string or null";
     }
+    /* next-auth leaves out of /session what the token does not have, and keeps nulls. */
+    c->present = (json_object_get(obj, "name") ? NA_CLAIM_NAME : 0)
+                 | (json_object_get(obj, "email") ? NA_CLAIM_EMAIL : 0)
+                 | (json_object_get(obj, "picture") ? NA_CLAIM_PICTURE : 0);
     if (!na_session_get_str(p, obj, "sub", 0, &c->sub) ||
         !na_session_get_str(p, obj, "provider", 0, &c->provider) ||
         !na_session_get_str(p, obj, "jti", 0, &c->jti)) {
@@ -195,6 +217,8 @@ static na_status_t na_session_parse(apr_pool_t *p, const na_jwe_plain_t *plain, 
     json_t *obj = json_loadb((const char *)plain->data, plain->len, JSON_REJECT_DUPLICATES, NULL);
     na_session_claims_t c;
     const char *problem = NULL;
+
+    memset(&c, 0, sizeof(c));
     na_status_t rv;
 
     if (obj == NULL || !json_is_object(obj)) {
@@ -210,6 +234,7 @@ static na_status_t na_session_parse(apr_pool_t *p, const na_jwe_plain_t *plain, 
                  : na_session_check_times(p, obj, &c, now, err);
     json_decref(obj);
     if (rv == NA_OK) {
+        c.payload = apr_pstrmemdup(p, (const char *)plain->data, plain->len);
         *out = c;
     }
     return rv;

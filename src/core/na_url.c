@@ -60,7 +60,9 @@ static int na_url_parse_http(apr_pool_t *p, const char *s, apr_uri_t *uri, int *
         return 0;
     }
     if (uri->port_str && *uri->port_str) {
-        if (uri->port == 0 || strspn(uri->port_str, "0123456789") != strlen(uri->port_str)) {
+        /* apr_uri keeps the port in 16 bits: ":73616" would come back as 8080. */
+        if (uri->port == 0 || strspn(uri->port_str, "0123456789") != strlen(uri->port_str)
+            || strlen(uri->port_str) > 5 || apr_atoi64(uri->port_str) != uri->port) {
             return 0;
         }
         *port = uri->port;

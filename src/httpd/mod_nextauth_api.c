@@ -80,12 +80,23 @@ static const char *nextauth_api_iso8601(apr_pool_t *p, apr_int64_t when)
                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* next-auth's shape: a user member the token lacks is left out, a null one is kept. */
 static json_t *nextauth_api_session_json(request_rec *r, const na_session_claims_t *c,
                                          apr_int64_t expires)
 {
-    return json_pack("{s:{s:o, s:o, s:o}, s:s}", "user", "name", nextauth_api_str(c->name),
-                     "email", nextauth_api_str(c->email), "image",
-                     nextauth_api_str(c->picture), "expires",
+    json_t *user = json_object();
+
+    if (user == NULL
+        || ((c->present & NA_CLAIM_NAME)
+            && json_object_set_new(user, "name", nextauth_api_str(c->name)) != 0)
+        || ((c->present & NA_CLAIM_EMAIL)
+            && json_object_set_new(user, "email", nextauth_api_str(c->email)) != 0)
+        || ((c->present & NA_CLAIM_PICTURE)
+            && json_object_set_new(user, "image", nextauth_api_str(c->picture)) != 0)) {
+        json_decref(user);
+        return NULL;
+    }
+    return json_pack("{s:o, s:s}", "user", user, "expires",
                      nextauth_api_iso8601(r->pool, expires));
 }
 

@@ -71,6 +71,17 @@ static const char *nextauth_conf_check_server(apr_pool_t *p, const na_server_con
     return msg;
 }
 
+/* "[host:port]" for messages. check_config runs before httpd fills in a virtual host's
+ * port from its <VirtualHost> address, so take it from there; the main server may have
+ * no port at all, and ":0" would only mislead. */
+static const char *nextauth_conf_server_label(apr_pool_t *p, const server_rec *s)
+{
+    unsigned port = s->port ? (unsigned)s->port : s->addrs ? (unsigned)s->addrs->host_port : 0;
+    const char *host = s->server_hostname ? s->server_hostname : "*";
+
+    return port ? apr_psprintf(p, "[%s:%u]", host, port) : apr_psprintf(p, "[%s]", host);
+}
+
 /* check_config runs under apache2 -t (post_config does not), so every problem that
  * needs the merged configuration of a virtual host is found here. */
 int nextauth_conf_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
@@ -88,8 +99,7 @@ int nextauth_conf_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
             continue;
         }
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                     NA_LOGNO(00001) "[%s:%u] %s", vs->server_hostname ? vs->server_hostname
-                     : "*", (unsigned)vs->port, msg);
+                     NA_LOGNO(00001) "%s %s", nextauth_conf_server_label(ptemp, vs), msg);
         failed = 1;
     }
     return failed ? !OK : OK;

@@ -22,7 +22,7 @@ static na_jwe_key_t na_test_key(const char *secret, const char *salt)
 }
 
 static const na_session_claims_t na_test_jane = {
-    "Jane Doe", "jane@example.com", "https://example.com/jane.png", "42", "github", 0, 0, NULL,
+    "Jane Doe", "jane@example.com", "https://example.com/jane.png", "42", "github", 0, 0, NULL, 0, NULL,
 };
 
 /* Seal an arbitrary payload as a session token would be. */
@@ -83,7 +83,7 @@ END_TEST
 START_TEST(test_session_payload_order)
 {
     na_jwe_key_t key = na_test_key("secret", "");
-    na_session_claims_t in = na_test_jane, nulls = {NULL, NULL, NULL, NULL, NULL, 5, 6, "x"};
+    na_session_claims_t in = na_test_jane, nulls = {NULL, NULL, NULL, NULL, NULL, 5, 6, "x", 0, NULL};
     const char *token, *want;
     na_jwe_plain_t plain;
 
@@ -261,7 +261,7 @@ START_TEST(test_session_payloads)
     const na_test_payload_t *tc = &na_test_payloads[_i];
     na_jwe_key_t key = na_test_key("secret", "");
     char *json = apr_palloc(na_test_pool, 512);
-    na_session_claims_t c = {"untouched", NULL, NULL, NULL, NULL, 0, 0, NULL};
+    na_session_claims_t c = {"untouched", NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL};
     na_err_t err = {NULL, NULL, 0};
     na_status_t rv;
 
@@ -385,6 +385,31 @@ static void na_test_check_vector(const char *token, const char *want_json, apr_i
     ck_assert_int_eq(na_test_decode1(token, c.exp + 15, &c), NA_EEXPIRED);
 }
 
+/* A refresh keeps claims a Next.js app added and the absence of missing ones. */
+START_TEST(test_session_refresh_keeps_payload)
+{
+    na_jwe_key_t key = na_test_key("secret", "");
+    const char *json = apr_psprintf(na_test_pool, "{\"email\":\"a@b.example\",\"sub\":\"7\","
+                                    "\"role\":\"admin\",\"iat\":%d,\"exp\":%d}",
+                                    (int)NA_TEST_NOW, (int)NA_TEST_NOW + 60);
+    na_session_claims_t c, again;
+    const char *token = NULL;
+
+    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, na_test_seal(&key, json),
+                                       NA_TEST_NOW, &c, NULL, NULL), NA_OK);
+    ck_assert_uint_eq(c.present, NA_CLAIM_EMAIL);
+    ck_assert_int_eq(na_session_encode(na_test_pool, &key, &c, NA_TEST_NOW + 10, 3600, &token),
+                     NA_OK);
+    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again,
+                                       NULL, NULL), NA_OK);
+    ck_assert_ptr_nonnull(strstr(again.payload, "\"role\":\"admin\""));
+    ck_assert_ptr_null(strstr(again.payload, "\"name\""));
+    ck_assert_uint_eq(again.present, NA_CLAIM_EMAIL);
+    ck_assert_int_eq(again.exp, NA_TEST_NOW + 10 + 3600);
+    ck_assert_str_ne(again.jti, c.jti ? c.jti : "");
+}
+END_TEST
+
 START_TEST(test_session_nextauth_vectors)
 {
     apr_array_header_t *v = na_test_vectors("nextauth-jwe.txt");
@@ -437,6 +462,7 @@ Suite *suite_session(void)
     tcase_add_loop_test(tc, test_session_payloads, 0, NA_TEST_COUNT(na_test_payloads));
     tcase_add_loop_test(tc, test_session_check_cookie_key, 0, NA_TEST_COUNT(na_test_check_salts));
     tcase_add_test(tc, test_session_oversize);
+    tcase_add_test(tc, test_session_refresh_keeps_payload);
     tcase_add_test(tc, test_session_nextauth_vectors);
     tcase_add_test(tc, test_session_nextauth_reject_vectors);
     suite_add_tcase(s, tc);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef NA_TEST_SUITES_H
+#define NA_TEST_SUITES_H
+
+#include <check.h>
+
+#include <apr_pools.h>
+
+/* One suite per src/core unit; main.c runs them all. */
+Suite *suite_kv(void);
+Suite *suite_config(void);
+Suite *suite_provider(void);
+Suite *suite_secret(void);
+Suite *suite_crypto(void);
+Suite *suite_csrf(void);
+Suite *suite_cookie(void);
+Suite *suite_url(void);
+Suite *suite_form(void);
+Suite *suite_route(void);
+Suite *suite_err(void);
+Suite *suite_b64(void);
+Suite *suite_jwe(void);
+Suite *suite_chunk(void);
+Suite *suite_session(void);
+
+/**
+ * The pool of the running test: created fresh before each test and destroyed after it
+ * by the fixture that na_test_tcase() installs.
+ */
+extern apr_pool_t *na_test_pool;
+
+/** A TCase with the per-test pool fixture already added. */
+TCase *na_test_tcase(const char *name);
+
+/**
+ * Assert that msg is a directive message of the shape
+ * "<Directive>[ ...]: ...; accepted[ word]: <list>" on one line and, when `names` is not
+ * NULL, that it contains `names` (the bad value or key it must point at).
+ */
+void na_test_assert_directive_message(const char *msg, const char *directive,
+                                      const char *names);
+
+/**
+ * A temporary file holding `len` bytes of content; returns its path. The file is removed
+ * when the test's pool is destroyed.
+ */
+const char *na_test_temp_file(const char *content, apr_size_t len);
+
+/** Number of elements of a static table, as an int for tcase_add_loop_test. */
+#define NA_TEST_COUNT(table) ((int)(sizeof(table) / sizeof((table)[0])))
+
+#endif
