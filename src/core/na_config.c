@@ -271,7 +271,9 @@ const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
     }
     prefix = (apr_array_header_t *)parsed.prefix;
     if (prefix && prefix->nelts != 1) {
-        return NA_DIR_COOKIE " prefix: accepted: one name such as next-auth or myapp";
+        return apr_psprintf(p, NA_DIR_COOKIE " prefix='%s': one name is needed; accepted: "
+                            "a name such as next-auth or myapp",
+                            apr_array_pstrcat(p, prefix, ','));
     }
     parsed.prefix = prefix ? APR_ARRAY_IDX(prefix, 0, const char *) : c->cookie.prefix;
     c->cookie = parsed;

@@ -236,8 +236,9 @@ const char *na_provider_wire_type(const na_provider_t *prov)
 static const char *na_provider_check_oauth(apr_pool_t *p, const na_provider_t *prov)
 {
     if (prov->client_id == NULL || prov->client_secret == NULL) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: clientId= and clientSecret= are required "
-                            "(clientSecret may be file:PATH or env:NAME)", prov->id);
+        return apr_psprintf(p, NA_DIR_PROVIDER " %s: clientId= and clientSecret= are required; "
+                            "accepted: clientId=ID clientSecret=VALUE, file:PATH or env:NAME",
+                            prov->id);
     }
     if (prov->kind == NA_PROVIDER_OIDC && prov->issuer == NULL
         && (prov->authorization == NULL || prov->token == NULL || prov->jwks == NULL)) {

@@ -1,0 +1,115 @@
+# Problems that need the merged configuration of a server are found by check_config,
+# which `apache2 -t` runs (STYLE 2.5): a provider without a secret, an email provider
+# without a database, authn providers that are not loaded, database sessions without a
+# database, NextAuthDatabase dbd without mod_dbd. Each is one NA00001 line that names
+# the server, the directive and what is accepted.
+use strict;
+use warnings;
+
+use Apache::Test qw(-withtestmore);
+use NextAuth::Test;
+
+my $mark = log_mark();
+my $S = "NextAuthSecret test-secret\n";
+my $DB = "NextAuthDatabase dbd\nDBDriver sqlite3\nDBDParams \@DIR\@/nextauth.db\n";
+
+conf_fails('provider without NextAuthSecret',
+           "NextAuthProvider github clientId=a clientSecret=TOPSECRET123\n",
+           [qr/^NA00001: \[localhost\] NextAuthSecret is required once a NextAuthProvider is/,
+            qr/accepted: a literal value, file:PATH or env:NAME/],
+           never => ['TOPSECRET123']);
+
+# The message names the virtual host, with the port of its <VirtualHost> address.
+conf_fails('vhost provider without NextAuthSecret', <<'EOF',
+<VirtualHost *:8080>
+    ServerName auth.example.com
+    NextAuthProvider credentials
+</VirtualHost>
+EOF
+           [qr/^NA00001: \[auth\.example\.com:8080\] NextAuthSecret is required/, qr/accepted:/]);
+
+# The check runs on the merged configuration: a secret set in the main server covers a
+# vhost that configures its own providers.
+conf_ok('vhost inherits the main server\'s secret', <<'EOF');
+NextAuthSecret main-secret
+<VirtualHost *:8080>
+    ServerName auth.example.com
+    NextAuthProvider credentials
+</VirtualHost>
+EOF
+
+conf_fails('email provider without NextAuthDatabase',
+           "${S}NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply\@example.com\n",
+           [qr/^NA00001: \[localhost\] NextAuthProvider email: needs NextAuthDatabase dbd/,
+            qr/accepted: add NextAuthDatabase dbd with DBDriver and DBDParams/]);
+
+conf_fails('email provider with NextAuthDatabase off',
+           "${S}NextAuthDatabase off\nNextAuthProvider email server=smtp://127.0.0.1:2525 "
+             . "from=noreply\@example.com\n",
+           [qr/NextAuthProvider email: needs NextAuthDatabase dbd/, qr/accepted:/]);
+
+conf_ok('email provider with NextAuthDatabase dbd',
+        "${S}${DB}NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply\@example.com\n");
+
+conf_fails('credentials authn=nonexistent',
+           "${S}NextAuthProvider credentials authn=nonexistent\n",
+           [qr/^NA00001: \[localhost\] NextAuthProvider credentials authn='nonexistent': /,
+            qr/no Apache authn provider/, qr/accepted: file, dbm, dbd, ldap/]);
+
+conf_fails('credentials authn= second name unknown',
+           "${S}NextAuthProvider credentials authn=file,nonexistent\n",
+           [qr/NextAuthProvider credentials authn='nonexistent': /, qr/accepted: file,/]);
+
+conf_fails('credentials authn=file without mod_authn_file',
+           "${S}NextAuthProvider credentials authn=file\n",
+           [qr/NextAuthProvider credentials authn='file': /, qr/mod_authn_file/, qr/accepted:/],
+           without => ['authn_file']);
+
+conf_fails('credentials with the default authn (file) not loaded',
+           "${S}NextAuthProvider credentials\n",
+           [qr/NextAuthProvider credentials authn='file': /, qr/accepted:/],
+           without => ['authn_file']);
+
+conf_fails('strategy=database without NextAuthDatabase',
+           "${S}NextAuthSession strategy=database\n"
+             . "NextAuthProvider github clientId=a clientSecret=b\n",
+           [qr/^NA00001: \[localhost\] NextAuthSession strategy=database: needs NextAuthDatabase/,
+            qr/accepted: strategy=jwt, or add NextAuthDatabase dbd/]);
+
+conf_fails('strategy=database with only credentials',
+           "${S}${DB}NextAuthSession strategy=database\nNextAuthProvider credentials\n",
+           [qr/NextAuthSession strategy=database: credentials sign-ins always use JWT/,
+            qr/accepted: strategy=jwt/]);
+
+conf_fails('NextAuthDatabase dbd without mod_dbd',
+           "${S}NextAuthDatabase dbd\nNextAuthProvider credentials\n",
+           [qr/^NA00001: \[localhost\] NextAuthDatabase dbd: mod_dbd is not loaded/,
+            qr/accepted: LoadModule dbd_module/],
+           without => ['dbd']);
+
+# Each server with a problem gets its own line; a good one gets none.
+{
+    my $out = conf_fails('two broken vhosts and a good one', <<'EOF',
+<VirtualHost *:8080>
+    ServerName one.example
+    NextAuthProvider credentials
+</VirtualHost>
+<VirtualHost *:8081>
+    ServerName good.example
+    NextAuthSecret s
+    NextAuthProvider credentials
+</VirtualHost>
+<VirtualHost *:8082>
+    ServerName two.example
+    NextAuthSecret s
+    NextAuthProvider email server=smtp://127.0.0.1:2525 from=a@b.example
+</VirtualHost>
+EOF
+        [qr/^NA00001: \[one\.example:8080\] NextAuthSecret is required/]);
+    like($out, qr/^NA00001: \[two\.example:8082\] NextAuthProvider email: needs NextAuthDatabase/m,
+         'second broken vhost reported too');
+    unlike($out, qr/good\.example/, 'the good vhost is not reported');
+}
+
+log_clean($mark);
+done_testing();
