@@ -59,6 +59,8 @@ nextauth_req_t *nextauth_req_make(request_rec *r, const na_server_conf_t *conf);
 /** Attributes for the module's cookies on this request (secure, domain). */
 na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,
                                           apr_time_t expires);
+/** What follows the base path in r's URI ("" or "/..."), or NULL when r is not ours. */
+const char *nextauth_req_subpath(request_rec *r, const na_server_conf_t *conf);
 /** 1 when the POSTed csrfToken matches a valid CSRF cookie (double submit). */
 int nextauth_req_csrf_ok(const nextauth_req_t *req);
 

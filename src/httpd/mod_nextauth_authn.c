@@ -139,12 +139,8 @@ static int nextauth_authn_redirect(nextauth_req_t *req)
  * NextAuth on "/"), or the sign-in page would redirect to itself. */
 int nextauth_authn_access_ex(request_rec *r)
 {
-    const na_server_conf_t *conf = nextauth_conf_server(r->server);
-    const char *base = na_config_base_path(conf);
-    apr_size_t n = strlen(base);
-
-    if (!conf->touched || !nextauth_authn_is_ours(r) || strncmp(r->uri, base, n) != 0
-        || (r->uri[n] != '/' && r->uri[n] != '\0')) {
+    if (!nextauth_authn_is_ours(r) || nextauth_req_subpath(r, nextauth_conf_server(r->server))
+                                          == NULL) {
         return DECLINED;
     }
     return OK;

@@ -31,18 +31,6 @@ static const nextauth_route_fn nextauth_post_routes[NA_ROUTE__COUNT] = {
     [NA_ROUTE_LOG] = nextauth_route_log,
 };
 
-/* The subpath under basePath, or NULL when the request is not ours. */
-static const char *nextauth_handler_subpath(request_rec *r, const na_server_conf_t *conf)
-{
-    const char *base = na_config_base_path(conf);
-    apr_size_t n = strlen(base);
-
-    if (strncmp(r->uri, base, n) != 0 || (r->uri[n] != '/' && r->uri[n] != '\0')) {
-        return NULL;
-    }
-    return r->uri + n;
-}
-
 /* next-auth checks or mints the CSRF cookie on every request to its routes. */
 static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
 {
@@ -51,6 +39,7 @@ static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
                                       req->names.csrf);
     const char *token = NULL, *cookie = NULL;
     int current = 0;
+    /* Host-only, as its __Host- name demands: never a Domain attribute. */
     na_cookie_attr_t attr = {NA_UNSET, 0, NULL, req->secure};
 
     if (value && na_csrf_verify_cookie(r->pool, value, req->conf->secrets, &token, &current)
@@ -82,7 +71,7 @@ static void nextauth_handler_callback_url(nextauth_req_t *req)
     const char *cookie = na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"),
                                        req->names.callback_url);
     const char *url = NULL;
-    na_cookie_attr_t attr = {NA_UNSET, 0, NULL, req->secure};
+    na_cookie_attr_t attr = nextauth_req_cookie_attr(req, NA_UNSET, 0);
 
     if (given == NULL) {
         given = apr_table_get(req->query, "callbackUrl");
@@ -122,6 +111,13 @@ static int nextauth_handler_reject(request_rec *r, na_route_result_e result,
     return HTTP_NOT_FOUND;
 }
 
+static int nextauth_handler_is(const apr_table_t *t, const char *key, const char *want)
+{
+    const char *value = apr_table_get(t, key);
+
+    return value && strcmp(value, want) == 0;
+}
+
 static int nextauth_handler_setup(nextauth_req_t *req)
 {
     request_rec *r = req->r;
@@ -139,11 +135,8 @@ static int nextauth_handler_setup(nextauth_req_t *req)
     }
     /* next-auth v4's client sends json=true; Auth.js v5's sends this header. */
     req->json = r->method_number == M_POST
-                && (apr_strnatcmp(apr_table_get(req->form, "json") ? apr_table_get(req->form,
-                    "json") : "", "true") == 0
-                    || apr_strnatcmp(apr_table_get(r->headers_in, "X-Auth-Return-Redirect")
-                                     ? apr_table_get(r->headers_in, "X-Auth-Return-Redirect")
-                                     : "", "1") == 0);
+                && (nextauth_handler_is(req->form, "json", "true")
+                    || nextauth_handler_is(r->headers_in, "X-Auth-Return-Redirect", "1"));
     return OK;
 }
 
@@ -157,7 +150,7 @@ int nextauth_handler(request_rec *r)
     const char *subpath;
     int rv;
 
-    if (!conf->touched || (subpath = nextauth_handler_subpath(r, conf)) == NULL) {
+    if ((subpath = nextauth_req_subpath(r, conf)) == NULL) {
         return DECLINED;
     }
     result = na_route_match(r->pool, r->method, subpath, &route_match);

@@ -76,3 +76,15 @@ int nextauth_req_csrf_ok(const nextauth_req_t *req)
     return req->csrf_valid && req->r->method_number == M_POST
            && na_csrf_matches(req->csrf_token, apr_table_get(req->form, "csrfToken"));
 }
+
+const char *nextauth_req_subpath(request_rec *r, const na_server_conf_t *conf)
+{
+    const char *base = na_config_base_path(conf);
+    apr_size_t n = strlen(base);
+
+    if (!conf->touched || strncmp(r->uri, base, n) != 0
+        || (r->uri[n] != '/' && r->uri[n] != '\0')) {
+        return NULL;
+    }
+    return r->uri + n;
+}
