@@ -90,6 +90,35 @@ int nextauth_route_signout_post(nextauth_req_t *req);
 /** Sign the user in: policy check, session cookie, redirect to the callback URL. */
 int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims);
 
+/* mod_nextauth_oauth.c, mod_nextauth_oauth_callback.c, mod_nextauth_oidc.c */
+#include "na_oauth.h"
+struct na_oauth_discovery_t;
+struct na_http_request_t;
+struct na_http_response_t;
+int nextauth_oauth_signin(nextauth_req_t *req, const na_provider_t *prov);
+int nextauth_oauth_callback(nextauth_req_t *req, const na_provider_t *prov);
+/** How a check cookie (NA_CHECK_INDEX_*) of prov is sealed and read on this request. */
+na_oauth_check_ctx_t nextauth_oauth_ctx(nextauth_req_t *req, const na_provider_t *prov, int idx);
+/** The name of a check cookie (NA_CHECK_INDEX_*) of the flow whose state is `state`. */
+const char *nextauth_oauth_cookie_name(nextauth_req_t *req, const na_provider_t *prov, int idx,
+                                       const char *state);
+int nextauth_oidc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                              server_rec *s);
+void nextauth_oidc_child_init(apr_pool_t *p, server_rec *s);
+/** The provider's endpoints, its configuration completed by (cached) discovery. */
+apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
+                                     struct na_oauth_discovery_t *out);
+/** GET a JSON document through the per-process cache (force: skip the cached copy). */
+const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
+                                int force);
+/** 1 when a forced JWKS refetch is allowed now (at most one a minute per URL). */
+int nextauth_oidc_may_refetch(request_rec *r, const char *url);
+/** Apply the provider's timeout to an outbound request. */
+void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t *hreq);
+/** One outbound request, failures logged. */
+na_status_t nextauth_oidc_perform(request_rec *r, const struct na_http_request_t *hreq,
+                                  struct na_http_response_t *resp);
+
 /* mod_nextauth_credentials.c */
 /** Check username/password through the provider's Apache authn providers. */
 authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov,

@@ -32,6 +32,7 @@ enum { NA_SCHEME_AUTO = 0, NA_SCHEME_LIGHT, NA_SCHEME_DARK };
 enum { NA_STRATEGY_JWT = 0, NA_STRATEGY_DATABASE };
 enum { NA_SECURE_AUTO = 0, NA_SECURE_ON, NA_SECURE_OFF };
 enum { NA_UNAUTH_REDIRECT = 0, NA_UNAUTH_401, NA_UNAUTH_PASS };
+enum { NA_CHECK_INDEX_STATE = 0, NA_CHECK_INDEX_PKCE, NA_CHECK_INDEX_NONCE };
 
 typedef struct na_pages_t {
     const char *signin;
@@ -77,6 +78,9 @@ typedef struct na_server_conf_t {
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
+    /** Keys of the state, PKCE and nonce cookies ([secure][NA_CHECK_INDEX_*]), one per
+     *  secret: next-auth salts each with its cookie name, which the secure prefix changes. */
+    const struct na_jwe_key_t *check_keys[2][3];
 } na_server_conf_t;
 
 /** Per-directory configuration. */

@@ -18,7 +18,43 @@ typedef struct nextauth_session_cache_t {
     apr_array_header_t *present;     /**< chunk names the browser sent */
 } nextauth_session_cache_t;
 
-/* HKDF is far too slow for every request: derive each vhost's session keys once. */
+static na_jwe_key_t *nextauth_session_derive(apr_pool_t *pconf, const apr_array_header_t *secrets,
+                                             const char *salt)
+{
+    na_jwe_key_t *keys = apr_pcalloc(pconf, sizeof(*keys) * (apr_size_t)secrets->nelts);
+    int i;
+
+    for (i = 0; i < secrets->nelts; i++) {
+        if (na_jwe_derive_key(APR_ARRAY_IDX(secrets, i, const char *), salt, &keys[i]) != NA_OK) {
+            return NULL;
+        }
+    }
+    return keys;
+}
+
+/* The check cookies' keys are salted with their names, plain and __Secure- alike. */
+static int nextauth_session_derive_checks(apr_pool_t *pconf, na_server_conf_t *conf)
+{
+    na_cookie_names_t names;
+    int secure;
+
+    for (secure = 0; secure < 2; secure++) {
+        na_cookie_names(pconf, na_config_cookie_prefix(conf), secure, &names);
+        conf->check_keys[secure][NA_CHECK_INDEX_STATE] =
+            nextauth_session_derive(pconf, conf->secrets, names.state);
+        conf->check_keys[secure][NA_CHECK_INDEX_PKCE] =
+            nextauth_session_derive(pconf, conf->secrets, names.pkce);
+        conf->check_keys[secure][NA_CHECK_INDEX_NONCE] =
+            nextauth_session_derive(pconf, conf->secrets, names.nonce);
+        if (!conf->check_keys[secure][0] || !conf->check_keys[secure][1]
+            || !conf->check_keys[secure][2]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* HKDF is far too slow for every request: derive each vhost's keys once. */
 int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
@@ -28,23 +64,17 @@ int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t
     (void)ptemp;
     for (vs = s; vs; vs = vs->next) {
         na_server_conf_t *conf = ap_get_module_config(vs->module_config, &nextauth_module);
-        na_jwe_key_t *keys;
-        int i, n = conf->secrets ? conf->secrets->nelts : 0;
 
-        if (n == 0 || conf->session_keys) {
+        if (conf->secrets == NULL || conf->secrets->nelts == 0 || conf->session_keys) {
             continue;
         }
-        keys = apr_pcalloc(pconf, sizeof(*keys) * (apr_size_t)n);
-        for (i = 0; i < n; i++) {
-            if (na_jwe_derive_key(APR_ARRAY_IDX(conf->secrets, i, const char *), "", &keys[i])
-                != NA_OK) {
-                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, NA_LOGNO(00013)
-                             "cannot derive the session key");
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
+        conf->session_keys = nextauth_session_derive(pconf, conf->secrets, "");
+        if (conf->session_keys == NULL || !nextauth_session_derive_checks(pconf, conf)) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, NA_LOGNO(00013)
+                         "cannot derive the cookie keys");
+            return HTTP_INTERNAL_SERVER_ERROR;
         }
-        conf->session_keys = keys;
-        conf->session_nkeys = n;
+        conf->session_nkeys = conf->secrets->nelts;
     }
     return OK;
 }

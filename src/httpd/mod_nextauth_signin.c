@@ -86,6 +86,9 @@ int nextauth_route_signin_post(nextauth_req_t *req)
         return nextauth_reply_redirect(req, apr_pstrcat(req->r->pool, req->base_url,
                                                         "/signin", NULL), HTTP_OK);
     }
+    if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
+        return nextauth_oauth_signin(req, prov);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00021)
                   "sign-in with %s providers is not available in this build",
                   na_provider_wire_type(prov));
@@ -106,6 +109,9 @@ int nextauth_route_callback(nextauth_req_t *req)
             return HTTP_METHOD_NOT_ALLOWED;
         }
         return nextauth_signin_credentials(req, prov);
+    }
+    if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
+        return nextauth_oauth_callback(req, prov);
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00022)
                   "callbacks of %s providers are not available in this build",

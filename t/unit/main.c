@@ -90,6 +90,12 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_jwe());
     srunner_add_suite(sr, suite_chunk());
     srunner_add_suite(sr, suite_session());
+    srunner_add_suite(sr, suite_http());
+    srunner_add_suite(sr, suite_jws());
+    srunner_add_suite(sr, suite_idtoken());
+    srunner_add_suite(sr, suite_oauth());
+    srunner_add_suite(sr, suite_oauth_token());
+    srunner_add_suite(sr, suite_oauth_profile());
     return sr;
 }
 

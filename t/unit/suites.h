@@ -23,6 +23,12 @@ Suite *suite_b64(void);
 Suite *suite_jwe(void);
 Suite *suite_chunk(void);
 Suite *suite_session(void);
+Suite *suite_http(void);
+Suite *suite_jws(void);
+Suite *suite_idtoken(void);
+Suite *suite_oauth(void);
+Suite *suite_oauth_token(void);
+Suite *suite_oauth_profile(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

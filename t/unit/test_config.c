@@ -552,6 +552,12 @@ static const na_test_field_t na_test_server_fields[] = {
      * main server's even when the vhost has its own secrets */
     NA_SF(session_keys, NA_TEST_PTR, 1),
     NA_SF(session_nkeys, NA_TEST_INT, 1),
+    NA_SF(check_keys[0][0], NA_TEST_PTR, 1),
+    NA_SF(check_keys[0][1], NA_TEST_PTR, 1),
+    NA_SF(check_keys[0][2], NA_TEST_PTR, 1),
+    NA_SF(check_keys[1][0], NA_TEST_PTR, 1),
+    NA_SF(check_keys[1][1], NA_TEST_PTR, 1),
+    NA_SF(check_keys[1][2], NA_TEST_PTR, 1),
 };
 
 static const na_test_field_t na_test_dir_fields[] = {

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <stddef.h>
+#include <string.h>
+
+#include <apr_lib.h>
+
+#include "na_oauth.h"
+
+/* Longest timeout= honoured, so the milliseconds cannot overflow a long. */
+#define NA_OAUTH_MAX_TIMEOUT 3600
+#define NA_OAUTH_MAX_URL 2048
+
+static apr_status_t na_oauth_json_cleanup(void *data)
+{
+    json_decref(data);
+    return APR_SUCCESS;
+}
+
+json_t *na_oauth_json_load(apr_pool_t *p, const char *text, apr_size_t len)
+{
+    /* Duplicate members are refused: two parsers reading different values of one
+     * member is how claims get smuggled. */
+    json_t *obj = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+
+    if (obj != NULL && !json_is_object(obj)) {
+        json_decref(obj);
+        obj = NULL;
+    }
+    if (obj != NULL) {
+        apr_pool_cleanup_register(p, obj, na_oauth_json_cleanup, apr_pool_cleanup_null);
+    }
+    return obj;
+}
+
+/* A request to the provider with its timeout= as the total timeout. */
+static void na_oauth_http_init(const na_provider_t *prov, int method, const char *url,
+                               na_http_request_t *out)
+{
+    na_http_request_init(out, method, url);
+    if (prov && prov->timeout > 0) {
+        apr_int64_t secs =
+            prov->timeout > NA_OAUTH_MAX_TIMEOUT ? NA_OAUTH_MAX_TIMEOUT : prov->timeout;
+        out->timeout_ms = (long)secs * 1000;
+        if (out->connect_timeout_ms > out->timeout_ms) {
+            out->connect_timeout_ms = out->timeout_ms;
+        }
+    }
+}
+
+/* ---- token endpoint -------------------------------------------------------------------- */
+
+na_status_t na_oauth_token_request(apr_pool_t *p, const na_oauth_token_req_t *in,
+                                   na_http_request_t *out, na_err_t *err)
+{
+    const na_provider_t *prov = in->provider;
+    const char *form = NULL, *secret = prov->client_secret ? prov->client_secret : "";
+
+    if (!in->code || !*in->code || !in->redirect_uri || !in->endpoint || !prov->client_id) {
+        return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
+                          "provider %s: no code, redirect_uri, token endpoint or client id",
+                          prov->id);
+    }
+    na_http_form_add(p, &form, "grant_type", "authorization_code");
+    na_http_form_add(p, &form, "code", in->code);
+    na_http_form_add(p, &form, "redirect_uri", in->redirect_uri);
+    if (in->code_verifier) {
+        na_http_form_add(p, &form, "code_verifier", in->code_verifier);
+    }
+    if (in->auth_method == NA_OAUTH_AUTH_POST) {
+        na_http_form_add(p, &form, "client_id", prov->client_id);
+        na_http_form_add(p, &form, "client_secret", secret);
+    }
+    na_oauth_http_init(prov, NA_HTTP_POST, in->endpoint, out);
+    out->body = form;
+    /* GitHub answers application/x-www-form-urlencoded unless JSON is asked for. */
+    out->accept = "application/json";
+    if (in->auth_method != NA_OAUTH_AUTH_POST) {
+        out->basic_user = prov->client_id;
+        out->basic_password = secret;
+    }
+    return NA_OK;
+}
+
+/* A string member that may be absent or null (NULL then); 0 on another type. */
+static int na_oauth_opt_string(apr_pool_t *p, json_t *obj, const char *key, const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+
+    *out = NULL;
+    if (v == NULL || json_is_null(v)) {
+        return 1;
+    }
+    if (!json_is_string(v)) {
+        return 0;
+    }
+    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
+    return 1;
+}
+
+/* scope as a string, or an array of strings joined with spaces (SPEC §9). */
+static int na_oauth_scope(apr_pool_t *p, json_t *obj, const char **out)
+{
+    json_t *v = json_object_get(obj, "scope"), *item;
+    const char *joined = NULL;
+    size_t i;
+
+    if (!json_is_array(v)) {
+        return na_oauth_opt_string(p, obj, "scope", out);
+    }
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_string(item)) {
+            return 0;
+        }
+        joined = joined ? apr_pstrcat(p, joined, " ", json_string_value(item), NULL)
+                        : apr_pstrdup(p, json_string_value(item));
+    }
+    *out = joined ? joined : "";
+    return 1;
+}
+
+/* expires_in as a non-negative integer, or a digit string (some providers quote it). */
+static int na_oauth_expires_in(json_t *obj, apr_int64_t *out)
+{
+    json_t *v = json_object_get(obj, "expires_in");
+    const char *s;
+
+    *out = -1;
+    if (v == NULL || json_is_null(v)) {
+        return 1;
+    }
+    if (json_is_integer(v)) {
+        *out = (apr_int64_t)json_integer_value(v);
+        return *out >= 0;
+    }
+    s = json_string_value(v);
+    if (s == NULL || *s == '\0' || strlen(s) > 12 || strspn(s, "0123456789") != strlen(s)) {
+        return 0;
+    }
+    *out = apr_atoi64(s);
+    return 1;
+}
+
+static const char *na_oauth_token_members(apr_pool_t *p, json_t *obj, na_oauth_tokens_t *out)
+{
+    json_t *at = json_object_get(obj, "access_token");
+
+    if (!json_is_string(at) || json_string_length(at) == 0) {
+        return "access_token missing or not a string";
+    }
+    out->access_token = apr_pstrmemdup(p, json_string_value(at), json_string_length(at));
+    if (!na_oauth_opt_string(p, obj, "token_type", &out->token_type) ||
+        !na_oauth_opt_string(p, obj, "id_token", &out->id_token) ||
+        !na_oauth_opt_string(p, obj, "refresh_token", &out->refresh_token) ||
+        !na_oauth_opt_string(p, obj, "session_state", &out->session_state)) {
+        return "token_type, id_token, refresh_token or session_state is not a string";
+    }
+    if (!na_oauth_scope(p, obj, &out->scope)) {
+        return "scope is not a string or an array of strings";
+    }
+    if (!na_oauth_expires_in(obj, &out->expires_in)) {
+        return "expires_in is not a non-negative integer";
+    }
+    return NULL;
+}
+
+na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
+                                 na_oauth_tokens_t *out, na_err_t *err)
+{
+    json_t *obj = na_oauth_json_load(p, resp->body, resp->len), *e;
+    const char *problem;
+
+    memset(out, 0, sizeof(*out));
+    out->expires_in = -1;
+    /* GitHub reports a bad code with 200 and {"error": ...}, others with 400. */
+    if (obj && (e = json_object_get(obj, "error")) != NULL) {
+        return na_err_set(
+            p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK, "token endpoint answered error '%s' (HTTP %d)",
+            json_is_string(e) ? na_http_log_safe(p, json_string_value(e), 64) : "(not a string)",
+            resp->status);
+    }
+    if (resp->status < 200 || resp->status > 299) {
+        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK,
+                          "token endpoint answered HTTP %d", resp->status);
+    }
+    if (obj == NULL) {
+        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK,
+                          "token endpoint answer is not a JSON object (Content-Type %s)",
+                          na_http_log_safe(p, resp->content_type, 64));
+    }
+    if ((problem = na_oauth_token_members(p, obj, out)) != NULL) {
+        memset(out, 0, sizeof(*out));
+        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK, "token endpoint answer: %s",
+                          problem);
+    }
+    return NA_OK;
+}
+
+void na_oauth_userinfo_request(const na_provider_t *prov, const char *url, const char *access_token,
+                               na_http_request_t *out)
+{
+    na_oauth_http_init(prov, NA_HTTP_GET, url, out);
+    out->bearer = access_token;
+}
+
+/* ---- discovery ------------------------------------------------------------------------- */
+
+const char *na_oauth_discovery_url(apr_pool_t *p, const char *issuer)
+{
+    const char *sep = strstr(issuer, "://");
+    const char *path = sep ? sep + 3 + strcspn(sep + 3, "/") : issuer;
+    apr_size_t len = strlen(issuer);
+
+    if (strstr(path, "/.well-known/")) {
+        return issuer;
+    }
+    if (len > 0 && issuer[len - 1] == '/') {
+        len--;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, issuer, len), NA_OAUTH_WELL_KNOWN, NULL);
+}
+
+void na_oauth_discovery_request(apr_pool_t *p, const na_provider_t *prov, na_http_request_t *out)
+{
+    na_oauth_http_init(prov, NA_HTTP_GET, na_oauth_discovery_url(p, prov->issuer), out);
+}
+
+/* An absolute http(s) URL with a host and nothing a header or a log line would choke
+ * on; http only when the issuer itself is http (a loopback test IdP), so a document
+ * fetched over TLS cannot downgrade the token exchange. */
+static int na_oauth_endpoint_ok(const char *url, int https_only)
+{
+    const char *host;
+    const unsigned char *c;
+
+    if (strncasecmp(url, "https://", 8) == 0) {
+        host = url + 8;
+    }
+    else if (!https_only && strncasecmp(url, "http://", 7) == 0) {
+        host = url + 7;
+    }
+    else {
+        return 0;
+    }
+    if (strlen(url) > NA_OAUTH_MAX_URL || strchr("/?#@:", *host)) {
+        return 0;
+    }
+    for (c = (const unsigned char *)url; *c; c++) {
+        if (*c <= 0x20 || *c >= 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct na_oauth_endpoint_t {
+    const char *name;
+    size_t offset;
+    int required;
+} na_oauth_endpoint_t;
+
+static const na_oauth_endpoint_t na_oauth_endpoints[] = {
+    {"authorization_endpoint", offsetof(na_oauth_discovery_t, authorization_endpoint), 1},
+    {"token_endpoint", offsetof(na_oauth_discovery_t, token_endpoint), 1},
+    {"jwks_uri", offsetof(na_oauth_discovery_t, jwks_uri), 1},
+    {"userinfo_endpoint", offsetof(na_oauth_discovery_t, userinfo_endpoint), 0},
+    {"end_session_endpoint", offsetof(na_oauth_discovery_t, end_session_endpoint), 0},
+    {NULL, 0, 0}};
+
+/* The endpoints into *out; NULL, or the name of the first bad or missing one. */
+static const char *na_oauth_discovery_endpoints(apr_pool_t *p, json_t *obj, int https_only,
+                                                na_oauth_discovery_t *out)
+{
+    const na_oauth_endpoint_t *ep;
+
+    for (ep = na_oauth_endpoints; ep->name; ep++) {
+        const char **slot = (const char **)((char *)out + ep->offset);
+        json_t *v = json_object_get(obj, ep->name);
+        if ((v == NULL || json_is_null(v)) && !ep->required) {
+            continue;
+        }
+        if (!json_is_string(v) || !na_oauth_endpoint_ok(json_string_value(v), https_only)) {
+            return ep->name;
+        }
+        *slot = apr_pstrdup(p, json_string_value(v));
+    }
+    return NULL;
+}
+
+/* The NA_OAUTH_AUTH_* bits listed; client_secret_basic when not advertised (OIDC
+ * Discovery's default). -1 when the member is not an array of strings. */
+static int na_oauth_discovery_methods(json_t *obj)
+{
+    json_t *v = json_object_get(obj, "token_endpoint_auth_methods_supported"), *item;
+    unsigned bits = 0;
+    size_t i;
+
+    if (v == NULL || json_is_null(v)) {
+        return NA_OAUTH_AUTH_BASIC;
+    }
+    if (!json_is_array(v)) {
+        return -1;
+    }
+    json_array_foreach(v, i, item)
+    {
+        const char *s = json_string_value(item);
+        if (s == NULL) {
+            return -1;
+        }
+        bits |= strcmp(s, "client_secret_basic") == 0  ? NA_OAUTH_AUTH_BASIC
+                : strcmp(s, "client_secret_post") == 0 ? NA_OAUTH_AUTH_POST
+                                                       : 0;
+    }
+    return (int)bits;
+}
+
+na_status_t na_oauth_discovery_parse(apr_pool_t *p, const char *issuer,
+                                     const na_http_response_t *resp, na_oauth_discovery_t *out,
+                                     na_err_t *err)
+{
+    json_t *obj = na_oauth_json_load(p, resp->body, resp->len), *iss;
+    const char *bad;
+    int methods;
+
+    memset(out, 0, sizeof(*out));
+    if (resp->status != 200 || obj == NULL) {
+        return na_err_set(p, err, NA_EPEER, NULL, "discovery for %s: HTTP %d, %s",
+                          na_http_log_safe(p, issuer, 200), resp->status,
+                          obj ? "JSON" : "not a JSON object");
+    }
+    iss = json_object_get(obj, "issuer");
+    if (!json_is_string(iss) || strcmp(json_string_value(iss), issuer) != 0) {
+        return na_err_set(p, err, NA_EPEER, NULL, "discovery: issuer mismatch: expected %s, got %s",
+                          na_http_log_safe(p, issuer, 200),
+                          na_http_log_safe(p, json_string_value(iss), 200));
+    }
+    bad = na_oauth_discovery_endpoints(p, obj, strncasecmp(issuer, "https://", 8) == 0, out);
+    if (bad || (methods = na_oauth_discovery_methods(obj)) < 0) {
+        memset(out, 0, sizeof(*out));
+        return na_err_set(p, err, NA_EPEER, NULL, "discovery for %s: %s missing or invalid",
+                          na_http_log_safe(p, issuer, 200),
+                          bad ? bad : "token_endpoint_auth_methods_supported");
+    }
+    out->issuer = apr_pstrdup(p, issuer);
+    out->auth_methods = (unsigned)methods;
+    return NA_OK;
+}
+
+unsigned na_oauth_discovery_auth_method(const na_oauth_discovery_t *d)
+{
+    if (!(d->auth_methods & NA_OAUTH_AUTH_BASIC) && (d->auth_methods & NA_OAUTH_AUTH_POST)) {
+        return NA_OAUTH_AUTH_POST;
+    }
+    return NA_OAUTH_AUTH_BASIC;
+}

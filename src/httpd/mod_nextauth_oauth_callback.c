@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_protocol.h>
+
+#include "mod_nextauth.h"
+#include "na_crypto.h"
+#include "na_idtoken.h"
+#include "na_jws.h"
+#include "na_oauth.h"
+
+/* callback/<id> of an OAuth or OIDC provider. */
+
+typedef struct nextauth_cb_t {
+    nextauth_req_t *req;
+    const na_provider_t *prov;
+    const apr_table_t *params;     /* query, or the form of a form_post response */
+    na_oauth_discovery_t ep;
+    na_oauth_checks_t stored;      /* values from the check cookies */
+    na_oauth_tokens_t tokens;
+    na_oauth_user_t user;
+} nextauth_cb_t;
+
+/* The callback's failure: logged with its reason, the user sent to OAuthCallback. */
+static int nextauth_cb_fail(nextauth_cb_t *cb, int level, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, level, 0, cb->req->r, NA_LOGNO(00032)
+                  "OAuth callback of %s refused: %s", cb->prov->id, why);
+    return nextauth_fail(cb->req, "OAuthCallback", HTTP_OK);
+}
+
+static int nextauth_cb_count(void *rec, const char *key, const char *value)
+{
+    (void)key;
+    (void)value;
+    ++*(int *)rec;
+    return 1;
+}
+
+/* One value of a parameter, or NULL when it is absent or repeated (a repeated state or
+ * code is someone trying which copy we read). */
+static const char *nextauth_cb_param(const nextauth_cb_t *cb, const char *key, int *repeated)
+{
+    int n = 0;
+
+    apr_table_do(nextauth_cb_count, &n, cb->params, key, NULL);
+    if (n > 1) {
+        *repeated = 1;
+        return NULL;
+    }
+    return apr_table_get(cb->params, key);
+}
+
+/* Read, clear (single use) and check each configured check cookie. */
+static const char *nextauth_cb_checks(nextauth_cb_t *cb, const char *state)
+{
+    nextauth_req_t *req = cb->req;
+    static const unsigned bits[3] = {NA_CHECK_STATE, NA_CHECK_PKCE, NA_CHECK_NONCE};
+    const char **values[3] = {&cb->stored.state, &cb->stored.code_verifier, &cb->stored.nonce};
+    const char *header = apr_table_get(req->r->headers_in, "Cookie");
+    na_cookie_attr_t gone = nextauth_req_cookie_attr(req, 0, 0);
+    int idx;
+
+    for (idx = 0; idx < 3; idx++) {
+        const char *name = nextauth_oauth_cookie_name(req, cb->prov, idx, state);
+        na_oauth_check_ctx_t ctx = nextauth_oauth_ctx(req, cb->prov, idx);
+        const char *token;
+
+        if (!(cb->prov->checks & bits[idx])) {
+            continue;
+        }
+        if ((token = na_cookie_get(req->r->pool, header, name)) == NULL) {
+            return apr_psprintf(req->r->pool, "check cookie %s missing", name);
+        }
+        nextauth_reply_set_cookie(req->r, na_cookie_serialize(req->r->pool, name, "", &gone));
+        if (na_oauth_check_decode(req->r->pool, &ctx, token, values[idx], NULL) != NA_OK) {
+            return apr_psprintf(req->r->pool, "check cookie %s invalid, expired or minted "
+                                "for another provider", name);
+        }
+    }
+    if ((cb->prov->checks & NA_CHECK_STATE)
+        && (state == NULL || !na_crypto_ct_equal(state, strlen(state), cb->stored.state,
+                                                 strlen(cb->stored.state)))) {
+        return "state does not match";
+    }
+    return NULL;
+}
+
+static const char *nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
+{
+    request_rec *r = cb->req->r;
+    na_oauth_token_req_t treq;
+    na_http_request_t hreq;
+    na_http_response_t resp;
+    na_err_t err = {NULL, NULL, 0};
+
+    treq.provider = cb->prov;
+    treq.endpoint = cb->ep.token_endpoint;
+    treq.auth_method = na_oauth_discovery_auth_method(&cb->ep);
+    treq.code = code;
+    treq.redirect_uri = apr_pstrcat(r->pool, cb->req->base_url, "/callback/", cb->prov->id,
+                                    NULL);
+    treq.code_verifier = cb->stored.code_verifier;
+    if (na_oauth_token_request(r->pool, &treq, &hreq, &err) != NA_OK) {
+        return err.detail ? err.detail : "cannot build the token request";
+    }
+    nextauth_oidc_timeouts(cb->prov, &hreq);
+    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK) {
+        return "token endpoint unreachable";
+    }
+    if (na_oauth_token_parse(r->pool, &resp, &cb->tokens, &err) != NA_OK) {
+        return err.detail ? err.detail : "token response refused";
+    }
+    return NULL;
+}
+
+/* Verify the ID token with the issuer's keys; a token signed with a key we do not know
+ * yet makes us fetch the key set again, once a minute at most (key rotation). */
+static const char *nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
+{
+    request_rec *r = cb->req->r;
+    na_jws_jwks_t *jwks = NULL;
+    na_err_t err = {NULL, NULL, 0};
+    const char *text;
+    na_status_t rv = NA_EDENIED;
+    int attempt;
+
+    if (cb->ep.jwks_uri == NULL) {
+        return "no jwks_uri for this provider";
+    }
+    for (attempt = 0; attempt < 2 && rv == NA_EDENIED; attempt++) {
+        if (attempt == 1 && !nextauth_oidc_may_refetch(r, cb->ep.jwks_uri)) {
+            break;
+        }
+        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1);
+        if (text == NULL
+            || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
+            return "JWKS unavailable or unusable";
+        }
+        rv = na_jws_verify(r->pool, jwks, cb->tokens.id_token, out, &err);
+    }
+    if (rv != NA_OK) {
+        return apr_pstrcat(r->pool, "ID token signature: ",
+                           err.detail ? err.detail : "no matching key", NULL);
+    }
+    return NULL;
+}
+
+/* userinfo with the access token; for an OIDC provider its sub must be the ID token's. */
+static const char *nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
+{
+    request_rec *r = cb->req->r;
+    int profile = na_oauth_profile_for(cb->prov);
+    na_http_request_t hreq;
+    na_http_response_t resp;
+    na_oauth_user_t user;
+    na_err_t err = {NULL, NULL, 0};
+
+    if (cb->ep.userinfo_endpoint == NULL) {
+        return id_sub ? NULL : "no userinfo endpoint";
+    }
+    na_oauth_userinfo_request(cb->prov, cb->ep.userinfo_endpoint, cb->tokens.access_token, &hreq);
+    nextauth_oidc_timeouts(cb->prov, &hreq);
+    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK
+        || na_oauth_userinfo_parse(r->pool, profile, &resp, &user, &err) != NA_OK) {
+        return err.detail ? err.detail : "userinfo unavailable";
+    }
+    if (id_sub && strcmp(user.id, id_sub) != 0) {
+        return "userinfo sub differs from the ID token's";
+    }
+    if (id_sub) {
+        cb->user.email = cb->user.email ? cb->user.email : user.email;
+        cb->user.name = cb->user.name ? cb->user.name : user.name;
+        cb->user.image = cb->user.image ? cb->user.image : user.image;
+        return NULL;
+    }
+    cb->user = user;
+    return NULL;
+}
+
+/* GitHub keeps a private address out of /user; its /user/emails has it. */
+static void nextauth_cb_github_email(nextauth_cb_t *cb)
+{
+    request_rec *r = cb->req->r;
+    na_http_request_t hreq;
+    na_http_response_t resp;
+    const char *email = NULL;
+
+    if (cb->user.email || na_oauth_profile_for(cb->prov) != NA_OAUTH_PROFILE_GITHUB) {
+        return;
+    }
+    na_oauth_userinfo_request(cb->prov, apr_pstrcat(r->pool, cb->ep.userinfo_endpoint,
+                                                    "/emails", NULL),
+                              cb->tokens.access_token, &hreq);
+    nextauth_oidc_timeouts(cb->prov, &hreq);
+    if (nextauth_oidc_perform(r, &hreq, &resp) == NA_OK
+        && na_oauth_github_email(r->pool, &resp, &email, NULL) == NA_OK) {
+        cb->user.email = email;
+    }
+}
+
+static const char *nextauth_cb_profile_oidc(nextauth_cb_t *cb)
+{
+    request_rec *r = cb->req->r;
+    na_jws_verified_t verified;
+    na_idtoken_expect_t expect;
+    na_idtoken_claims_t claims;
+    na_err_t err = {NULL, NULL, 0};
+    const char *why;
+
+    if (cb->tokens.id_token == NULL) {
+        return "no id_token in the token response";
+    }
+    if ((why = nextauth_cb_verify(cb, &verified)) != NULL) {
+        return why;
+    }
+    expect.issuer = cb->ep.issuer;
+    expect.client_id = cb->prov->client_id;
+    expect.nonce = (cb->prov->checks & NA_CHECK_NONCE) ? cb->stored.nonce : NULL;
+    expect.now = apr_time_sec(r->request_time);
+    expect.tolerance = NA_IDTOKEN_TOLERANCE;
+    if (na_idtoken_check(r->pool, &verified, &expect, &claims, &err) != NA_OK) {
+        return err.detail ? err.detail : "ID token claims refused";
+    }
+    cb->user.id = claims.sub;
+    cb->user.name = claims.name;
+    cb->user.email = claims.email;
+    cb->user.image = claims.picture;
+    return cb->user.email ? NULL : nextauth_cb_userinfo(cb, claims.sub);
+}
+
+static int nextauth_cb_finish(nextauth_cb_t *cb)
+{
+    na_session_claims_t claims;
+
+    memset(&claims, 0, sizeof(claims));
+    claims.name = cb->user.name;
+    claims.email = cb->user.email;
+    claims.picture = cb->user.image;
+    claims.sub = cb->user.id;
+    claims.provider = cb->prov->id;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00033)
+                  "signed in through %s as %s", cb->prov->id,
+                  ap_escape_logitem(cb->req->r->pool, cb->user.email ? cb->user.email
+                                                                     : cb->user.id));
+    return nextauth_signin_complete(cb->req, &claims);
+}
+
+/* An authorization response with error= (the user cancelled, the IdP refused):
+ * next-auth's Callback error; the IdP's own text only reaches the log, escaped. */
+static int nextauth_cb_provider_error(nextauth_cb_t *cb, const char *error)
+{
+    const char *desc = apr_table_get(cb->params, "error_description");
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00034)
+                  "%s answered error=%s (%s)", cb->prov->id,
+                  ap_escape_logitem(cb->req->r->pool, apr_pstrndup(cb->req->r->pool, error, 64)),
+                  desc ? ap_escape_logitem(cb->req->r->pool,
+                                           apr_pstrndup(cb->req->r->pool, desc, 200)) : "-");
+    return nextauth_fail(cb->req, "Callback", HTTP_OK);
+}
+
+static int nextauth_cb_run(nextauth_cb_t *cb)
+{
+    int repeated = 0;
+    const char *code = nextauth_cb_param(cb, "code", &repeated);
+    const char *state = nextauth_cb_param(cb, "state", &repeated);
+    const char *iss = nextauth_cb_param(cb, "iss", &repeated);
+    const char *error = apr_table_get(cb->params, "error");
+    const char *why;
+
+    if (repeated) {
+        return nextauth_cb_fail(cb, APLOG_INFO, "a parameter was repeated");
+    }
+    if ((why = nextauth_cb_checks(cb, state)) != NULL) {
+        return nextauth_cb_fail(cb, APLOG_INFO, why);
+    }
+    if (error) {
+        return nextauth_cb_provider_error(cb, error);
+    }
+    if (code == NULL || *code == '\0') {
+        return nextauth_cb_fail(cb, APLOG_INFO, "no code");
+    }
+    if (nextauth_oidc_endpoints(cb->req->r, cb->prov, &cb->ep) != APR_SUCCESS) {
+        return nextauth_cb_fail(cb, APLOG_ERR, "provider metadata unavailable");
+    }
+    /* RFC 9207: an iss the IdP sends must be the issuer we talk to (mix-up defence). */
+    if (iss && (cb->ep.issuer == NULL || strcmp(iss, cb->ep.issuer) != 0)) {
+        return nextauth_cb_fail(cb, APLOG_INFO, "iss parameter is not the provider's issuer");
+    }
+    if ((why = nextauth_cb_exchange(cb, code)) != NULL
+        || (why = cb->prov->kind == NA_PROVIDER_OIDC ? nextauth_cb_profile_oidc(cb)
+                                                      : nextauth_cb_userinfo(cb, NULL)) != NULL) {
+        return nextauth_cb_fail(cb, APLOG_ERR, why);
+    }
+    nextauth_cb_github_email(cb);
+    return nextauth_cb_finish(cb);
+}
+
+int nextauth_oauth_callback(nextauth_req_t *req, const na_provider_t *prov)
+{
+    nextauth_cb_t *cb = apr_pcalloc(req->r->pool, sizeof(*cb));
+
+    cb->req = req;
+    cb->prov = prov;
+    /* form_post providers (Apple) answer with a POST; everyone else with a GET. */
+    cb->params = req->r->method_number == M_POST ? req->form : req->query;
+    return nextauth_cb_run(cb);
+}
