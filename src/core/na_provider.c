@@ -201,6 +201,8 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
         prov->name = prov->id;
         prov->checks = (kind == NA_PROVIDER_OIDC) ? (NA_CHECK_PKCE | NA_CHECK_STATE)
                                                    : NA_CHECK_STATE;
+        /* A user without an e-mail is of little use to NextAuthSignInAllow or Require. */
+        prov->scope = (kind == NA_PROVIDER_OIDC) ? "openid email profile" : NULL;
     }
     prov->logout = 0;
     prov->confirm = 1;
