@@ -41,10 +41,13 @@ test-browser: module
 test-interop: module
 	t/interop/run.sh
 
+test-oauth: module
+	t/oauth/run.sh
+
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop
+test: deps module check-drift unit test-httpd test-browser test-interop test-oauth
 	@echo "all test layers passed"
 
 install: module
@@ -57,5 +60,5 @@ clean:
 	@$(MAKE) --no-print-directory -f Makefile.apxs clean
 	rm -rf t/logs t/htdocs/index.html build.log
 
-.PHONY: all module deps run unit test-httpd test-browser test-interop check-drift test \
+.PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth check-drift test \
         install format clean

@@ -172,8 +172,9 @@ int nextauth_handler(request_rec *r)
     if (route == NULL) {
         return HTTP_NOT_IMPLEMENTED;
     }
-    if (req->route.id == NA_ROUTE_LOGO) {
-        return route(req); /* a static badge: no cookies */
+    /* next-auth answers providers without the cookies its init made; the badge is static. */
+    if (req->route.id == NA_ROUTE_LOGO || req->route.id == NA_ROUTE_PROVIDERS) {
+        return route(req);
     }
     if (nextauth_handler_csrf(req) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00005) "cannot mint a CSRF token");

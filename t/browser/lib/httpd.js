@@ -96,7 +96,9 @@ function writeConfig(dir, port, opts) {
         load('authn_file_module', 'mod_authn_file.so'),
         load('authz_core_module', 'mod_authz_core.so'),
         load('mime_module', 'mod_mime.so'),
-        `LoadModule nextauth_module    ${quote(MODULE_PATH)}`,
+        // Extra httpd modules the test needs, as [name, file] (e.g. mod_include for .shtml).
+        ...(opts.modules || []).map(([name, file]) => load(name, file)),
+        `LoadModule nextauth_module    ${quote(path.join(dir, 'mod_nextauth.so'))}`,
         '',
         'TypesConfig /etc/mime.types',
         `DocumentRoot ${quote(htdocs)}`,
@@ -110,7 +112,9 @@ function writeConfig(dir, port, opts) {
         '<Location /api/auth>',
         `    AuthUserFile ${quote(path.join(dir, 'users.htpasswd'))}`,
         '</Location>',
-        opts.extraConf || '',
+        (typeof opts.extraConf === 'function'
+            ? opts.extraConf({ dir, htdocs, url: opts.url, port })
+            : opts.extraConf) || '',
         '',
     ];
     const conf = path.join(dir, 'httpd.conf');
@@ -136,6 +140,10 @@ function prepareDir(opts) {
         fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
         fs.writeFileSync(file, body, { mode: 0o644 });
     }
+    // httpd maps the module it loads; `make module` elsewhere rewrites build/mod_nextauth.so
+    // in place, which would crash a running test server. Each server loads its own copy.
+    fs.copyFileSync(MODULE_PATH, path.join(dir, 'mod_nextauth.so'));
+    fs.chmodSync(path.join(dir, 'mod_nextauth.so'), 0o755);
     const htpasswd = path.join(dir, 'users.htpasswd');
     execFileSync('htpasswd', ['-bcB', htpasswd, USER.name, USER.password], { stdio: 'pipe' });
     fs.chmodSync(htpasswd, 0o644);
@@ -227,9 +235,12 @@ async function startOnce(opts) {
  * Start httpd with the module and return a handle:
  * { url, port, dir, htdocs, conf, secret, user, errorLog(), accessLog(),
  *   stop() → Promise<log text> }.
- * opts: name (for the log copy), providers (NextAuthProvider argument lines), extraConf,
- * files ({ 'path/in/htdocs': content }), logLevel, port (fixed, else a free one; or
- * NA_BROWSER_PORT), secret.
+ * opts: name (for the log copy), providers (NextAuthProvider argument lines), extraConf
+ * (config text, or a function of { dir, htdocs, url, port } returning it, called after
+ * the temp dir exists and before httpd starts),
+ * files ({ 'path/in/htdocs': content }), modules ([['include_module', 'mod_include.so'], …]
+ * loaded before the module), logLevel, port (fixed, else a free one; or NA_BROWSER_PORT),
+ * secret.
  */
 async function startHttpd(opts = {}) {
     if (!fs.existsSync(MODULE_PATH)) {
