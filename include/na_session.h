@@ -25,6 +25,7 @@ typedef struct na_session_claims_t {
     const char *picture;  /**< next-auth's name for user.image */
     const char *sub;      /**< the user id as a string */
     const char *provider; /**< id of our provider that signed the user in; next-auth ignores it */
+    const char *id_token; /**< the IdP's ID token, kept only for sign-out at the provider */
     apr_int64_t iat;      /**< 0 when absent on decode */
     apr_int64_t exp;
     const char *jti;

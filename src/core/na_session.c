@@ -45,6 +45,7 @@ static json_t *na_session_build(const na_session_claims_t *c)
         na_session_set_str(obj, "picture", c->picture, 1) != 0 ||
         na_session_set_str(obj, "sub", c->sub, 0) != 0 ||
         na_session_set_str(obj, "provider", c->provider, 0) != 0 ||
+        na_session_set_str(obj, "id_token", c->id_token, 0) != 0 ||
         json_object_set_new(obj, "iat", json_integer(c->iat)) != 0 ||
         json_object_set_new(obj, "exp", json_integer(c->exp)) != 0 ||
         na_session_set_str(obj, "jti", c->jti, 0) != 0) {
@@ -177,8 +178,9 @@ static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_sessio
                  | (json_object_get(obj, "picture") ? NA_CLAIM_PICTURE : 0);
     if (!na_session_get_str(p, obj, "sub", 0, &c->sub) ||
         !na_session_get_str(p, obj, "provider", 0, &c->provider) ||
+        !na_session_get_str(p, obj, "id_token", 0, &c->id_token) ||
         !na_session_get_str(p, obj, "jti", 0, &c->jti)) {
-        return "sub, provider or jti is not a string";
+        return "sub, provider, id_token or jti is not a string";
     }
     if (!na_session_get_time(obj, "exp", 1, &c->exp)) {
         return "exp is missing or not an integer";

@@ -238,6 +238,8 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
     claims.picture = cb->user.image;
     claims.sub = cb->user.id;
     claims.provider = cb->prov->id;
+    /* Kept only when sign-out at the provider needs it as id_token_hint. */
+    claims.id_token = cb->prov->logout ? cb->tokens.id_token : NULL;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00033)
                   "signed in through %s as %s", cb->prov->id,
                   ap_escape_logitem(cb->req->r->pool, cb->user.email ? cb->user.email

@@ -119,19 +119,49 @@ int nextauth_route_callback(nextauth_req_t *req)
     return HTTP_NOT_IMPLEMENTED;
 }
 
-/* POST signout: clear every session chunk, then go to the callback URL. Without a
- * session cookie nothing is cleared, as in next-auth. */
+/* With logout=on, an OIDC provider's session ends too: the browser goes on to its
+ * end_session_endpoint (RP-initiated logout) and comes back to the callback URL. */
+static const char *nextauth_signout_at_provider(nextauth_req_t *req,
+                                                const na_session_claims_t *claims)
+{
+    const na_provider_t *prov = claims && claims->provider
+                                ? na_config_provider(req->conf, claims->provider) : NULL;
+    apr_pool_t *p = req->r->pool;
+    na_oauth_discovery_t ep;
+    const char *url;
+
+    if (prov == NULL || !prov->logout || prov->kind != NA_PROVIDER_OIDC
+        || nextauth_oidc_endpoints(req->r, prov, &ep) != APR_SUCCESS
+        || ep.end_session_endpoint == NULL) {
+        return req->callback_url;
+    }
+    url = apr_pstrcat(p, ep.end_session_endpoint,
+                      strchr(ep.end_session_endpoint, '?') ? "&" : "?", "client_id=",
+                      na_url_encode_component(p, prov->client_id), "&post_logout_redirect_uri=",
+                      na_url_encode_component(p, req->callback_url), NULL);
+    if (claims->id_token) {
+        url = apr_pstrcat(p, url, "&id_token_hint=", na_url_encode_component(p, claims->id_token),
+                          NULL);
+    }
+    return url;
+}
+
+/* POST signout: clear every session chunk, then go to the callback URL (through the
+ * provider's sign-out when configured). Without a session cookie nothing is cleared,
+ * as in next-auth. */
 int nextauth_route_signout_post(nextauth_req_t *req)
 {
+    const na_session_claims_t *claims;
     int status;
 
     if (!nextauth_req_csrf_ok(req)) {
         return nextauth_signin_csrf_failed(req, "/signout");
     }
-    nextauth_session_load(req->r, req->conf, &req->names, &status);
-    if (nextauth_session_sent(req->r)) {
-        nextauth_session_clear(req);
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
+    claims = nextauth_session_load(req->r, req->conf, &req->names, &status);
+    if (!nextauth_session_sent(req->r)) {
+        return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
     }
-    return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
+    nextauth_session_clear(req);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
+    return nextauth_reply_redirect(req, nextauth_signout_at_provider(req, claims), HTTP_OK);
 }

@@ -22,7 +22,11 @@ static na_jwe_key_t na_test_key(const char *secret, const char *salt)
 }
 
 static const na_session_claims_t na_test_jane = {
-    "Jane Doe", "jane@example.com", "https://example.com/jane.png", "42", "github", 0, 0, NULL, 0, NULL,
+    .name = "Jane Doe",
+    .email = "jane@example.com",
+    .picture = "https://example.com/jane.png",
+    .sub = "42",
+    .provider = "github",
 };
 
 /* Seal an arbitrary payload as a session token would be. */
@@ -83,7 +87,7 @@ END_TEST
 START_TEST(test_session_payload_order)
 {
     na_jwe_key_t key = na_test_key("secret", "");
-    na_session_claims_t in = na_test_jane, nulls = {NULL, NULL, NULL, NULL, NULL, 5, 6, "x", 0, NULL};
+    na_session_claims_t in = na_test_jane, nulls = {.iat = 5, .exp = 6, .jti = "x"};
     const char *token, *want;
     na_jwe_plain_t plain;
 
@@ -261,7 +265,7 @@ START_TEST(test_session_payloads)
     const na_test_payload_t *tc = &na_test_payloads[_i];
     na_jwe_key_t key = na_test_key("secret", "");
     char *json = apr_palloc(na_test_pool, 512);
-    na_session_claims_t c = {"untouched", NULL, NULL, NULL, NULL, 0, 0, NULL, 0, NULL};
+    na_session_claims_t c = {.name = "untouched"};
     na_err_t err = {NULL, NULL, 0};
     na_status_t rv;
 
