@@ -23,6 +23,7 @@ static void nextauth_register_hooks(apr_pool_t *p)
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_check_authn(nextauth_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(nextauth_authn_note_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(nextauth_authn_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     nextauth_authz_register(p);
     /* FIRST, so the base path is ours whatever other handlers are configured there. */

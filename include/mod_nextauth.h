@@ -111,6 +111,8 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
 /** GET a JSON document through the per-process cache (force: skip the cached copy). */
 const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
                                 int force);
+/** Keep a fetched document that parsed, for later requests of this process. */
+void nextauth_oidc_remember(request_rec *r, const char *url, const char *text);
 /** 1 when a forced JWKS refetch is allowed now (at most one a minute per URL). */
 int nextauth_oidc_may_refetch(request_rec *r, const char *url);
 /** Apply the provider's timeout to an outbound request. */
@@ -128,6 +130,7 @@ authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *pro
 int nextauth_authn_post_read_request(request_rec *r);
 int nextauth_authn_check(request_rec *r);
 int nextauth_authn_access_ex(request_rec *r);
+int nextauth_authn_note_failure(request_rec *r, const char *auth_type);
 int nextauth_authn_fixups(request_rec *r);
 void nextauth_authz_register(apr_pool_t *p);
 

@@ -10,7 +10,9 @@ sysconf=$("$apxs" -q SYSCONFDIR)
 install -d "$DESTDIR$libexec"
 install -m 644 build/mod_nextauth.so "$DESTDIR$libexec/mod_nextauth.so"
 echo "installed $DESTDIR$libexec/mod_nextauth.so"
-if [ -d "$DESTDIR$sysconf/mods-available" ]; then
+# Debian's layout (a2enmod) is recognised on the build machine, so a DESTDIR package gets it too.
+if [ -d "$sysconf/mods-available" ]; then
+    install -d "$DESTDIR$sysconf/mods-available"
     sed "s|/usr/lib/apache2/modules|$libexec|" conf/nextauth.load \
         > "$DESTDIR$sysconf/mods-available/nextauth.load"
     install -m 644 conf/nextauth.conf "$DESTDIR$sysconf/mods-available/nextauth.conf"

@@ -27,7 +27,7 @@ if [ -f "$pidfile" ]; then
 fi
 rm -rf "$work"
 mkdir -p "$work/t"
-for d in TEST.PL conf lib htdocs api config; do
+for d in TEST.PL conf lib htdocs api config pages protect security; do
     [ -e "$top/t/$d" ] && cp -R "$top/t/$d" "$work/t/"
 done
 
@@ -45,7 +45,7 @@ fi
 cd "$work"
 # HOME: nobody's is /nonexistent; LANG=C keeps messages (strerror) in English.
 status=0
-$runas env HOME="$work" LANG=C LC_ALL=C NEXTAUTH_SO="$so" APXS="$apxs" \
+$runas env HOME="$work" LANG=C LC_ALL=C NEXTAUTH_SO="$so" NEXTAUTH_ROOT="$top" APXS="$apxs" \
     APACHE_TEST_HTTPD="$httpd" APACHE_TEST_COLOR=0 \
     perl t/TEST.PL -apxs "$apxs" -httpd "$httpd" -port select "$@" || status=$?
 # A crash while the server shuts down happens after the last test has looked at the log.

@@ -54,21 +54,44 @@ const char *na_page_escape(apr_pool_t *p, const char *s)
     return out;
 }
 
+/* One UTF-8 sequence at u; its length, or 0 when it is malformed, overlong, a UTF-16
+ * surrogate, above U+10FFFF, or a control character. */
+static int na_page_utf8_char(const unsigned char *u)
+{
+    unsigned int cp;
+    int n, i;
+
+    if (*u < 0x80) {
+        return (*u < 0x20 || *u == 0x7f) ? 0 : 1;
+    }
+    n = (*u & 0xe0) == 0xc0 ? 2 : (*u & 0xf0) == 0xe0 ? 3 : (*u & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0) {
+        return 0;
+    }
+    cp = *u & (0x7f >> n);
+    for (i = 1; i < n; i++) {
+        if ((u[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (u[i] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
+        || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || (cp >= 0x80 && cp < 0xa0)) {
+        return 0;
+    }
+    return n;
+}
+
 int na_page_utf8_ok(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
+    int n;
 
     while (*u) {
-        int n = (*u < 0x80) ? 0 : ((*u & 0xe0) == 0xc0) ? 1 : ((*u & 0xf0) == 0xe0) ? 2
-              : ((*u & 0xf8) == 0xf0) ? 3 : -1;
-        if (n < 0 || (n == 0 && (*u < 0x20 || *u == 0x7f)) || (n == 1 && *u < 0xc2)) {
+        if ((n = na_page_utf8_char(u)) == 0) {
             return 0;
         }
-        for (u++; n > 0; n--, u++) {
-            if ((*u & 0xc0) != 0x80) {
-                return 0;
-            }
-        }
+        u += n;
     }
     return 1;
 }

@@ -135,6 +135,17 @@ static int nextauth_authn_redirect(nextauth_req_t *req)
     return HTTP_MOVED_TEMPORARILY;
 }
 
+/* mod_authz_core answers a refused Require with 401 and asks the auth type to describe
+ * itself; a 401 without WWW-Authenticate is not a valid answer. */
+int nextauth_authn_note_failure(request_rec *r, const char *auth_type)
+{
+    if (auth_type == NULL || strcasecmp(auth_type, NEXTAUTH_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "NextAuth");
+    return OK;
+}
+
 /* The sign-in routes must stay reachable inside a location they protect (AuthType
  * NextAuth on "/"), or the sign-in page would redirect to itself. */
 int nextauth_authn_access_ex(request_rec *r)

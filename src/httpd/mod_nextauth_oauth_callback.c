@@ -136,6 +136,7 @@ static const char *nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
             || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
             return "JWKS unavailable or unusable";
         }
+        nextauth_oidc_remember(r, cb->ep.jwks_uri, text);
         rv = na_jws_verify(r->pool, jwks, cb->tokens.id_token, out, &err);
     }
     if (rv != NA_OK) {
@@ -273,11 +274,14 @@ static int nextauth_cb_run(nextauth_cb_t *cb)
     if (repeated) {
         return nextauth_cb_fail(cb, APLOG_INFO, "a parameter was repeated");
     }
-    if ((why = nextauth_cb_checks(cb, state)) != NULL) {
-        return nextauth_cb_fail(cb, APLOG_INFO, why);
-    }
+    /* As next-auth: the provider's error= is read before the checks (Callback, not
+     * OAuthCallback); the flow's check cookies are spent either way. */
+    why = nextauth_cb_checks(cb, state);
     if (error) {
         return nextauth_cb_provider_error(cb, error);
+    }
+    if (why != NULL) {
+        return nextauth_cb_fail(cb, APLOG_INFO, why);
     }
     if (code == NULL || *code == '\0') {
         return nextauth_cb_fail(cb, APLOG_INFO, "no code");

@@ -71,7 +71,7 @@ static const char *nextauth_oidc_cached(request_rec *r, const char *url)
     return copy;
 }
 
-static void nextauth_oidc_store(request_rec *r, const char *url, const char *text)
+void nextauth_oidc_remember(request_rec *r, const char *url, const char *text)
 {
     nextauth_oidc_entry_t *old, *e;
     apr_pool_t *pool;
@@ -86,6 +86,9 @@ static void nextauth_oidc_store(request_rec *r, const char *url, const char *tex
         e->pool = pool;
         e->fetched = r->request_time;
         e->text = apr_pstrdup(pool, text);
+        /* apr_hash_set keeps an existing entry's key, which lives in the old pool: drop
+         * the entry first so the new one is keyed by memory that outlives it. */
+        apr_hash_set(nextauth_oidc_docs, url, APR_HASH_KEY_STRING, NULL);
         apr_hash_set(nextauth_oidc_docs, apr_pstrdup(pool, url), APR_HASH_KEY_STRING, e);
         if (old) {
             apr_pool_destroy(old->pool); /* readers only ever hold copies */
@@ -146,7 +149,9 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, na_http_request_t *hreq)
     }
 }
 
-/* GET url as JSON through the cache; `force` skips the cached copy (key rotation). */
+/* GET url as JSON through the cache; `force` skips the cached copy (key rotation). A
+ * fetched document enters the cache only through nextauth_oidc_remember, after it parsed:
+ * a maintenance page answered with 200 must not stick for an hour. */
 const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
                                 int force)
 {
@@ -162,8 +167,7 @@ const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const
     if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK || resp.status != 200) {
         return NULL;
     }
-    nextauth_oidc_store(r, url, resp.body);
-    return resp.body;
+    return resp.body; /* remembered by the caller once it parses */
 }
 
 /* The provider's endpoints: its own configuration, completed by discovery when it has
@@ -192,6 +196,7 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
                           err.detail ? err.detail : "not fetched");
             return APR_EGENERAL;
         }
+        nextauth_oidc_remember(r, na_oauth_discovery_url(r->pool, prov->issuer), text);
     }
     out->authorization_endpoint = prov->authorization ? prov->authorization
                                                       : out->authorization_endpoint;

@@ -2,6 +2,8 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <stdlib.h>
 
+#include <apr_uri.h>
+
 #include <http_protocol.h>
 #include <jansson.h>
 
@@ -55,12 +57,19 @@ static const char *nextauth_reply_csp(nextauth_req_t *req)
 {
     const char *logo = req->conf->theme.logo;
     const char *img = "'self' data:";
+    na_site_t site;
+    apr_uri_t uri;
 
-    if (logo && (strncasecmp(logo, "http://", 7) == 0 || strncasecmp(logo, "https://", 8) == 0)) {
-        const char *end = strchr(strstr(logo, "://") + 3, '/');
-        img = apr_pstrcat(req->r->pool, img, " ",
-                          end ? apr_pstrmemdup(req->r->pool, logo, (apr_size_t)(end - logo))
-                              : logo, NULL);
+    /* Only the logo's origin goes into the policy: a query or a ';' in the configured URL
+     * must not become part of it. */
+    if (logo && *logo != '/' && apr_uri_parse(req->r->pool, logo, &uri) == APR_SUCCESS
+        && uri.scheme && uri.hostname
+        && na_url_parse_site(req->r->pool, apr_psprintf(req->r->pool, "%s://%s%s%s",
+                                                        uri.scheme, uri.hostname,
+                                                        uri.port_str ? ":" : "",
+                                                        uri.port_str ? uri.port_str : ""),
+                             &site) == NULL) {
+        img = apr_pstrcat(req->r->pool, img, " ", site.origin, NULL);
     }
     return apr_pstrcat(req->r->pool, "default-src 'none'; img-src ", img,
                        "; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",

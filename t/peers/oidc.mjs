@@ -86,7 +86,8 @@ const SWITCHES = {
 const USAGE = 'usage: oidc.mjs --port N [--issuer URL] [--alg RS256|PS256|ES256] '
     + '[--client-id ID --client-secret S --redirect-uri URI... [--auth-method M] '
     + '[--post-logout-redirect-uri URI...]]... [--no-iss] [--require-pkce] [--rotate-after N] '
-    + '[--post-logout-same-origin] [--strict-auth-method] [--mode NAME=VALUE]... [--no-test-api]';
+    + '[--post-logout-same-origin] [--strict-auth-method] [--advertise-auth-method M]... '
+    + '[--mode NAME=VALUE]... [--no-test-api]';
 const FLAGS = new Set(['no-iss', 'require-pkce', 'post-logout-same-origin', 'strict-auth-method', 'no-test-api', 'help']);
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 const ALGS = ['RS256', 'PS256', 'ES256'];
@@ -102,6 +103,7 @@ function parseOptions(argv) {
     const opts = {
         port: 8082, issuer: undefined, alg: 'RS256', authMethod: 'client_secret_basic',
         clients: [], iss: true, requirePkce: false, rotateAfter: 0, postLogoutSameOrigin: false, strictAuth: false,
+        advertised: [],
         mode: new TestMode(SWITCHES), testApi: true,
     };
     let client = null;
@@ -134,6 +136,12 @@ function parseOptions(argv) {
         case 'rotate-after': opts.rotateAfter = Number(value); break;
         case 'post-logout-same-origin': opts.postLogoutSameOrigin = true; break;
         case 'strict-auth-method': opts.strictAuth = true; break;
+        case 'advertise-auth-method':
+            // Repeatable: discovery's token_endpoint_auth_methods_supported becomes exactly
+            // these (e.g. only client_secret_post, which a relying party must then use).
+            if (!AUTH_METHODS.includes(value)) throw new Error(`--advertise-auth-method: ${AUTH_METHODS.join(' or ')}`);
+            opts.advertised.push(value);
+            break;
         case 'mode': opts.mode.setFromArg(value); break;
         case 'no-test-api': opts.testApi = false; break;
         case 'help': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -262,6 +270,7 @@ class OidcPeer {
     configuration() {
         return {
             clients: this.clients,
+            ...(this.opts.advertised.length > 0 ? { clientAuthMethods: this.opts.advertised } : {}),
             clientDefaults: {
                 grant_types: ['authorization_code'],
                 response_types: ['code'],

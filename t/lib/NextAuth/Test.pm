@@ -13,6 +13,7 @@ use warnings;
 
 use Exporter qw(import);
 use Digest::SHA qw(sha256_hex);
+use Encode ();
 use File::Spec::Functions qw(catfile);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
@@ -31,6 +32,9 @@ our @EXPORT = qw(
     csrf_roundtrip cookie_jar csrf_hash uri_component secret_of log_mark log_clean
     conf_check conf_fails conf_ok start_httpd is_root write_file
     NO_STORE_HEADERS
+    form_body signin signin_form session_cookie cookie_header_of header_problems
+    html_problems echo_of on_origin query_param uri_decode password_of
+    page_headers PAGE_CSP raw_request
 );
 
 # The secrets the scenarios in t/conf/*.conf.in are configured with; tests recompute
@@ -43,11 +47,30 @@ my %SECRETS = (
     prefix    => 'env-secret-for-the-prefix-scenario',          # env:, set by TEST.PL
     cookieon  => 'cookieon-scenario-secret',
     cookieoff => 'cookieoff-scenario-secret',
+    custom      => 'custom-scenario-secret-4f1d9a',
+    customq     => 'customq-scenario-secret',
+    theme       => 'theme-scenario-secret',
+    themelight  => 'themelight-scenario-secret',
+    redirallow  => 'redirallow-scenario-secret',
+    otherkey    => 'otherkey-scenario-secret',
+    protect     => 'protect-scenario-secret-9b7e21',
+    protectroot => 'protectroot-scenario-secret',
+    bigcookie   => 'bigcookie-scenario-secret',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
 our @NEVER_LOGGED = (values(%SECRETS), qw(gh-client-secret corp-secret gl-secret
-                                          gh-basepath-secret));
+                                          gh-basepath-secret gh-custom-secret
+                                          gh-theme-secret gh-protect-secret));
+
+# Users of t/conf/people.htpasswd (the scenarios added for pages/, protect/, security/)
+# and their passwords; carol's name is not an e-mail address.
+our %PEOPLE = (
+    'alice@example.com' => 'wonderland',
+    'bob@other.org'     => 'builder',
+    'carol'             => 'carol-pass',
+    'mallory@evil.test' => 'mallory-pass',
+);
 
 use constant NO_STORE_HEADERS => (
     'Cache-Control' => 'private, no-cache, no-store',
@@ -397,6 +420,216 @@ sub start_httpd {
     }
     $self->stop;
     die "second httpd did not listen on port $port";
+}
+
+# --- sign-in, headers, pages, backends (pages/, protect/, security/) ------------------
+
+sub password_of { $PEOPLE{ $_[0] } // die "no password known for '$_[0]'" }
+
+# application/x-www-form-urlencoded body of PAIRS (a list, order kept).
+sub form_body {
+    my (@pairs) = @_;
+    my @out;
+    while (my ($k, $v) = splice @pairs, 0, 2) {
+        push @out, uri_component($k) . '=' . uri_component($v);
+    }
+    return join '&', @out;
+}
+
+# The value of query parameter NAME in URL (percent-decoded, '+' is a space), or undef.
+sub query_param {
+    my ($url, $name) = @_;
+    my ($query) = ($url // '') =~ /\?([^#]*)/ or return undef;
+    for my $pair (split /&/, $query) {
+        my ($k, $v) = split /=/, $pair, 2;
+        next unless defined $k && uri_decode($k) eq $name;
+        ($v //= '') =~ tr/+/ /;
+        return uri_decode($v);
+    }
+    return undef;
+}
+
+# The Cookie header a browser would send back for the cookies of RES named like
+# PATTERN (a regex), e.g. the session chunks; deleted cookies are left out.
+sub cookie_header_of {
+    my ($res, $pattern) = @_;
+    my @keep = grep { $_->{name} =~ $pattern && $_->{value} ne ''
+                      && !grep { /^Max-Age=0$/i } @{ $_->{attrs} } }
+               map { parse_set_cookie($_) } set_cookies($res);
+    return join '; ', map { "$_->{name}=$_->{value}" } @keep;
+}
+
+# The session cookie(s) a response set, as a Cookie header ('' when none).
+sub session_cookie {
+    my ($res, $name) = @_;
+    $name //= 'next-auth.session-token';
+    return cookie_header_of($res, qr/^\Q$name\E(?:\.\d+)?$/);
+}
+
+# POST <base>/callback/<provider> after the CSRF round trip, as the built-in form does.
+# Returns (response, Cookie header of the CSRF round trip). OPT: base, provider, fields
+# (extra form fields, a list), cookie (extra cookies), headers.
+sub signin_form {
+    my ($scenario, $user, $password, %opt) = @_;
+    my $base = $opt{base} // '/api/auth';
+    my ($token, $jar) = csrf_roundtrip($scenario, base => $base);
+    my $cookie = join '; ', grep { length } $jar, $opt{cookie} // '';
+    my $res = req(POST => url($scenario, "$base/callback/" . ($opt{provider} // 'credentials')),
+                  [Cookie => $cookie, 'Content-Type' => 'application/x-www-form-urlencoded',
+                   @{ $opt{headers} || [] }],
+                  form_body(csrfToken => $token, username => $user, password => $password,
+                            @{ $opt{fields} || [] }));
+    return ($res, $cookie);
+}
+
+# A real credentials sign-in (t/conf/people.htpasswd); dies unless it issued a session.
+# Returns the Cookie header carrying the session (chunks included).
+sub signin {
+    my ($scenario, $user, %opt) = @_;
+    my ($res) = signin_form($scenario, $user, $opt{password} // password_of($user), %opt);
+    my $cookie = session_cookie($res, $opt{session_name});
+    die "sign-in of $user on $scenario did not issue a session: " . $res->status_line
+        . "\n" . $res->headers->as_string unless $cookie;
+    return $cookie;
+}
+
+# Problems with the response headers as a list of strings: CR or LF inside a header
+# name or value (after LWP's parsing, a header injection shows up as an extra header, so
+# names outside ALLOWED, a regex, are reported too when it is given).
+sub header_problems {
+    my ($res, $allowed) = @_;
+    my @bad;
+    $res->headers->scan(sub {
+        my ($k, $v) = @_;
+        push @bad, "CR/LF in $k" if "$k$v" =~ /[\r\n]/;
+        push @bad, "unexpected header $k: $v" if $allowed && $k !~ $allowed;
+    });
+    return @bad;
+}
+
+# Structural checks of a page: every attribute of every tag is name="value" with no
+# '"', '<' or '>' inside the value, no raw "<script" anywhere, and the document is
+# valid UTF-8. Returns a list of problems.
+sub html_problems {
+    my ($html) = @_;
+    my @bad;
+    push @bad, 'raw <script' if $html =~ /<\s*script/i;
+    {
+        # Strict UTF-8 (Encode's "UTF-8", not Perl's lax "utf8"): no overlong forms, no
+        # surrogates, nothing above U+10FFFF.
+        my $copy = $html;
+        push @bad, 'not valid UTF-8'
+            unless eval { Encode::decode('UTF-8', $copy, Encode::FB_CROAK()); 1 };
+    }
+    (my $tags = $html) =~ s{<style>.*?</style>}{<style>}gs;
+    while ($tags =~ /<([a-zA-Z][a-zA-Z0-9]*)((?:[^>"]|"[^"]*")*)>/g) {
+        my ($tag, $attrs) = ($1, $2);
+        $attrs =~ s{\s*/\s*$}{};
+        my $rest = $attrs;
+        while (length $rest) {
+            my ($name, $value);
+            if ($rest =~ s/^\s+([a-zA-Z][a-zA-Z0-9:_-]*)="([^"<>]*)"//) {
+                ($name, $value) = ($1, $2);
+            }
+            elsif ($rest =~ s/^\s+([a-zA-Z][a-zA-Z0-9_-]*)(?=\s|$)//) { $name = $1 }   # boolean
+            else {
+                push @bad, "<$tag> has a malformed attribute list: '$attrs'";
+                last;
+            }
+            push @bad, "<$tag> has an event handler attribute $name" if $name =~ /^on/i;
+            push @bad, "<$tag $name> is a script URL"
+                if defined $value && $name =~ /^(?:href|src|action|formaction)$/i
+                   && $value =~ /^\s*(?:javascript|vbscript|data):/i;
+        }
+    }
+    return @bad;
+}
+
+# The KEY=VALUE lines of t/htdocs/protect/cgi/echo.cgi as a hash (undef unless the body
+# came from it).
+sub echo_of {
+    my ($res) = @_;
+    my $body = ref $res ? $res->content : $res;
+    return undef unless defined $body && $body =~ s/^ECHO-CGI\n//;
+    my %env;
+    for my $line (split /\n/, $body) {
+        my ($k, $v) = split /=/, $line, 2;
+        $env{$k} = $v;
+    }
+    return \%env;
+}
+
+# The Content-Security-Policy of a built-in page without a theme logo.
+use constant PAGE_CSP => "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                       . "base-uri 'none'; frame-ancestors 'none'";
+
+# The headers every built-in page carries (DESIGN "Pages"): HTML type, a CSP that allows
+# no script and no framing, X-Frame-Options, Referrer-Policy, no caching (the pages hold
+# the CSRF token), Vary: Accept-Language; none with CR or LF. OPT: status, csp.
+sub page_headers {
+    my ($res, $what, %opt) = @_;
+    is($res->code, $opt{status} // 200, "$what: status " . ($opt{status} // 200));
+    is($res->header('Content-Type'), 'text/html; charset=UTF-8', "$what: text/html; charset=UTF-8");
+    is($res->header('Content-Security-Policy'), $opt{csp} // PAGE_CSP,
+       "$what: CSP without script, frame-ancestors 'none'");
+    is($res->header('X-Frame-Options'), 'DENY', "$what: X-Frame-Options: DENY");
+    is($res->header('Referrer-Policy'), 'no-referrer', "$what: Referrer-Policy: no-referrer");
+    is($res->header('X-Content-Type-Options'), 'nosniff', "$what: X-Content-Type-Options: nosniff");
+    is($res->header('Cache-Control'), 'no-store', "$what: Cache-Control: no-store");
+    like($res->header('Vary') // '', qr/(?:^|,\s*)Accept-Language(?:\s*,|$)/i,
+         "$what: Vary: Accept-Language");
+    is_deeply([header_problems($res)], [], "$what: no CR/LF in any header");
+}
+
+# Sends BYTES (a whole HTTP/1.1 request, written as given: exact header spellings,
+# chunked bodies, lying lengths) to SCENARIO's port and reads the answer until the server
+# closes or TIMEOUT (default 10 s) passes. Returns (status or 0, raw response text).
+sub raw_request {
+    my ($scenario, $bytes, %opt) = @_;
+    my ($port) = origin($scenario) =~ /:(\d+)$/;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp',
+                                  Timeout => 5) or return (0, "connect: $!");
+    local $SIG{PIPE} = 'IGNORE';
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $n = syswrite($s, $bytes, 65536, $off);
+        last unless $n;               # the server may answer and close before the end
+        $off += $n;
+    }
+    shutdown($s, 1) if $opt{half_close};
+    my $buf = '';
+    my $deadline = time + ($opt{timeout} // 10);
+    while (time < $deadline) {
+        my $rin = '';
+        vec($rin, fileno($s), 1) = 1;
+        last unless select(my $rout = $rin, undef, undef, 0.5) >= 0;
+        next unless vec($rout // '', fileno($s), 1);
+        my $n = sysread($s, $buf, 65536, length $buf);
+        last unless $n;
+    }
+    close $s;
+    my ($status) = $buf =~ m{^HTTP/1\.[01] (\d{3})};
+    return ($status // 0, $buf);
+}
+
+# 1 when URL stays on one of ORIGINS (scheme://host[:port] as the module spells them):
+# it is exactly the origin or the origin followed by '/', '?' or '#', and nothing a
+# browser would strip or reinterpret (controls, whitespace, backslashes) appears before
+# the path starts. Anything else, relative URLs included, is "elsewhere".
+sub on_origin {
+    my ($url, @origins) = @_;
+    return 0 unless defined $url;
+    return 0 if $url =~ /[\x00-\x20\x7f]/;
+    for my $o (@origins) {
+        if (ref $o eq 'Regexp') {
+            return 1 if $url =~ /^$o(?:[\/?#]|$)/;
+        }
+        elsif (index($url, $o) == 0) {
+            my $next = substr($url, length $o, 1);
+            return 1 if $next eq '' || $next =~ m{^[/?#]$};
+        }
+    }
+    return 0;
 }
 
 package NextAuth::Test::Server;
