@@ -47,7 +47,7 @@ cd "$work"
 status=0
 $runas env HOME="$work" LANG=C LC_ALL=C NEXTAUTH_SO="$so" NEXTAUTH_ROOT="$top" APXS="$apxs" \
     APACHE_TEST_HTTPD="$httpd" APACHE_TEST_COLOR=0 \
-    perl t/TEST.PL -apxs "$apxs" -httpd "$httpd" -port select "$@" || status=$?
+    perl t/TEST.PL -apxs "$apxs" -httpd "$httpd" -port select -minclients 2 -maxclients 10 "$@" || status=$?
 # A crash while the server shuts down happens after the last test has looked at the log.
 if ls "$work"/t/core* >/dev/null 2>&1 \
     || grep -Eqs 'exit signal|Segmentation fault|Assertion.*failed' "$work/t/logs/error_log"; then
