@@ -99,6 +99,21 @@ static SRunner *na_test_runner(void)
     return sr;
 }
 
+const char *na_test_read_vector(const char *relpath)
+{
+    const char *dir = getenv("NA_TEST_VECTORS") ? getenv("NA_TEST_VECTORS") : "t/unit/vectors";
+    const char *path = apr_pstrcat(na_test_pool, dir, "/", relpath, NULL);
+    char *buf = apr_palloc(na_test_pool, 1 << 20);
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
+    n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
 int main(int argc, char **argv)
 {
     SRunner *sr;

@@ -53,6 +53,10 @@ void na_test_assert_directive_message(const char *msg, const char *directive,
  */
 const char *na_test_temp_file(const char *content, apr_size_t len);
 
+/* The text of t/unit/vectors/<relpath> (or $NA_TEST_VECTORS/<relpath>), from the test's
+ * pool; fails the test when it cannot be read. */
+const char *na_test_read_vector(const char *relpath);
+
 /** Number of elements of a static table, as an int for tcase_add_loop_test. */
 #define NA_TEST_COUNT(table) ((int)(sizeof(table) / sizeof((table)[0])))
 

@@ -14,17 +14,7 @@
 
 static const char *na_test_jws_read(const char *file)
 {
-    const char *dir = getenv("NA_TEST_VECTORS") ? getenv("NA_TEST_VECTORS") : "t/unit/vectors";
-    const char *path = apr_pstrcat(na_test_pool, dir, "/jws/", file, NULL);
-    char *buf = apr_palloc(na_test_pool, 1 << 20);
-    FILE *f = fopen(path, "r");
-    size_t n;
-
-    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-    n = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    return na_test_read_vector(apr_pstrcat(na_test_pool, "jws/", file, NULL));
 }
 
 static na_jws_jwks_t *na_test_jwks_file(const char *file)

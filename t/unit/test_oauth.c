@@ -349,18 +349,11 @@ END_TEST
 
 static apr_array_header_t *na_test_check_vectors(void)
 {
-    const char *dir = getenv("NA_TEST_VECTORS") ? getenv("NA_TEST_VECTORS") : "t/unit/vectors";
-    const char *path = apr_pstrcat(na_test_pool, dir, "/nextauth-checks.txt", NULL);
     apr_array_header_t *out = apr_array_make(na_test_pool, 16, sizeof(char **));
-    char *buf = apr_palloc(na_test_pool, 1 << 16), *line, *last, *l2;
-    FILE *f = fopen(path, "r");
-    size_t n;
+    char *buf = apr_pstrdup(na_test_pool, na_test_read_vector("nextauth-checks.txt"));
+    char *line, *last, *l2;
     int i;
 
-    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-    n = fread(buf, 1, (1 << 16) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
     for (line = apr_strtok(buf, "\n", &last); line; line = apr_strtok(NULL, "\n", &last)) {
         char **fields = apr_pcalloc(na_test_pool, NA_TEST_CHECK_FIELDS * sizeof(char *));
         if (line[0] == '#') {
@@ -368,7 +361,7 @@ static apr_array_header_t *na_test_check_vectors(void)
         }
         for (i = 0; i < NA_TEST_CHECK_FIELDS; i++) {
             fields[i] = apr_strtok(i ? NULL : line, "\t", &l2);
-            ck_assert_msg(fields[i] != NULL, "%s: a line without %d fields", path,
+            ck_assert_msg(fields[i] != NULL, "nextauth-checks.txt: a line without %d fields",
                           NA_TEST_CHECK_FIELDS);
         }
         APR_ARRAY_PUSH(out, char **) = fields;

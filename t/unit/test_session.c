@@ -339,17 +339,9 @@ END_TEST
 /* The lines of a vector file, comments dropped; each line split on tabs into 3 fields. */
 static apr_array_header_t *na_test_vectors(const char *file)
 {
-    const char *dir = getenv("NA_TEST_VECTORS") ? getenv("NA_TEST_VECTORS") : "t/unit/vectors";
-    const char *path = apr_pstrcat(na_test_pool, dir, "/", file, NULL);
     apr_array_header_t *out = apr_array_make(na_test_pool, 16, sizeof(char **));
-    FILE *f = fopen(path, "r");
-    char *buf = apr_palloc(na_test_pool, 1 << 20), *line, *last;
-    size_t n;
+    char *buf = apr_pstrdup(na_test_pool, na_test_read_vector(file)), *line, *last;
 
-    ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
-    n = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
     for (line = apr_strtok(buf, "\n", &last); line; line = apr_strtok(NULL, "\n", &last)) {
         char **fields = apr_pcalloc(na_test_pool, 3 * sizeof(char *)), *l2;
         if (line[0] == '#') {
@@ -358,7 +350,7 @@ static apr_array_header_t *na_test_vectors(const char *file)
         fields[0] = apr_strtok(line, "\t", &l2);
         fields[1] = apr_strtok(NULL, "\t", &l2);
         fields[2] = apr_strtok(NULL, "\t", &l2);
-        ck_assert_msg(fields[2] != NULL, "%s: a line without 3 fields", path);
+        ck_assert_msg(fields[2] != NULL, "%s: a line without 3 fields", file);
         APR_ARRAY_PUSH(out, char **) = fields;
     }
     return out;
