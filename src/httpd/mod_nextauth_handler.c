@@ -154,6 +154,13 @@ int nextauth_handler(request_rec *r)
         return DECLINED;
     }
     result = na_route_match(r->pool, r->method, subpath, &route_match);
+    if (result == NA_ROUTE_BAD_METHOD && strncmp(subpath, "/callback/", 10) == 0) {
+        const na_provider_t *prov = na_config_provider(conf, subpath + 10);
+        /* Credentials take only POST, whatever other providers' callbacks take. */
+        if (prov && prov->kind == NA_PROVIDER_CREDENTIALS) {
+            route_match.allow = "POST";
+        }
+    }
     if (result != NA_ROUTE_FOUND) {
         return nextauth_handler_reject(r, result, &route_match);
     }
