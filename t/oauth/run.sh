@@ -35,4 +35,4 @@ tests=(t/peers/*.test.js t/oauth/*.test.js)
 [ "${#tests[@]}" -gt 0 ] || fail "no t/oauth/*.test.js"
 
 # The files wait mostly on sockets and timeouts, so they run side by side.
-exec node --test --test-concurrency="${NA_TEST_CONCURRENCY:-4}" "${tests[@]}"
+exec node --test --test-concurrency="${NA_TEST_CONCURRENCY:-2}" "${tests[@]}"

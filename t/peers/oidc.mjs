@@ -236,7 +236,12 @@ class OidcPeer {
         this.mount = new URL(this.issuer).pathname.replace(/\/+$/, '');
         this.clients = opts.clients.map((c) => clientMetadata(c, opts));
         this.keys = [firstKey];
-        this.strangerKey = null; // signs the id_token=unknown-key tokens; made on first use
+        // Signs the id_token=unknown-key tokens. Made in the background from the start: an
+        // RSA key made on first use can take longer than a relying party's timeout on a
+        // loaded machine, and the test would then see a slow token endpoint instead.
+        this.strangerKey = null;
+        this.strangerKeyMade = makeKey(opts.alg);
+        this.strangerKeyMade.catch(() => {});
         this.floodKeys = null;
         this.cookieKeys = [crypto.randomBytes(32).toString('base64url')];
         this.mode = opts.mode;
@@ -507,7 +512,10 @@ class OidcPeer {
         case 'unknown-key': {
             // A fresh kid every time, so a relying party that refetches the JWKS on an unknown
             // kid can be shown to throttle (GET /__test/stats counts the JWKS fetches).
-            if (!this.strangerKey) this.strangerKey = await makeKey(key.alg);
+            if (!this.strangerKey) {
+                this.strangerKey = key.alg === this.opts.alg ? await this.strangerKeyMade
+                    : await makeKey(key.alg);
+            }
             const kid = `unknown-${crypto.randomBytes(6).toString('base64url')}`;
             return signJws({ ...header, kid }, payload, key.alg, this.strangerKey.privateKey);
         }
