@@ -121,6 +121,76 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t 
 na_status_t nextauth_oidc_perform(request_rec *r, const struct na_http_request_t *hreq,
                                   struct na_http_response_t *resp);
 
+/* mod_nextauth_db.c: users, accounts, verification tokens and database sessions in
+ * next-auth's SQL adapter schema (conf/schema/), through mod_dbd's pool with prepared
+ * statements only. Each call answers APR_SUCCESS, APR_NOTFOUND (no such row), or
+ * another error that it has logged (a missing table is logged naming the schema file). */
+typedef struct nextauth_user_t {
+    const char *id;             /**< users.id as a string */
+    const char *name;
+    const char *email;
+    const char *image;
+    apr_int64_t email_verified; /**< epoch seconds; 0 when NULL */
+} nextauth_user_t;
+
+typedef struct nextauth_account_t {
+    const char *user_id;
+    const char *type;           /**< "oauth", "oidc", "email" */
+    const char *provider;
+    const char *provider_account_id;
+    const char *access_token;
+    const char *refresh_token;
+    const char *id_token;
+    const char *token_type;
+    const char *scope;
+    const char *session_state;
+    apr_int64_t expires_at;     /**< epoch seconds; 0 when absent */
+} nextauth_account_t;
+
+apr_status_t nextauth_db_user_by_email(request_rec *r, const char *email,
+                                       nextauth_user_t **user);
+apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user);
+apr_status_t nextauth_db_user_by_account(request_rec *r, const char *provider,
+                                         const char *provider_account_id,
+                                         nextauth_user_t **user);
+apr_status_t nextauth_db_user_create(request_rec *r, const nextauth_user_t *in,
+                                     nextauth_user_t **user);
+apr_status_t nextauth_db_user_verified(request_rec *r, const char *id, apr_int64_t when);
+apr_status_t nextauth_db_account_link(request_rec *r, const nextauth_account_t *account);
+apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,
+                                      apr_int64_t expires);
+/** Delete the row matching identifier and hash in one statement and give its expiry:
+ *  single use, also across hosts. APR_NOTFOUND when no row matched. */
+apr_status_t nextauth_db_token_use(request_rec *r, const char *identifier, const char *hash,
+                                   apr_int64_t *expires);
+apr_status_t nextauth_db_session_create(request_rec *r, const char *user_id, const char *token,
+                                        apr_int64_t expires);
+apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int64_t *expires,
+                                     nextauth_user_t **user);
+apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
+apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
+
+/* mod_nextauth_email.c */
+int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov);
+int nextauth_email_callback(nextauth_req_t *req, const na_provider_t *prov);
+
+/* mod_nextauth_limit.c: counters shared through mod_socache (NextAuthRateLimit). */
+typedef enum {
+    NEXTAUTH_LIMIT_EMAIL_ADDR = 0, /**< magic-link requests per address */
+    NEXTAUTH_LIMIT_EMAIL_IP,       /**< magic-link requests per client IP */
+    NEXTAUTH_LIMIT_CRED_USER,      /**< failed credentials sign-ins per username */
+    NEXTAUTH_LIMIT_CRED_IP,        /**< failed credentials sign-ins per client IP */
+    NEXTAUTH_LIMIT__COUNT
+} nextauth_limit_e;
+
+/** Count one event for key (stored hashed, never raw); 1 when this event is over the
+ *  limit (refuse it), 0 otherwise. *retry_after: seconds until the window ends. */
+int nextauth_limit_hit(request_rec *r, nextauth_limit_e kind, const char *key,
+                       apr_int64_t *retry_after);
+/** 1 when key is already over the limit, without counting. */
+int nextauth_limit_over(request_rec *r, nextauth_limit_e kind, const char *key,
+                        apr_int64_t *retry_after);
+
 /* mod_nextauth_credentials.c */
 /** Check username/password through the provider's Apache authn providers. */
 authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov,

@@ -41,6 +41,20 @@ const char *na_page_verify_request(apr_pool_t *p, const na_page_view_t *v);
 const char *na_page_error(apr_pool_t *p, const na_page_view_t *v, const char *code,
                           int *status);
 
+/**
+ * The e-mail link's confirmation page ("Sign in as alice@..."): a CSRF-protected form
+ * that POSTs csrfToken, token, email and callbackUrl back to
+ * {base_url}/callback/{provider_id}; only that POST spends the token, so a mail
+ * scanner's GET or HEAD cannot. Uses v->csrf_token and v->callback_url.
+ */
+const char *na_page_email_confirm(apr_pool_t *p, const na_page_view_t *v,
+                                  const char *provider_id, const char *email,
+                                  const char *token);
+
+/** The 429 page for too many sign-in requests; retry_after in seconds. */
+const char *na_page_rate_limited(apr_pool_t *p, const na_page_view_t *v,
+                                 apr_int64_t retry_after);
+
 /** An SVG badge for a provider's button, drawn from its name and colours. */
 const char *na_page_logo_svg(apr_pool_t *p, const na_provider_t *prov);
 

@@ -9,7 +9,8 @@ packages=(
     apache2 apache2-dev libapr1-dev libaprutil1-dev libaprutil1-dbd-sqlite3
     libaprutil1-dbd-pgsql libssl-dev libcurl4-openssl-dev libjansson-dev libunistring-dev
     pkg-config check libapache2-mod-perl2 libwww-perl libjson-pp-perl libcryptx-perl
-    chromium fonts-nanum sqlite3 curl ca-certificates
+    chromium fonts-nanum sqlite3 curl ca-certificates postgresql redis-server wrk
+    clang libclang-rt-14-dev valgrind
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
