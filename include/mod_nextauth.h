@@ -227,6 +227,9 @@ int nextauth_route_logo(nextauth_req_t *req);
 int nextauth_fail(nextauth_req_t *req, const char *code, int json_status);
 /** The URL nextauth_fail sends the user to. */
 const char *nextauth_error_url(nextauth_req_t *req, const char *code);
+struct na_page_view_t;
+/** What a built-in page shows for this request: language, theme, CSRF token, URLs. */
+struct na_page_view_t *nextauth_pages_view(nextauth_req_t *req);
 
 /* mod_nextauth_body.c */
 /** Read a bounded urlencoded or JSON POST body into *form; OK or an HTTP status. */

@@ -11,6 +11,11 @@ run=$root/build/run
 mkdir -p "$run"
 [ "$(id -u)" = 0 ] && chown "$user:$group" "$run"
 export NA_ROOT=$root NA_RUN=$run NA_USER=$user NA_GROUP=$group
+# The demo's database, made once from the shipped schema; httpd's children write to it.
+if [ ! -f "$run/nextauth.db" ]; then
+    sqlite3 "$run/nextauth.db" < "$root/conf/schema/sqlite.sql"
+fi
+[ "$(id -u)" = 0 ] && chown "$user:$group" "$run/nextauth.db"
 /usr/sbin/apache2 -t -f "$root/conf/demo.conf"
 
 node t/peers/oidc.mjs --port 8082 --client-id demo --client-secret demo-secret \
@@ -18,7 +23,10 @@ node t/peers/oidc.mjs --port 8082 --client-id demo --client-secret demo-secret \
     --redirect-uri http://127.0.0.1:8081/api/auth/callback/demo-idp \
     --post-logout-redirect-uri http://127.0.0.1:8080/ > "$run/oidc.log" 2>&1 &
 idp=$!
-trap 'kill "$idp" 2>/dev/null || true' EXIT
+# Mail for the demo's magic links: printed here, on the terminal, link included.
+node t/peers/smtp.mjs --port 2525 &
+mailer=$!
+trap 'kill "$idp" "$mailer" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
     grep -q '^ready' "$run/oidc.log" 2>/dev/null && break
     kill -0 "$idp" 2>/dev/null || { cat "$run/oidc.log"; exit 1; }

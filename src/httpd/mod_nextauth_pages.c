@@ -7,7 +7,7 @@
 
 #define NEXTAUTH_MAX_EMAIL_PREFILL 320
 
-static na_page_view_t *nextauth_pages_view(nextauth_req_t *req)
+na_page_view_t *nextauth_pages_view(nextauth_req_t *req)
 {
     request_rec *r = req->r;
     na_page_view_t *v = apr_pcalloc(r->pool, sizeof(*v));

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "mod_nextauth.h"
+#include "na_email.h"
+#include "na_mail.h"
+#include "na_page.h"
+#include "na_policy.h"
+
+/* next-auth's defaults for an e-mail provider without server= or from=. */
+#define NEXTAUTH_EMAIL_DEFAULT_SERVER "smtp://localhost:25"
+#define NEXTAUTH_EMAIL_DEFAULT_FROM "NextAuth <no-reply@example.com>"
+#define NEXTAUTH_EMAIL_TOKEN_LEN 64
+
+/* The secret the stored hash is made with: next-auth uses provider.secret ?? secret,
+ * and we have no per-provider secret, so the first (current) NextAuthSecret. */
+static const char *nextauth_email_secret(const nextauth_req_t *req)
+{
+    return APR_ARRAY_IDX(req->conf->secrets, 0, const char *);
+}
+
+static int nextauth_email_limited(nextauth_req_t *req, const char *email,
+                                  apr_int64_t *retry_after)
+{
+    apr_int64_t wait_addr = 0, wait_ip = 0;
+    /* Both counters move on every request, so neither tells the caller which tripped. */
+    int over_addr = nextauth_limit_hit(req->r, NEXTAUTH_LIMIT_EMAIL_ADDR, email, &wait_addr);
+    int over_ip = nextauth_limit_hit(req->r, NEXTAUTH_LIMIT_EMAIL_IP, req->r->useragent_ip,
+                                     &wait_ip);
+
+    *retry_after = wait_addr > wait_ip ? wait_addr : wait_ip;
+    return over_addr || over_ip;
+}
+
+static int nextauth_email_too_many(nextauth_req_t *req, apr_int64_t retry_after)
+{
+    request_rec *r = req->r;
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00035)
+                  "magic-link request from %s refused: rate limit", r->useragent_ip);
+    apr_table_setn(r->err_headers_out, "Retry-After",
+                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT, retry_after > 0 ? retry_after : 60));
+    if (req->json) {
+        return nextauth_reply_redirect(req, nextauth_error_url(req, "EmailSignin"),
+                                       HTTP_TOO_MANY_REQUESTS);
+    }
+    return nextauth_reply_html(req, HTTP_TOO_MANY_REQUESTS,
+                               na_page_rate_limited(r->pool, nextauth_pages_view(req),
+                                                    retry_after));
+}
+
+static na_status_t nextauth_email_send(nextauth_req_t *req, const na_provider_t *prov,
+                                       const char *email, const char *link)
+{
+    request_rec *r = req->r;
+    const na_theme_t *theme = &req->conf->theme;
+    na_smtp_conf_t smtp;
+    na_mail_t mail;
+    na_err_t err = {NULL, NULL, 0};
+    na_status_t rv;
+
+    rv = na_mail_signin(r->pool, na_i18n_negotiate(r->pool, apr_table_get(r->headers_in,
+                                                                          "Accept-Language")),
+                        link, theme->brand_color, theme->button_text, &mail);
+    if (rv != NA_OK) {
+        return rv;
+    }
+    mail.from = prov->from ? prov->from : NEXTAUTH_EMAIL_DEFAULT_FROM;
+    mail.to = email;
+    smtp.server = prov->server ? prov->server : NEXTAUTH_EMAIL_DEFAULT_SERVER;
+    smtp.starttls = prov->starttls;
+    smtp.timeout = prov->timeout;
+    if ((rv = na_smtp_send(r->pool, &smtp, &mail, &err)) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00036)
+                      "%s: the sign-in mail was not sent: %s", prov->id,
+                      err.detail ? err.detail : "SMTP failure");
+    }
+    return rv;
+}
+
+/* POST signin/<email provider>: the CSRF check has passed. The token is stored before
+ * the mail goes out (so the link works the moment it arrives) and removed again when
+ * the mail cannot be sent: no live token for an unsent mail. */
+int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
+{
+    request_rec *r = req->r;
+    const char *given = apr_table_get(req->form, "email");
+    const char *email = NULL, *token = NULL, *hash, *link;
+    apr_int64_t expires, retry_after = 0, ignored;
+    na_err_t err = {NULL, NULL, 0};
+
+    if (given == NULL || na_email_normalize(r->pool, given, &email, &err) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00037)
+                      "magic-link request refused: %s",
+                      given ? (err.detail ? err.detail : "bad address") : "no email field");
+        return nextauth_fail(req, "EmailSignin", HTTP_OK);
+    }
+    if (!na_policy_email_allowed(req->conf->signin_allow, email)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00038)
+                      "magic link refused by " NA_DIR_SIGNIN_ALLOW " for %s",
+                      ap_escape_logitem(r->pool, email));
+        return nextauth_fail(req, "AccessDenied", HTTP_FORBIDDEN);
+    }
+    if (nextauth_email_limited(req, email, &retry_after)) {
+        return nextauth_email_too_many(req, retry_after);
+    }
+    if (na_email_token(r->pool, &token) != NA_OK) {
+        return nextauth_fail(req, "EmailSignin", HTTP_OK);
+    }
+    hash = na_email_token_hash(r->pool, token, nextauth_email_secret(req));
+    expires = apr_time_sec(apr_time_now()) + prov->max_age;
+    if (nextauth_db_token_create(r, email, hash, expires) != APR_SUCCESS) {
+        return nextauth_fail(req, "EmailSignin", HTTP_OK);
+    }
+    link = na_email_magic_link(r->pool, req->base_url, prov->id, req->callback_url, token, email);
+    if (nextauth_email_send(req, prov, email, link) != NA_OK) {
+        if (nextauth_db_token_use(r, email, hash, &ignored) != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00039)
+                          "%s: could not withdraw the token of an unsent mail", prov->id);
+        }
+        return nextauth_fail(req, "EmailSignin", HTTP_OK);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00080)
+                  "%s: sign-in link sent to %s", prov->id, ap_escape_logitem(r->pool, email));
+    return nextauth_reply_redirect(req, apr_pstrcat(r->pool, req->base_url,
+                                                    "/verify-request?provider=",
+                                                    na_url_encode_component(r->pool, prov->id),
+                                                    "&type=email", NULL), HTTP_OK);
+}
+
+static int nextauth_email_token_ok(const char *token)
+{
+    apr_size_t i;
+
+    for (i = 0; token[i]; i++) {
+        if (!apr_isxdigit(token[i]) || apr_isupper(token[i])) {
+            return 0;
+        }
+    }
+    return i == NEXTAUTH_EMAIL_TOKEN_LEN;
+}
+
+/* Spend the token: matched on address and hash and deleted by the same statement, so a
+ * link works once, on whichever host sees it first. */
+static int nextauth_email_spend(nextauth_req_t *req, const na_provider_t *prov,
+                                const char *email, const char *token)
+{
+    request_rec *r = req->r;
+    const char *hash = na_email_token_hash(r->pool, token, nextauth_email_secret(req));
+    nextauth_account_t account;
+    na_session_claims_t claims;
+    apr_int64_t expires = 0;
+    apr_status_t rv = nextauth_db_token_use(r, email, hash, &expires);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00081)
+                      "%s: magic link refused: %s", prov->id,
+                      APR_STATUS_IS_NOTFOUND(rv) ? "unknown, used or another address's token"
+                                                 : "database error");
+        return nextauth_fail(req, APR_STATUS_IS_NOTFOUND(rv) ? "Verification" : "Callback",
+                             HTTP_OK);
+    }
+    if (expires < apr_time_sec(apr_time_now())) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00082)
+                      "%s: magic link refused: expired", prov->id);
+        return nextauth_fail(req, "Verification", HTTP_OK);
+    }
+    memset(&claims, 0, sizeof(claims));
+    memset(&account, 0, sizeof(account));
+    claims.email = email;
+    claims.provider = prov->id;
+    account.type = "email";
+    account.provider = prov->id;
+    account.provider_account_id = email;
+    return nextauth_signin_complete(req, prov, &claims, &account);
+}
+
+/* GET|HEAD|POST callback/<email provider>. With confirm=on (the default) a GET only
+ * shows "Sign in as ...?" and the page's CSRF-checked POST spends the token, so a mail
+ * scanner that opens every link cannot burn it; confirm=off signs in on the GET, as
+ * next-auth does. */
+int nextauth_email_callback(nextauth_req_t *req, const na_provider_t *prov)
+{
+    request_rec *r = req->r;
+    int post = r->method_number == M_POST;
+    apr_table_t *params = post ? req->form : req->query;
+    const char *token = apr_table_get(params, "token");
+    const char *given = apr_table_get(params, "email");
+    const char *email = NULL;
+    na_err_t err = {NULL, NULL, 0};
+
+    if (post && !nextauth_req_csrf_ok(req)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00083)
+                      "CSRF check failed on the magic-link confirmation");
+        return nextauth_reply_redirect(req, apr_pstrcat(r->pool, req->base_url,
+                                                        "/signin?csrf=true", NULL), HTTP_OK);
+    }
+    if (token == NULL || *token == '\0') {
+        /* next-auth's own spelling for this one: the 500 configuration page. */
+        return nextauth_fail(req, "configuration", HTTP_OK);
+    }
+    if (!nextauth_email_token_ok(token) || given == NULL
+        || na_email_normalize(r->pool, given, &email, &err) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00084)
+                      "%s: malformed magic link (token or email)", prov->id);
+        return nextauth_fail(req, "Verification", HTTP_OK);
+    }
+    if (!post && prov->confirm) {
+        nextauth_reply_no_store(r);
+        return nextauth_reply_html(req, HTTP_OK,
+                                   na_page_email_confirm(r->pool, nextauth_pages_view(req),
+                                                         prov->id, email, token));
+    }
+    return nextauth_email_spend(req, prov, email, token);
+}
