@@ -12,6 +12,8 @@
 
 /* Everything curl holds for one send, freed in one place. */
 typedef struct na_smtp_call_t {
+    apr_time_t deadline;   /**< start + timeout: the progress callback's hard stop */
+    int past_deadline;     /**< the callback stopped the transfer */
     CURL *curl;
     curl_mime *mime;
     struct curl_slist *rcpt;
@@ -87,6 +89,26 @@ static CURLcode na_smtp_add_part(apr_pool_t *p, curl_mime *alt, const char *type
     return curl_mime_encoder(part, "quoted-printable");
 }
 
+/* libcurl's CURLOPT_TIMEOUT does not bound the QUIT it sends when it gives up on a
+ * server that has not answered DATA yet: without this, the worker would wait for that
+ * server for as long as it likes. Called about once a second, also while libcurl waits
+ * for a reply; a non-zero return aborts the transfer and the disconnect. */
+static int na_smtp_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                            curl_off_t ulnow)
+{
+    na_smtp_call_t *call = ctx;
+
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    if (apr_time_now() > call->deadline) {
+        call->past_deadline = 1;
+        return 1;
+    }
+    return 0;
+}
+
 #define NA_SMTP_OPT(opt, val)                                                                      \
     do {                                                                                           \
         if (rc == CURLE_OK) {                                                                      \
@@ -106,6 +128,7 @@ static CURLcode na_smtp_setup(apr_pool_t *p, na_smtp_call_t *call, const na_smtp
     if (strncasecmp(conf->server, "smtps://", 8) == 0) {
         use_ssl = (long)CURLUSESSL_ALL; /* implicit TLS */
     }
+    call->deadline = apr_time_now() + apr_time_from_sec(timeout);
 #if LIBCURL_VERSION_NUM >= 0x075500
     NA_SMTP_OPT(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
@@ -114,6 +137,10 @@ static CURLcode na_smtp_setup(apr_pool_t *p, na_smtp_call_t *call, const na_smtp
     NA_SMTP_OPT(CURLOPT_URL, conf->server);
     NA_SMTP_OPT(CURLOPT_NOSIGNAL, 1L);
     NA_SMTP_OPT(CURLOPT_TIMEOUT, timeout);
+    NA_SMTP_OPT(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
+    NA_SMTP_OPT(CURLOPT_NOPROGRESS, 0L);
+    NA_SMTP_OPT(CURLOPT_XFERINFOFUNCTION, na_smtp_progress);
+    NA_SMTP_OPT(CURLOPT_XFERINFODATA, call);
     NA_SMTP_OPT(CURLOPT_CONNECTTIMEOUT, timeout < NA_SMTP_MAX_CONNECT ? timeout
                                                                       : NA_SMTP_MAX_CONNECT);
     NA_SMTP_OPT(CURLOPT_USE_SSL, use_ssl);
@@ -216,7 +243,7 @@ na_status_t na_smtp_send(apr_pool_t *p, const na_smtp_conf_t *conf, const na_mai
     }
     curl_easy_getinfo(call.curl, CURLINFO_RESPONSE_CODE, &reply);
     if (rc != CURLE_OK) {
-        rv = na_smtp_status_of(rc);
+        rv = call.past_deadline ? NA_ETIMEOUT : na_smtp_status_of(rc);
         /* errbuf holds curl's words and the server's reply code, never the URL. */
         na_err_set(p, err, rv, "EmailSignin", "smtp %s: %s (curl %d, reply %ld)", server,
                    na_http_log_safe(p, call.errbuf[0] ? call.errbuf : curl_easy_strerror(rc),
