@@ -299,6 +299,20 @@ describe('na_smtp_send (build/tools/na_smtp_tool) against the peer', () => {
         }
     });
 
+    it('a UTF-8 recipient (SMTPUTF8), as na_email_normalize lets through', async () => {
+        const smtp = await startSmtp();
+        try {
+            const r = await run(TOOL, ['--server', smtp.url, '--from', 'noreply@example.com',
+                '--to', 'josé@example.com', '--url', LINK]);
+            assert.equal(r.code, 0, r.stderr);
+            const m = await smtp.waitForMessage(5000);
+            assert.deepEqual(m.envelope.rcptTo, ['josé@example.com']);
+            assert.equal(m.to, 'josé@example.com');
+        } finally {
+            await smtp.stop();
+        }
+    });
+
     it('reject-rcpt: non-zero exit, EPEER, no password in the detail', async () => {
         const smtp = await startSmtp({ mode: 'reject-rcpt', auth: { user: 'mailer', pass: 'hunter2-secret' } });
         try {
