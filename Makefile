@@ -5,7 +5,7 @@ DEMO_GROUP ?= $(shell [ "$$(id -u)" = 0 ] && echo www-data || id -gn)
 UNIT_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
               $(shell pkg-config --cflags apr-1 apr-util-1 openssl libcurl jansson check)
 UNIT_LIBS   = build/libnextauth.a \
-              $(shell pkg-config --libs apr-1 apr-util-1 openssl libcurl jansson check)
+              $(shell pkg-config --libs apr-1 apr-util-1 openssl libcurl jansson check) -lunistring
 
 all: module
 

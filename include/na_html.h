@@ -17,6 +17,12 @@ void na_html_raw(na_html_t *h, const char *s);
 void na_html_text(na_html_t *h, const char *s);
 /** Append <input type name value> with the value escaped. */
 void na_html_input(na_html_t *h, const char *type, const char *name, const char *value);
+/** tmpl with its first "{key}" (e.g. "{host}") replaced by value; plain text, from p. */
+const char *na_html_subst(apr_pool_t *p, const char *tmpl, const char *key, const char *value);
+/** Append tmpl escaped, its first "{key}" replaced by open, the escaped value and close
+ * (open and close are markup we wrote, e.g. "<b>" and "</b>"). */
+void na_html_fill(na_html_t *h, const char *tmpl, const char *key, const char *open,
+                  const char *value, const char *close);
 
 /* The page frame shared by every built-in page (na_page.c). */
 na_html_t na_page_start(apr_pool_t *p);

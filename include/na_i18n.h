@@ -39,6 +39,15 @@ typedef enum {
     NA_MSG_SIGNIN_ERR_CREDENTIALS,
     NA_MSG_SIGNIN_ERR_SESSION_REQUIRED,
     NA_MSG_SIGNIN_ERR_DEFAULT,
+    NA_MSG_MAIL_SIGNIN_TO,       /**< "{host}": the sign-in mail's subject and heading */
+    NA_MSG_MAIL_IGNORE,          /**< the sign-in mail's footer */
+    NA_MSG_CONFIRM_HEADING,      /**< the e-mail link's confirmation page */
+    NA_MSG_CONFIRM_QUESTION,     /**< "{email}" is replaced by the address, in bold */
+    NA_MSG_TITLE_RATE_LIMITED,
+    NA_MSG_RATE_LIMITED_HEADING,
+    NA_MSG_RATE_LIMITED_TEXT,
+    NA_MSG_RATE_LIMITED_WAIT_ONE, /**< wait about one minute */
+    NA_MSG_RATE_LIMITED_WAIT,    /**< "{minutes}" is replaced by a number above one */
     NA_MSG__COUNT
 } na_msg_e;
 

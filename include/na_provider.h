@@ -47,6 +47,7 @@ typedef struct na_provider_t {
     const char *from;
     apr_int64_t max_age;
     int confirm;            /**< 1 on, 0 off */
+    int starttls;           /**< smtp://: NA_SMTP_TLS_TRY (0), _ON (1), _OFF (2) of na_mail.h */
     /* credentials */
     apr_array_header_t *authn; /**< Apache authn provider names */
     const char *username_label;

@@ -39,6 +39,10 @@ const char *na_url_check_callback(apr_pool_t *p, const char *origin,
 /** Percent-encode like JavaScript's encodeURIComponent. */
 char *na_url_encode_component(apr_pool_t *p, const char *s);
 
+/** Percent-encode like URLSearchParams' serialisation (application/x-www-form-urlencoded):
+ * only ASCII letters, digits and "*-._" stay, a space becomes '+'. */
+char *na_url_encode_form(apr_pool_t *p, const char *s);
+
 /** Decode %XX and (when plus_is_space) '+'. NULL when the encoding is malformed. */
 char *na_url_decode(apr_pool_t *p, const char *s, int plus_is_space);
 

@@ -96,3 +96,36 @@ int na_page_utf8_ok(const char *s)
     return 1;
 }
 
+
+/* Where "{key}" starts in tmpl, or NULL. */
+static const char *na_html_placeholder(apr_pool_t *p, const char *tmpl, const char *key)
+{
+    return strstr(tmpl, apr_pstrcat(p, "{", key, "}", NULL));
+}
+
+const char *na_html_subst(apr_pool_t *p, const char *tmpl, const char *key, const char *value)
+{
+    const char *at = na_html_placeholder(p, tmpl, key);
+
+    if (at == NULL) {
+        return tmpl;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, tmpl, (apr_size_t)(at - tmpl)), value,
+                       at + strlen(key) + 2, NULL);
+}
+
+void na_html_fill(na_html_t *h, const char *tmpl, const char *key, const char *open,
+                  const char *value, const char *close)
+{
+    const char *at = na_html_placeholder(h->p, tmpl, key);
+
+    if (at == NULL) {
+        na_html_text(h, tmpl);
+        return;
+    }
+    na_html_text(h, apr_pstrmemdup(h->p, tmpl, (apr_size_t)(at - tmpl)));
+    na_html_raw(h, open);
+    na_html_text(h, value);
+    na_html_raw(h, close);
+    na_html_text(h, at + strlen(key) + 2);
+}

@@ -40,4 +40,13 @@ const na_catalog_t na_catalog_en = {
             "Sign-in failed. Please check that the details you entered are correct.",
         [NA_MSG_SIGNIN_ERR_SESSION_REQUIRED] = "Please sign in to see this page.",
         [NA_MSG_SIGNIN_ERR_DEFAULT] = "Sign-in did not work.",
+        [NA_MSG_MAIL_SIGNIN_TO] = "Sign in to {host}",
+        [NA_MSG_MAIL_IGNORE] = "If you did not request this email you can safely ignore it.",
+        [NA_MSG_CONFIRM_HEADING] = "Confirm sign-in",
+        [NA_MSG_CONFIRM_QUESTION] = "Sign in as {email}?",
+        [NA_MSG_TITLE_RATE_LIMITED] = "Too Many Requests",
+        [NA_MSG_RATE_LIMITED_HEADING] = "Too many requests",
+        [NA_MSG_RATE_LIMITED_TEXT] = "There have been too many sign-in attempts.",
+        [NA_MSG_RATE_LIMITED_WAIT_ONE] = "Please wait about a minute before you try again.",
+        [NA_MSG_RATE_LIMITED_WAIT] = "Please wait about {minutes} minutes before you try again.",
     }};

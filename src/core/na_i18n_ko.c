@@ -43,4 +43,13 @@ const na_catalog_t na_catalog_ko = {
             "로그인에 실패했습니다. 입력하신 정보가 맞는지 확인하세요.",
         [NA_MSG_SIGNIN_ERR_SESSION_REQUIRED] = "이 페이지를 보려면 로그인하세요.",
         [NA_MSG_SIGNIN_ERR_DEFAULT] = "로그인하지 못했습니다.",
+        [NA_MSG_MAIL_SIGNIN_TO] = "{host}에 로그인",
+        [NA_MSG_MAIL_IGNORE] = "이 이메일을 요청하지 않으셨다면 무시하셔도 됩니다.",
+        [NA_MSG_CONFIRM_HEADING] = "로그인 확인",
+        [NA_MSG_CONFIRM_QUESTION] = "{email} 계정으로 로그인하시겠습니까?",
+        [NA_MSG_TITLE_RATE_LIMITED] = "요청이 너무 많습니다",
+        [NA_MSG_RATE_LIMITED_HEADING] = "요청이 너무 많습니다",
+        [NA_MSG_RATE_LIMITED_TEXT] = "로그인 시도가 너무 많았습니다.",
+        [NA_MSG_RATE_LIMITED_WAIT_ONE] = "1분 정도 기다린 후 다시 시도하세요.",
+        [NA_MSG_RATE_LIMITED_WAIT] = "{minutes}분 정도 기다린 후 다시 시도하세요.",
     }};

@@ -59,6 +59,8 @@ static const na_preset_t na_presets[] = {
 static const char *const na_provider_types[] = {"oauth", "oidc", "email", "credentials", NULL};
 static const char *const na_provider_check_names[] = {"state", "pkce", "nonce", NULL};
 static const char *const na_provider_onoff[] = {"off", "on", NULL};
+/* In the order of NA_SMTP_TLS_TRY, _ON, _OFF (na_mail.h). */
+static const char *const na_provider_starttls[] = {"try", "on", "off", NULL};
 
 #define NA_P(field) offsetof(na_provider_t, field)
 #define NA_OA NA_PROVIDER_ANY_OAUTH
@@ -82,6 +84,7 @@ static const na_kv_spec_t na_provider_keys[] = {
     {"from", NA_KV_STRING, NULL, NA_PROVIDER_EMAIL, NA_P(from)},
     {"maxAge", NA_KV_UINT, NULL, NA_PROVIDER_EMAIL, NA_P(max_age)},
     {"confirm", NA_KV_ENUM, na_provider_onoff, NA_PROVIDER_EMAIL, NA_P(confirm)},
+    {"starttls", NA_KV_ENUM, na_provider_starttls, NA_PROVIDER_EMAIL, NA_P(starttls)},
     {"authn", NA_KV_NAMES, NULL, NA_PROVIDER_CREDENTIALS, NA_P(authn)},
     {"usernameLabel", NA_KV_STRING, NULL, NA_PROVIDER_CREDENTIALS, NA_P(username_label)},
     {"passwordLabel", NA_KV_STRING, NULL, NA_PROVIDER_CREDENTIALS, NA_P(password_label)},

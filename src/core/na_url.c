@@ -255,3 +255,27 @@ const char *na_url_origin_host(const char *origin)
 
     return sep ? sep + 3 : origin;
 }
+
+char *na_url_encode_form(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, 3 * strlen(s) + 1), *o = out;
+
+    /* The WHATWG URL standard's application/x-www-form-urlencoded byte serializer. */
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (apr_isalnum(c) || c == '*' || c == '-' || c == '.' || c == '_') {
+            *o++ = (char)c;
+        }
+        else if (c == ' ') {
+            *o++ = '+';
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}

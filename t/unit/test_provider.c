@@ -5,6 +5,7 @@
 
 #include "na_config.h"
 #include "na_kv.h"
+#include "na_mail.h"
 #include "na_provider.h"
 #include "suites.h"
 
@@ -196,6 +197,8 @@ static const na_test_bad_provider_t na_test_bad_providers[] = {
     {"github timeout=0", "timeout='0'"},
     {"email maxAge=1d", "maxAge='1d'"},
     {"email confirm=maybe", "confirm='maybe'"},
+    {"email starttls=yes", "starttls='yes'"},
+    {"github starttls=on", "key 'starttls' does not apply to oauth"},
     {"email server=http://mail.example.com", "server"},
     {"email server=smtp:mail", "server"},
     {"email from=noreply", "from='noreply'"},
@@ -242,6 +245,10 @@ START_TEST(test_provider_email_and_credentials)
     ck_assert_str_eq(prov->from, "Site <noreply@example.com>");
     ck_assert_int_eq(prov->max_age, 600);
     ck_assert_int_eq(prov->confirm, 0);
+    ck_assert_int_eq(prov->starttls, NA_SMTP_TLS_TRY); /* unless told */
+    ck_assert_int_eq(na_test_provider_ok("email starttls=on")->starttls, NA_SMTP_TLS_ON);
+    ck_assert_int_eq(na_test_provider_ok("email starttls=off")->starttls, NA_SMTP_TLS_OFF);
+    ck_assert_int_eq(na_test_provider_ok("email starttls=try")->starttls, NA_SMTP_TLS_TRY);
 
     prov = na_test_provider_ok("credentials");
     ck_assert_int_eq(prov->kind, NA_PROVIDER_CREDENTIALS);
