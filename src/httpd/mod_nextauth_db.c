@@ -237,7 +237,6 @@ static apr_status_t nextauth_db_select(request_rec *r, int which, int nargs, con
             }
         }
         got = 1;
-        row = NULL;
     }
     if (rv != -1) {
         return nextauth_db_failed(r, dbd, rv, nextauth_sql[which].label);
