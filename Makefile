@@ -47,10 +47,14 @@ test-oauth: module
 test-email: module
 	t/email/run.sh
 
+test-db: module
+	t/db/run.sh
+
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email
+test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email \
+        test-db
 	@echo "all test layers passed"
 
 install: module
@@ -63,5 +67,5 @@ clean:
 	@$(MAKE) --no-print-directory -f Makefile.apxs clean
 	rm -rf t/logs t/htdocs/index.html build.log
 
-.PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email check-drift test \
-        install format clean
+.PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email \
+        test-db check-drift test install format clean

@@ -82,13 +82,27 @@ void nextauth_session_clear(nextauth_req_t *req);
 /** Write a fresh session cookie for claims; *expires receives its end (epoch seconds). */
 apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *claims,
                                     apr_int64_t *expires);
+/** 1 when r's session cookie is a database session token (load first); *token and
+ *  *expires (either may be NULL) receive it and its row's expiry. */
+int nextauth_session_db(request_rec *r, const char **token, apr_int64_t *expires);
+/** Create a database session row for user_id and write its cookie. */
+apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
+                                       apr_int64_t *expires);
+/** Re-set the loaded database session's cookie, moving its row's expiry once updateAge
+ *  has passed; *expires_before receives the expiry before any move. */
+apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expires_before);
 
 /* mod_nextauth_signin.c */
 int nextauth_route_signin_post(nextauth_req_t *req);
 int nextauth_route_callback(nextauth_req_t *req);
 int nextauth_route_signout_post(nextauth_req_t *req);
-/** Sign the user in: policy check, session cookie, redirect to the callback URL. */
-int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims);
+/** Sign the user in: policy check, with NextAuthDatabase the user and account (found,
+ *  linked or created; account may be NULL for credentials), session cookie or database
+ *  session, redirect to NextAuthPages newUser (new users) or the callback URL. */
+struct nextauth_account_t;
+int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
+                             na_session_claims_t *claims,
+                             const struct nextauth_account_t *account);
 
 /* mod_nextauth_oauth.c, mod_nextauth_oauth_callback.c, mod_nextauth_oidc.c */
 #include "na_oauth.h"
@@ -169,6 +183,11 @@ apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int6
                                      nextauth_user_t **user);
 apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
 apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
+/** The error every call answers when a table is missing (conf/schema/ not applied):
+ *  callers end the request with the Configuration error. */
+#define NEXTAUTH_DB_ESCHEMA APR_ENOENT
+/** Remove a user row (undoes a half-made sign-in when linking its account failed). */
+apr_status_t nextauth_db_user_delete(request_rec *r, const char *id);
 
 /* mod_nextauth_email.c */
 int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov);

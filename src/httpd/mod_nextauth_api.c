@@ -119,10 +119,17 @@ int nextauth_route_session(nextauth_req_t *req)
     }
     found = nextauth_session_load(r, req->conf, &req->names, &status);
     if (found == NULL) {
-        if (nextauth_session_sent(r)) {
+        /* A database that failed says nothing about the cookie: it stays. */
+        if (nextauth_session_sent(r) && status != NA_EPEER) {
             nextauth_session_clear(req);
         }
         return nextauth_reply_json(r, HTTP_OK, "{}");
+    }
+    if (nextauth_session_db(r, NULL, NULL)) {
+        if (nextauth_session_refresh_db(req, &expires) != APR_SUCCESS) {
+            return nextauth_reply_json(r, HTTP_OK, "{}");
+        }
+        return nextauth_api_send(r, nextauth_api_session_json(r, found, expires));
     }
     claims = *found;
     if (nextauth_session_issue(req, &claims, &expires) != APR_SUCCESS) {

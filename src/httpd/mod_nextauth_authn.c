@@ -178,6 +178,9 @@ int nextauth_authn_check(request_rec *r)
         nextauth_authn_apply(r, claims);
         return OK;
     }
+    if (status == NA_EPEER) {
+        return HTTP_INTERNAL_SERVER_ERROR; /* the session database failed (logged) */
+    }
     d = nextauth_authn_dir(r);
     if (d->unauthenticated == NA_UNAUTH_REDIRECT || d->unauthenticated == NA_UNSET) {
         if (!nextauth_authn_wants_json(r) && (r->method_number == M_GET)) {

@@ -232,6 +232,7 @@ static const char *nextauth_cb_profile_oidc(nextauth_cb_t *cb)
 static int nextauth_cb_finish(nextauth_cb_t *cb)
 {
     na_session_claims_t claims;
+    nextauth_account_t account;
 
     memset(&claims, 0, sizeof(claims));
     claims.name = cb->user.name;
@@ -245,7 +246,20 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
                   "signed in through %s as %s", cb->prov->id,
                   ap_escape_logitem(cb->req->r->pool, cb->user.email ? cb->user.email
                                                                      : cb->user.id));
-    return nextauth_signin_complete(cb->req, &claims);
+    /* next-auth's account: the token response, keyed by the profile id. */
+    memset(&account, 0, sizeof(account));
+    account.type = "oauth"; /* v4 writes "oauth" for OpenID providers too */
+    account.provider = cb->prov->id;
+    account.provider_account_id = cb->user.id;
+    account.access_token = cb->tokens.access_token;
+    account.refresh_token = cb->tokens.refresh_token;
+    account.id_token = cb->tokens.id_token;
+    account.token_type = cb->tokens.token_type;
+    account.scope = cb->tokens.scope;
+    account.session_state = cb->tokens.session_state;
+    account.expires_at = cb->tokens.expires_in >= 0
+                         ? apr_time_sec(cb->req->r->request_time) + cb->tokens.expires_in : 0;
+    return nextauth_signin_complete(cb->req, cb->prov, &claims, &account);
 }
 
 /* An authorization response with error= (the user cancelled, the IdP refused):

@@ -2,6 +2,7 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 #include <http_request.h>
+#include <apr_lib.h>
 
 #include "mod_nextauth.h"
 #include "na_chunk.h"
@@ -16,7 +17,62 @@ typedef struct nextauth_session_cache_t {
     na_session_claims_t claims;
     int key_index;
     apr_array_header_t *present;     /**< chunk names the browser sent */
+    int db;                          /**< the cookie is a database session token */
+    const char *db_token;
+    apr_int64_t db_expires;          /**< the row's expiry (epoch seconds) */
 } nextauth_session_cache_t;
+
+/* A database session token is a UUID v4 (or 64 hex digits, next-auth's fallback);
+ * a JWE always has dots. */
+static int nextauth_session_db_shaped(const char *token)
+{
+    apr_size_t n = strlen(token), i;
+
+    if (n != NA_SESSION_UUID_LEN - 1 && n != 64) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if (!apr_isxdigit(token[i]) && token[i] != '-') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Resolve a database session token to claims; an expired row is deleted. */
+static na_status_t nextauth_session_db_load(request_rec *r, nextauth_session_cache_t *cache,
+                                            const char *token)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now()), expires = 0;
+    nextauth_user_t *user = NULL;
+    apr_status_t st = nextauth_db_session_get(r, token, &expires, &user);
+
+    cache->db = 1;
+    cache->db_token = token;
+    if (st == APR_NOTFOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00046)
+                      "database session cookie refused: no such session");
+        return NA_EINPUT;
+    }
+    if (st != APR_SUCCESS) {
+        return NA_EPEER; /* logged */
+    }
+    if (expires < now) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00047)
+                      "database session expired; row deleted");
+        nextauth_db_session_delete(r, token);
+        return NA_EEXPIRED;
+    }
+    cache->db_expires = expires;
+    memset(&cache->claims, 0, sizeof(cache->claims));
+    cache->claims.sub = user->id;
+    cache->claims.name = user->name;
+    cache->claims.email = user->email;
+    cache->claims.picture = user->image;
+    cache->claims.exp = expires;
+    cache->claims.present = NA_CLAIM_NAME | NA_CLAIM_EMAIL | NA_CLAIM_PICTURE;
+    return NA_OK;
+}
 
 static na_jwe_key_t *nextauth_session_derive(apr_pool_t *pconf, const apr_array_header_t *secrets,
                                              const char *salt)
@@ -116,12 +172,16 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
         if (rv == NA_OK && token == NULL) {
             rv = NA_EDENIED; /* no session cookie at all */
         }
+        else if (rv == NA_OK && na_config_strategy(conf) == NA_STRATEGY_DATABASE
+                 && conf->database == 1 && nextauth_session_db_shaped(token)) {
+            rv = nextauth_session_db_load(r, cache, token);
+        }
         else if (rv == NA_OK) {
             rv = na_session_decode(r->pool, conf->session_keys, conf->session_nkeys, token,
                                    apr_time_sec(apr_time_now()), &cache->claims,
                                    &cache->key_index, &err);
         }
-        if (rv != NA_OK && rv != NA_EDENIED) {
+        if (rv != NA_OK && rv != NA_EDENIED && !cache->db) {
             /* A client fault: forged, truncated, expired or another key's token. */
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00014)
                           "session cookie refused: %s", err.detail ? err.detail : "malformed");
@@ -192,4 +252,80 @@ const na_session_claims_t *nextauth_session_cached(request_rec *r)
     nextauth_session_cache_t *cache = nextauth_session_cache(r);
 
     return cache->loaded && cache->status == NA_OK ? &cache->claims : NULL;
+}
+
+int nextauth_session_db(request_rec *r, const char **token, apr_int64_t *expires)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+
+    if (!cache->loaded || !cache->db) {
+        return 0;
+    }
+    if (token) {
+        *token = cache->db_token;
+    }
+    if (expires) {
+        *expires = cache->db_expires;
+    }
+    return 1;
+}
+
+/* Write the database session cookie (one chunk; stale chunks of a longer JWE go). */
+static void nextauth_session_db_cookie(nextauth_req_t *req, const char *token,
+                                       apr_int64_t expires)
+{
+    request_rec *r = req->r;
+    apr_array_header_t *chunks = na_chunk_split(r->pool, req->names.session, token);
+    na_cookie_attr_t attr = nextauth_req_cookie_attr(req, NA_UNSET, apr_time_from_sec(expires));
+    int i;
+
+    nextauth_session_clear_names(req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present,
+                                                     chunks));
+    for (i = 0; i < chunks->nelts; i++) {
+        const na_chunk_t *c = &APR_ARRAY_IDX(chunks, i, na_chunk_t);
+        nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, c->name, c->value, &attr));
+    }
+}
+
+apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
+                                       apr_int64_t *expires)
+{
+    request_rec *r = req->r;
+    apr_int64_t now = apr_time_sec(apr_time_now()), max_age = na_config_max_age(req->conf);
+    char token[NA_SESSION_UUID_LEN];
+    apr_status_t st;
+    int loaded;
+
+    nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
+    if (na_session_uuid(token) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00048)
+                      "cannot make a session token");
+        return APR_EGENERAL;
+    }
+    st = nextauth_db_session_create(r, user_id, token, now + max_age);
+    if (st != APR_SUCCESS) {
+        return st;
+    }
+    nextauth_session_db_cookie(req, apr_pstrdup(r->pool, token), now + max_age);
+    *expires = now + max_age;
+    return APR_SUCCESS;
+}
+
+/* next-auth's rolling refresh for database sessions: the row moves only once updateAge
+ * has passed since it was last set; the cookie is re-set every time. */
+apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expires_before)
+{
+    request_rec *r = req->r;
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+    apr_int64_t now = apr_time_sec(apr_time_now()), max_age = na_config_max_age(req->conf);
+
+    *expires_before = cache->db_expires;
+    if (cache->db_expires - max_age + na_config_update_age(req->conf) <= now) {
+        apr_status_t st = nextauth_db_session_update(r, cache->db_token, now + max_age);
+        if (st != APR_SUCCESS && st != APR_NOTFOUND) {
+            return st;
+        }
+    }
+    nextauth_session_db_cookie(req, cache->db_token, now + max_age);
+    return APR_SUCCESS;
 }

@@ -21,9 +21,219 @@ static int nextauth_signin_csrf_failed(nextauth_req_t *req, const char *page)
                                                     "?csrf=true", NULL), HTTP_OK);
 }
 
-int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims)
+/* What the database says about this sign-in (next-auth's callbackHandler). */
+typedef struct nextauth_resolved_t {
+    nextauth_user_t *user;
+    int is_new;        /**< the user was created now: NextAuthPages newUser applies */
+    int keep;          /**< keep the incoming database session (linking while signed in) */
+    const char *error; /**< the NextAuth error code when resolution failed */
+} nextauth_resolved_t;
+
+/* The user of the incoming session, when it is a database user: a database session, or
+ * a JWT whose sub is a user id (from a sign-in that went through the database). */
+static nextauth_user_t *nextauth_signin_current(nextauth_req_t *req, apr_status_t *st)
 {
+    request_rec *r = req->r;
+    const na_session_claims_t *c;
+    const na_provider_t *from;
+    nextauth_user_t *user = NULL;
+    int status;
+
+    *st = APR_SUCCESS;
+    c = nextauth_session_load(r, req->conf, &req->names, &status);
+    if (c == NULL) {
+        if (status == NA_EPEER) {
+            *st = APR_EGENERAL;
+        }
+        return NULL;
+    }
+    if (!nextauth_session_db(r, NULL, NULL)) {
+        /* Credentials sessions never name a database user. */
+        from = c->provider ? na_config_provider(req->conf, c->provider) : NULL;
+        if (from == NULL || from->kind == NA_PROVIDER_CREDENTIALS) {
+            return NULL;
+        }
+    }
+    *st = nextauth_db_user_by_id(r, c->sub, &user);
+    if (*st == APR_NOTFOUND) {
+        *st = APR_SUCCESS;
+        return NULL;
+    }
+    /* A JWT from before the database was turned on may carry a profile id that happens
+     * to be a user id: the e-mail must agree too. */
+    if (user && !nextauth_session_db(r, NULL, NULL) && c->email
+        && (user->email == NULL || strcasecmp(user->email, c->email) != 0)) {
+        return NULL;
+    }
+    return user;
+}
+
+static const char *nextauth_signin_db_error(apr_status_t st)
+{
+    return st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback";
+}
+
+static void nextauth_signin_resolve_email(nextauth_req_t *req, const na_provider_t *prov,
+                                          na_session_claims_t *claims,
+                                          const nextauth_account_t *account,
+                                          nextauth_user_t *current, nextauth_resolved_t *out)
+{
+    request_rec *r = req->r;
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    const char *email = claims->email ? claims->email
+                        : account ? account->provider_account_id : NULL;
+    const char *token;
+    nextauth_user_t *found = NULL, in;
+    nextauth_account_t link;
+    apr_status_t st;
+
+    st = nextauth_db_user_by_email(r, email, &out->user);
+    if (st == APR_SUCCESS) {
+        if ((st = nextauth_db_user_verified(r, out->user->id, now)) != APR_SUCCESS) {
+            out->error = nextauth_signin_db_error(st);
+            return;
+        }
+        out->user->email_verified = now;
+    }
+    else if (st == APR_NOTFOUND) {
+        memset(&in, 0, sizeof(in));
+        in.email = email;
+        in.email_verified = now;
+        if ((st = nextauth_db_user_create(r, &in, &out->user)) != APR_SUCCESS) {
+            out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "EmailCreateAccount";
+            return;
+        }
+        out->is_new = 1;
+    }
+    else {
+        out->error = nextauth_signin_db_error(st);
+        return;
+    }
+    /* Signed in as someone else in a database session: that session ends. */
+    if (current && strcmp(current->id, out->user->id) != 0
+        && nextauth_session_db(r, &token, NULL)) {
+        nextauth_db_session_delete(r, token);
+    }
+    st = nextauth_db_user_by_account(r, prov->id, email, &found);
+    if (st == APR_NOTFOUND) {
+        memset(&link, 0, sizeof(link));
+        if (account) {
+            link = *account;
+        }
+        link.user_id = out->user->id;
+        link.type = "email";
+        link.provider = prov->id;
+        link.provider_account_id = email;
+        st = nextauth_db_account_link(r, &link);
+    }
+    if (st != APR_SUCCESS) {
+        out->error = nextauth_signin_db_error(st);
+    }
+}
+
+/* SPEC 9 "Account linking", the table, row by row. */
+static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims_t *claims,
+                                          const nextauth_account_t *account,
+                                          nextauth_user_t *current, nextauth_resolved_t *out)
+{
+    request_rec *r = req->r;
+    nextauth_user_t *linked = NULL, *by_email = NULL, in;
+    nextauth_account_t link;
+    apr_status_t st;
+
+    st = nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
+                                     &linked);
+    if (st == APR_SUCCESS) {
+        if (current && strcmp(current->id, linked->id) != 0) {
+            out->error = "OAuthAccountNotLinked";
+            return;
+        }
+        out->user = linked;
+        out->keep = current != NULL;
+        return;
+    }
+    if (st != APR_NOTFOUND) {
+        out->error = nextauth_signin_db_error(st);
+        return;
+    }
+    link = *account;
+    if (current) {
+        link.user_id = current->id;
+        if ((st = nextauth_db_account_link(r, &link)) != APR_SUCCESS) {
+            out->error = nextauth_signin_db_error(st);
+            return;
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00049)
+                      "linked a %s account to user %s", account->provider, current->id);
+        out->user = current;
+        out->keep = 1;
+        return;
+    }
+    st = nextauth_db_user_by_email(r, claims->email, &by_email);
+    if (st == APR_SUCCESS) {
+        out->error = "OAuthAccountNotLinked";
+        return;
+    }
+    if (st != APR_NOTFOUND) {
+        out->error = nextauth_signin_db_error(st);
+        return;
+    }
+    memset(&in, 0, sizeof(in));
+    in.name = claims->name;
+    in.email = claims->email;
+    in.image = claims->picture;
+    if ((st = nextauth_db_user_create(r, &in, &out->user)) != APR_SUCCESS) {
+        out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "OAuthCreateAccount";
+        return;
+    }
+    link.user_id = out->user->id;
+    if ((st = nextauth_db_account_link(r, &link)) != APR_SUCCESS) {
+        /* Nothing half-made: the user without its account goes again. */
+        nextauth_db_user_delete(r, out->user->id);
+        out->error = nextauth_signin_db_error(st);
+        return;
+    }
+    out->is_new = 1;
+}
+
+static void nextauth_signin_resolve(nextauth_req_t *req, const na_provider_t *prov,
+                                    na_session_claims_t *claims,
+                                    const nextauth_account_t *account, nextauth_resolved_t *out)
+{
+    apr_status_t st;
+    nextauth_user_t *current = nextauth_signin_current(req, &st);
+
+    if (st != APR_SUCCESS) {
+        out->error = nextauth_signin_db_error(st);
+    }
+    else if (prov->kind == NA_PROVIDER_EMAIL) {
+        nextauth_signin_resolve_email(req, prov, claims, account, current, out);
+    }
+    else if (account == NULL || account->provider_account_id == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, NA_LOGNO(00050)
+                      "sign-in through %s without an account", prov->id);
+        out->error = "Callback";
+    }
+    else {
+        nextauth_signin_resolve_oauth(req, claims, account, current, out);
+    }
+}
+
+static const char *nextauth_signin_new_user_url(nextauth_req_t *req)
+{
+    const char *page = req->conf->pages.new_user;
+
+    return apr_pstrcat(req->r->pool, page, strchr(page, '?') ? "&" : "?", "callbackUrl=",
+                       na_url_encode_component(req->r->pool, req->callback_url), NULL);
+}
+
+int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
+                             na_session_claims_t *claims, const nextauth_account_t *account)
+{
+    nextauth_resolved_t res;
     apr_int64_t expires = 0;
+    apr_status_t st;
+    int database = req->conf->database == 1 && prov->kind != NA_PROVIDER_CREDENTIALS;
 
     if (!na_policy_email_allowed(req->conf->signin_allow, claims->email)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00018)
@@ -31,8 +241,32 @@ int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims)
                       claims->email ? ap_escape_logitem(req->r->pool, claims->email) : "-");
         return nextauth_fail(req, "AccessDenied", HTTP_FORBIDDEN);
     }
-    if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
+    memset(&res, 0, sizeof(res));
+    if (database) {
+        nextauth_signin_resolve(req, prov, claims, account, &res);
+        if (res.error) {
+            return nextauth_fail(req, res.error, strcmp(res.error, "Configuration") == 0
+                                                 ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
+        }
+        claims->sub = res.user->id;
+        claims->name = res.user->name;
+        claims->email = res.user->email;
+        claims->picture = res.user->image;
+        claims->present = NA_CLAIM_NAME | NA_CLAIM_EMAIL | NA_CLAIM_PICTURE;
+    }
+    if (database && na_config_strategy(req->conf) == NA_STRATEGY_DATABASE) {
+        if (!(res.keep && nextauth_session_db(req->r, NULL, NULL))
+            && (st = nextauth_session_issue_db(req, res.user->id, &expires)) != APR_SUCCESS) {
+            return nextauth_fail(req, nextauth_signin_db_error(st),
+                                 st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR
+                                                           : HTTP_OK);
+        }
+    }
+    else if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
         return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+    }
+    if (res.is_new && req->conf->pages.new_user) {
+        return nextauth_reply_redirect(req, nextauth_signin_new_user_url(req), HTTP_OK);
     }
     return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
 }
@@ -69,7 +303,7 @@ static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t 
     claims.email = na_policy_email_of(r->pool, user);
     claims.sub = user;
     claims.provider = prov->id;
-    return nextauth_signin_complete(req, &claims);
+    return nextauth_signin_complete(req, prov, &claims, NULL);
 }
 
 /* POST signin/:provider */
@@ -152,6 +386,7 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
 int nextauth_route_signout_post(nextauth_req_t *req)
 {
     const na_session_claims_t *claims;
+    const char *token = NULL;
     int status;
 
     if (!nextauth_req_csrf_ok(req)) {
@@ -160,6 +395,10 @@ int nextauth_route_signout_post(nextauth_req_t *req)
     claims = nextauth_session_load(req->r, req->conf, &req->names, &status);
     if (!nextauth_session_sent(req->r)) {
         return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
+    }
+    if (nextauth_session_db(req->r, &token, NULL) && token
+        && nextauth_db_session_delete(req->r, token) == NEXTAUTH_DB_ESCHEMA) {
+        return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
     nextauth_session_clear(req);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
