@@ -2,6 +2,7 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 #include <http_request.h>
+#include <apr_lib.h>
 
 #include "mod_nextauth.h"
 #include "na_email.h"

@@ -323,6 +323,9 @@ int nextauth_route_signin_post(nextauth_req_t *req)
     if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
         return nextauth_oauth_signin(req, prov);
     }
+    if (prov->kind == NA_PROVIDER_EMAIL) {
+        return nextauth_email_signin(req, prov);
+    }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00021)
                   "sign-in with %s providers is not available in this build",
                   na_provider_wire_type(prov));
@@ -346,6 +349,9 @@ int nextauth_route_callback(nextauth_req_t *req)
     }
     if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
         return nextauth_oauth_callback(req, prov);
+    }
+    if (prov->kind == NA_PROVIDER_EMAIL) {
+        return nextauth_email_callback(req, prov);
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00022)
                   "callbacks of %s providers are not available in this build",

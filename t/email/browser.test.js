@@ -8,7 +8,7 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startEmailStack, linkOf } = require('./lib/email');
+const { startEmailStack, linkOf, mailAfter } = require('./lib/email');
 const { launchChromium, screenshot } = require('../browser/lib/browser');
 const { MODULES, PRIVATE_CONF, PRIVATE_PAGE } = require('../browser/lib/pages');
 
@@ -48,7 +48,7 @@ for (const lang of ['en', 'ko']) {
             assert.match(page.url(), /\/api\/auth\/verify-request/);
             await shot('2-verify-request');
 
-            const msg = await stack.mail.ok.waitForMessage(5000, 0);
+            const msg = await mailAfter(stack.mail.ok, 0);
             const link = linkOf(msg, stack.base, 'email');
             if (lang === 'ko') assert.match(msg.text, /[\uAC00-\uD7A3]/, 'a Korean mail');
 

@@ -118,6 +118,16 @@ function linkOf(message, base, id) {
     return link;
 }
 
+/** The message a peer received after it held `count` messages; polls up to timeoutMs. */
+async function mailAfter(peer, count, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    while (peer.messages.length <= count) {
+        if (Date.now() > deadline) throw new Error(`no message within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return peer.messages[count];
+}
+
 /** The confirmation page's hidden fields. */
 function confirmFields(html) {
     const fields = {};
@@ -134,4 +144,6 @@ function unescapeHtml(s) {
         .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-module.exports = { startEmailStack, requestLink, linkOf, confirmFields, makeDatabase, TOKEN };
+module.exports = {
+    startEmailStack, requestLink, linkOf, confirmFields, mailAfter, makeDatabase, TOKEN,
+};
