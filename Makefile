@@ -44,10 +44,13 @@ test-interop: module
 test-oauth: module
 	t/oauth/run.sh
 
+test-limit: module
+	t/limit/run.sh
+
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop test-oauth
+test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-limit
 	@echo "all test layers passed"
 
 install: module
@@ -60,5 +63,6 @@ clean:
 	@$(MAKE) --no-print-directory -f Makefile.apxs clean
 	rm -rf t/logs t/htdocs/index.html build.log
 
-.PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth check-drift test \
+.PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-limit \
+        check-drift test \
         install format clean
