@@ -86,9 +86,10 @@ int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
         if (nextauth_limit.provider == NULL) {
             msg = apr_psprintf(ptemp, NA_DIR_RATE_LIMIT_CACHE " %s%s: no mod_socache provider "
                                "'%s' is loaded; accepted: LoadModule socache_%s_module "
-                               "modules/mod_socache_%s.so before it, or another provider",
-                               spec, conf->rate_limit_cache ? "" : " (the default)", name,
-                               name, name);
+                               "modules/mod_socache_%s.so (a2enmod socache_%s), or another "
+                               "provider in " NA_DIR_RATE_LIMIT_CACHE, spec,
+                               conf->rate_limit_cache ? "" : " (the default)", name, name, name,
+                               name);
         }
     }
     if (msg == NULL) {

@@ -143,20 +143,32 @@ describe('rate limits shared by two hosts through Redis', { timeout: 120000 }, (
         if (redis) await redis.stop();
     });
 
-    it('counts failures on A and B together, and throttles on both', async () => {
+    it('counts failures on A and B together, and throttles on both', async (t) => {
         const { name, password } = a.user;
+        const timed = async (host, pw) => {
+            const started = process.hrtime.bigint();
+            const out = await signIn(host, name, pw);
+            out.ms = Number(process.hrtime.bigint() - started) / 1e6;
+            return out;
+        };
         const first = await signIn(a, name, password);
         assert.ok(first.session, `a first sign-in on A works: ${first.res.status} ${first.res.headers.location}`);
 
+        const wrongMs = [];
         for (const [host, label] of [[a, 'A'], [a, 'A'], [b, 'B']]) {
-            const wrong = await signIn(host, name, 'not-the-password');
+            const wrong = await timed(host, 'not-the-password');
             assert.ok(wrong.refused, `wrong password on ${label} is refused`);
             assert.equal(wrong.session, undefined);
+            wrongMs.push(wrong.ms);
         }
-        const onA = await signIn(a, name, password);
+        const onA = await timed(a, password);
         assert.ok(onA.refused && !onA.session, 'after 2 failures on A and 1 on B, A throttles');
-        const onB = await signIn(b, name, password);
+        const onB = await timed(b, password);
         assert.ok(onB.refused && !onB.session, 'and so does B');
+        // The throttled answer waits about as long as a failed check (capped at 2 s).
+        assert.ok(onA.ms < 2500 && onB.ms < 2500, `throttled answers: ${onA.ms} ms, ${onB.ms} ms`);
+        t.diagnostic(`sign-in round trips (CSRF + POST): wrong password ${wrongMs.map((m) => m.toFixed(1)).join(', ')} ms; ` +
+            `throttled ${onA.ms.toFixed(1)}, ${onB.ms.toFixed(1)} ms`);
 
         const logA = a.errorLog();
         const logB = b.errorLog();
