@@ -48,26 +48,28 @@ int nextauth_signin_complete(nextauth_req_t *req, na_session_claims_t *claims)
 
 /* Brute-force throttling (NextAuthRateLimit credentialsUser, credentialsIp). A throttled
  * attempt gets the answer of a wrong password, after about the time a wrong password
- * takes, without reaching the authn provider: the attacker learns nothing, not even from
- * timing. With `failed` (after a failed check that took `took`), the failure is counted
- * instead. Returns 1 when the attempt is throttled. */
+ * takes (limit lookups, password check and counting, all from `started`), without
+ * reaching the authn provider: the attacker learns nothing, not even from timing. With
+ * `failed`, the failure is counted instead. Returns 1 when the attempt is throttled. */
 static int nextauth_signin_throttle(nextauth_req_t *req, const char *user, int failed,
-                                    apr_interval_time_t took)
+                                    apr_time_t started)
 {
     request_rec *r = req->r;
     char *lower = apr_pstrdup(r->pool, user);
     const char *ip = r->useragent_ip;
     apr_int64_t retry = 0;
+    apr_interval_time_t wait;
     nextauth_limit_e which;
 
     ap_str_tolower(lower);
     if (failed) {
-        apr_atomic_set32(&nextauth_signin_failed_usec,
-                         na_limit_average(apr_atomic_read32(&nextauth_signin_failed_usec), took));
         nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_USER, lower, NULL);
         if (ip) {
             nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_IP, ip, NULL);
         }
+        apr_atomic_set32(&nextauth_signin_failed_usec,
+                         na_limit_average(apr_atomic_read32(&nextauth_signin_failed_usec),
+                                          apr_time_now() - started));
         return 0;
     }
     if (nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_USER, lower, &retry)) {
@@ -84,8 +86,12 @@ static int nextauth_signin_throttle(nextauth_req_t *req, const char *user, int f
                   "(window ends in %" APR_INT64_T_FMT " s); the password was not checked",
                   ap_escape_logitem(r->pool, user), ip ? ip : "-",
                   nextauth_limit_describe(r, which), retry);
-    apr_sleep(na_limit_delay(apr_atomic_read32(&nextauth_signin_failed_usec),
-                             NEXTAUTH_THROTTLE_DEFAULT, NEXTAUTH_THROTTLE_CAP));
+    wait = na_limit_delay(apr_atomic_read32(&nextauth_signin_failed_usec),
+                          NEXTAUTH_THROTTLE_DEFAULT, NEXTAUTH_THROTTLE_CAP)
+           - (apr_time_now() - started);
+    if (wait > 0) {
+        apr_sleep(wait);
+    }
     return 1;
 }
 
@@ -108,13 +114,13 @@ static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t 
                       "credentials sign-in without a usable username and password");
         return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
-    if (nextauth_signin_throttle(req, user, 0, 0)) {
+    started = apr_time_now();
+    if (nextauth_signin_throttle(req, user, 0, started)) {
         return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
-    started = apr_time_now();
     status = nextauth_credentials_check(r, prov, user, password);
     if (status == AUTH_DENIED || status == AUTH_USER_NOT_FOUND) {
-        nextauth_signin_throttle(req, user, 1, apr_time_now() - started);
+        nextauth_signin_throttle(req, user, 1, started);
     }
     if (status != AUTH_GRANTED) {
         /* Which part was wrong is not said to the client, only to the log. */
