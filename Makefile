@@ -50,11 +50,14 @@ test-email: module
 test-db: module
 	t/db/run.sh
 
+test-limit: module
+	t/limit/run.sh
+
 check-drift:
 	t/check-drift.sh
 
 test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db
+        test-db test-limit
 	@echo "all test layers passed"
 
 install: module
@@ -68,4 +71,4 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db check-drift test install format clean
+        test-db check-drift test install format clean test-limit

@@ -13,6 +13,10 @@
 static void nextauth_register_hooks(apr_pool_t *p)
 {
     ap_hook_check_config(nextauth_conf_check, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(nextauth_limit_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(nextauth_limit_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(nextauth_limit_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(nextauth_limit_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_oidc_child_init, NULL, NULL, APR_HOOK_MIDDLE);

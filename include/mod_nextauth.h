@@ -209,6 +209,14 @@ int nextauth_limit_hit(request_rec *r, nextauth_limit_e kind, const char *key,
 /** 1 when key is already over the limit, without counting. */
 int nextauth_limit_over(request_rec *r, nextauth_limit_e kind, const char *key,
                         apr_int64_t *retry_after);
+/** "credentialsUser=3/60" (or "=off"): the limit of kind on r's server, for log lines. */
+const char *nextauth_limit_describe(request_rec *r, nextauth_limit_e kind);
+int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s);
+int nextauth_limit_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                               server_rec *s);
+void nextauth_limit_child_init(apr_pool_t *p, server_rec *s);
 
 /* mod_nextauth_credentials.c */
 /** Check username/password through the provider's Apache authn providers. */

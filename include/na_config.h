@@ -4,6 +4,7 @@
 #define NA_CONFIG_H
 
 #include "na_common.h"
+#include "na_limit.h"
 #include "na_provider.h"
 #include "na_url.h"
 
@@ -22,6 +23,8 @@
 #define NA_DIR_UNAUTHENTICATED "NextAuthUnauthenticated"
 #define NA_DIR_STRIP_COOKIES   "NextAuthStripCookies"
 #define NA_DIR_IDENTITY_HEADERS "NextAuthIdentityHeaders"
+#define NA_DIR_RATE_LIMIT      "NextAuthRateLimit"
+#define NA_DIR_RATE_LIMIT_CACHE "NextAuthRateLimitCache"
 
 #define NA_DEFAULT_BASE_PATH   "/api/auth"
 #define NA_DEFAULT_MAX_AGE     2592000
@@ -75,6 +78,8 @@ typedef struct na_server_conf_t {
     apr_array_header_t *signin_allow;  /**< lower-case e-mail patterns */
     apr_array_header_t *redirect_allow;/**< na_origin_t * */
     na_cookie_conf_t cookie;
+    na_rate_t rate_limit[NA_LIMIT_KINDS]; /**< NextAuthRateLimit, by na_limit_kind_e */
+    const char *rate_limit_cache;      /**< NextAuthRateLimitCache (main server only) */
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
@@ -116,6 +121,10 @@ const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
                                          const char *value);
 const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
                                  const char *const *argv);
+const char *na_config_set_rate_limit(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                     const char *const *argv);
+const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c,
+                                           const char *value);
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value);
 
 /**

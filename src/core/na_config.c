@@ -45,6 +45,7 @@ static const na_kv_spec_t na_cookie_keys[] = {
 na_server_conf_t *na_config_server_create(apr_pool_t *p)
 {
     na_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     c->theme.color_scheme = NA_UNSET;
     c->session.strategy = NA_UNSET;
@@ -52,6 +53,10 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->session.update_age = NA_UNSET;
     c->database = NA_UNSET;
     c->cookie.secure = NA_UNSET;
+    for (i = 0; i < NA_LIMIT_KINDS; i++) {
+        c->rate_limit[i].count = NA_UNSET;
+        c->rate_limit[i].seconds = NA_UNSET;
+    }
     return c;
 }
 
@@ -77,6 +82,7 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
                                          const na_server_conf_t *add)
 {
     na_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     c->touched = add->touched || base->touched;
     NA_MERGE_PTR(site);
@@ -101,6 +107,11 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
     NA_MERGE_INT(cookie.secure);
     NA_MERGE_PTR(cookie.domain);
     NA_MERGE_PTR(cookie.prefix);
+    for (i = 0; i < NA_LIMIT_KINDS; i++) {
+        NA_MERGE_INT(rate_limit[i].count);
+        NA_MERGE_INT(rate_limit[i].seconds);
+    }
+    NA_MERGE_PTR(rate_limit_cache);
     return c;
 }
 
@@ -349,6 +360,26 @@ const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
     APR_ARRAY_PUSH(c->redirect_allow, na_origin_t *) = origin;
     c->touched = 1;
     return NULL;
+}
+
+/* Rate limits are no sign-in configuration: they leave `touched` alone, so a global
+ * NextAuthRateLimit does not switch the module on in every virtual host. */
+const char *na_config_set_rate_limit(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                     const char *const *argv)
+{
+    return na_limit_parse_directive(p, NA_DIR_RATE_LIMIT, c->rate_limit, argc, argv);
+}
+
+const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c,
+                                           const char *value)
+{
+    const char *provider = NULL, *args = NULL;
+    const char *msg = na_limit_parse_cache(p, NA_DIR_RATE_LIMIT_CACHE, value, &provider, &args);
+
+    if (msg == NULL) {
+        c->rate_limit_cache = apr_pstrdup(p, value);
+    }
+    return msg;
 }
 
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value)

@@ -124,6 +124,7 @@ static const nextauth_kv_cmd_t nextauth_cmd_pages = {na_config_set_pages};
 static const nextauth_kv_cmd_t nextauth_cmd_theme = {na_config_set_theme};
 static const nextauth_kv_cmd_t nextauth_cmd_session = {na_config_set_session};
 static const nextauth_kv_cmd_t nextauth_cmd_cookie = {na_config_set_cookie};
+static const nextauth_kv_cmd_t nextauth_cmd_rate_limit = {na_config_set_rate_limit};
 
 static const char *nextauth_cmd_kv(cmd_parms *cmd, void *dconf, const char *line)
 {
@@ -152,6 +153,18 @@ static const char *nextauth_cmd_redirect_allow(cmd_parms *cmd, void *dconf, cons
 {
     (void)dconf;
     return na_config_add_redirect_allow(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+/* One counter store per httpd: the main server's line is the one that counts. */
+static const char *nextauth_cmd_rate_limit_cache(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    if (cmd->server->is_virtual) {
+        return apr_psprintf(cmd->pool, NA_DIR_RATE_LIMIT_CACHE " '%s': not inside "
+                            "<VirtualHost>; accepted: once, in the main server configuration",
+                            value);
+    }
+    return na_config_set_rate_limit_cache(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
 static const char *nextauth_cmd_unauthenticated(cmd_parms *cmd, void *dconf, const char *value)
@@ -201,6 +214,12 @@ const command_rec nextauth_cmds[] = {
                     "ORIGIN ...: extra origins a callbackUrl may point to"),
     AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_kv, (void *)&nextauth_cmd_cookie,
                      RSRC_CONF, "secure=auto|on|off domain=HOST prefix=NAME"),
+    AP_INIT_RAW_ARGS(NA_DIR_RATE_LIMIT, nextauth_cmd_kv, (void *)&nextauth_cmd_rate_limit,
+                     RSRC_CONF, "emailAddress|emailIp|credentialsUser|credentialsIp="
+                     "N/SECONDS|off ..."),
+    AP_INIT_TAKE1(NA_DIR_RATE_LIMIT_CACHE, nextauth_cmd_rate_limit_cache, NULL, RSRC_CONF,
+                  "PROVIDER[:ARGS]: mod_socache provider of the rate-limit counters "
+                  "(default shmcb; redis:HOST:PORT to share them between hosts)"),
     AP_INIT_TAKE1(NA_DIR_UNAUTHENTICATED, nextauth_cmd_unauthenticated, NULL, NA_DIR_SCOPE,
                   "redirect|401|pass: what an unauthenticated request gets"),
     AP_INIT_FLAG(NA_DIR_STRIP_COOKIES, nextauth_cmd_strip_cookies, NULL, NA_DIR_SCOPE,

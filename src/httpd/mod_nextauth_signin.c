@@ -3,13 +3,22 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include <apr_atomic.h>
+
 #include "mod_nextauth.h"
 #include "na_crypto.h"
+#include "na_limit.h"
 #include "na_page.h"
 #include "na_policy.h"
 
 #define NEXTAUTH_MAX_USERNAME 256
 #define NEXTAUTH_MAX_PASSWORD 1024
+/* A throttled answer waits as long as a failed password check takes, at most this. */
+#define NEXTAUTH_THROTTLE_DEFAULT apr_time_from_msec(100)
+#define NEXTAUTH_THROTTLE_CAP     apr_time_from_sec(2)
+
+/* Per process: moving average of how long failed password checks take (microseconds). */
+static apr_uint32_t nextauth_signin_failed_usec;
 
 /* next-auth answers a failed CSRF check on a sign-in or sign-out POST by sending the
  * user back to the page with csrf=true (or that URL as JSON, status 200). */
@@ -271,6 +280,55 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
     return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
 }
 
+/* Brute-force throttling (NextAuthRateLimit credentialsUser, credentialsIp). A throttled
+ * attempt gets the answer of a wrong password, after about the time a wrong password
+ * takes (limit lookups, password check and counting, all from `started`), without
+ * reaching the authn provider: the attacker learns nothing, not even from timing. With
+ * `failed`, the failure is counted instead. Returns 1 when the attempt is throttled. */
+static int nextauth_signin_throttle(nextauth_req_t *req, const char *user, int failed,
+                                    apr_time_t started)
+{
+    request_rec *r = req->r;
+    char *lower = apr_pstrdup(r->pool, user);
+    const char *ip = r->useragent_ip;
+    apr_int64_t retry = 0;
+    apr_interval_time_t wait;
+    nextauth_limit_e which;
+
+    ap_str_tolower(lower);
+    if (failed) {
+        nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_USER, lower, NULL);
+        if (ip) {
+            nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_IP, ip, NULL);
+        }
+        apr_atomic_set32(&nextauth_signin_failed_usec,
+                         na_limit_average(apr_atomic_read32(&nextauth_signin_failed_usec),
+                                          apr_time_now() - started));
+        return 0;
+    }
+    if (nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_USER, lower, &retry)) {
+        which = NEXTAUTH_LIMIT_CRED_USER;
+    }
+    else if (ip && nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_IP, ip, &retry)) {
+        which = NEXTAUTH_LIMIT_CRED_IP;
+    }
+    else {
+        return 0;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00060)
+                  "credentials sign-in throttled for user '%s' from %s: %s reached "
+                  "(window ends in %" APR_INT64_T_FMT " s); the password was not checked",
+                  ap_escape_logitem(r->pool, user), ip ? ip : "-",
+                  nextauth_limit_describe(r, which), retry);
+    wait = na_limit_delay(apr_atomic_read32(&nextauth_signin_failed_usec),
+                          NEXTAUTH_THROTTLE_DEFAULT, NEXTAUTH_THROTTLE_CAP)
+           - (apr_time_now() - started);
+    if (wait > 0) {
+        apr_sleep(wait);
+    }
+    return 1;
+}
+
 static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t *prov)
 {
     request_rec *r = req->r;
@@ -278,6 +336,7 @@ static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t 
     const char *password = apr_table_get(req->form, "password");
     na_session_claims_t claims;
     authn_status status;
+    apr_time_t started;
 
     if (!nextauth_req_csrf_ok(req)) {
         return nextauth_signin_csrf_failed(req, "/signin");
@@ -289,7 +348,14 @@ static int nextauth_signin_credentials(nextauth_req_t *req, const na_provider_t 
                       "credentials sign-in without a usable username and password");
         return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
+    started = apr_time_now();
+    if (nextauth_signin_throttle(req, user, 0, started)) {
+        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+    }
     status = nextauth_credentials_check(r, prov, user, password);
+    if (status == AUTH_DENIED || status == AUTH_USER_NOT_FOUND) {
+        nextauth_signin_throttle(req, user, 1, started);
+    }
     if (status != AUTH_GRANTED) {
         /* Which part was wrong is not said to the client, only to the log. */
         ap_log_rerror(APLOG_MARK, status == AUTH_GENERAL_ERROR ? APLOG_ERR : APLOG_INFO, 0, r,

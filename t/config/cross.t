@@ -87,6 +87,27 @@ conf_fails('NextAuthDatabase dbd without mod_dbd',
             qr/accepted: LoadModule dbd_module/],
            without => ['dbd']);
 
+# The rate-limit counters need their mod_socache provider once a server offers
+# credentials or e-mail sign-in; the line names the LoadModule to add.
+conf_fails('NextAuthRateLimitCache redis without mod_socache_redis',
+           "${S}NextAuthRateLimitCache redis:127.0.0.1:6379\nNextAuthProvider credentials\n",
+           [qr/^NA00062: NextAuthRateLimitCache redis:127\.0\.0\.1:6379: /,
+            qr/no mod_socache provider 'redis'/,
+            qr/accepted: LoadModule socache_redis_module modules\/mod_socache_redis\.so/]);
+conf_fails('the default cache (shmcb) without mod_socache_shmcb',
+           "${S}NextAuthProvider credentials\n",
+           [qr/^NA00062: NextAuthRateLimitCache shmcb \(the default\): /,
+            qr/accepted: LoadModule socache_shmcb_module/],
+           without => ['socache_shmcb']);
+conf_fails('a bad shmcb size',
+           "${S}NextAuthRateLimitCache shmcb:\@DIR\@/limits(12)\nNextAuthProvider credentials\n",
+           [qr/^NA00062: NextAuthRateLimitCache 'shmcb:.*limits\(12\)': /, qr/accepted:/]);
+conf_ok('no provider that needs counters: no socache needed',
+        "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']);
+conf_ok('memcache loaded', "LoadModule socache_memcache_module "
+        . NextAuth::Test::moddir() . "/mod_socache_memcache.so\n"
+        . "${S}NextAuthRateLimitCache memcache:127.0.0.1:11211\nNextAuthProvider credentials\n");
+
 # Each server with a problem gets its own line; a good one gets none.
 {
     my $out = conf_fails('two broken vhosts and a good one', <<'EOF',

@@ -89,6 +89,9 @@ NextAuthSignInAllow *\@example.com alice\@example.org
 NextAuthSignInAllow *
 NextAuthRedirectAllow https://app.example.com https://*.example.net http://127.0.0.1:3000
 NextAuthCookie secure=on domain=example.com prefix=myapp
+NextAuthRateLimit emailAddress=5/3600 emailIp=off credentialsUser=100/3600 \\
+    credentialsIp=300/60
+NextAuthRateLimitCache shmcb:$dir/limits(65536)
 <Location /private>
     AuthType NextAuth
     Require valid-user
@@ -110,6 +113,7 @@ NextAuthCookie secure=on domain=example.com prefix=myapp
     NextAuthSession strategy=jwt
     NextAuthCookie secure=auto
     NextAuthTheme colorScheme=light brandColor=#abcd logo=/logo.png
+    NextAuthRateLimit credentialsUser=3/60
 </VirtualHost>
 EOF
 }

@@ -26,10 +26,14 @@ my $conf = "$dest$sysconf/mods-available/nextauth.conf";
 ok(-f $load && -f $conf, 'mods-available/nextauth.load and nextauth.conf installed');
 
 SKIP: {
-    skip 'nothing to check without the .load file', 5 unless -f $load && -f $so;
+    skip 'nothing to check without the .load file', 6 unless -f $load && -f $so;
     open my $fh, '<', $load or die "$load: $!";
-    my $line = <$fh>;
+    my @lines = <$fh>;
     close $fh;
+    # a2enmod reads "# Depends:" above the first directive: the rate-limit counters live
+    # in mod_socache_shmcb by default (NextAuthRateLimitCache).
+    like($lines[0], qr/^# Depends: .*\bsocache_shmcb\b/, 'a2enmod nextauth enables socache_shmcb');
+    my ($line) = grep { !/^\s*(?:#|$)/ } @lines;
     like($line, qr{^LoadModule nextauth_module \Q$libexec\E/mod_nextauth\.so$},
          'the .load line names the installed module');
     # a2enmod links these two files into mods-enabled; include them as apache2.conf would,

@@ -99,6 +99,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_email());
     srunner_add_suite(sr, suite_mail());
     srunner_add_suite(sr, suite_page_email());
+    srunner_add_suite(sr, suite_limit());
     return sr;
 }
 

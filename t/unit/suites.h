@@ -32,6 +32,7 @@ Suite *suite_oauth_profile(void);
 Suite *suite_email(void);
 Suite *suite_mail(void);
 Suite *suite_page_email(void);
+Suite *suite_limit(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

@@ -548,6 +548,15 @@ static const na_test_field_t na_test_server_fields[] = {
     NA_SF(cookie.secure, NA_TEST_INT, 0),
     NA_SF(cookie.domain, NA_TEST_PTR, 0),
     NA_SF(cookie.prefix, NA_TEST_PTR, 0),
+    NA_SF(rate_limit[0].count, NA_TEST_I64, 0),
+    NA_SF(rate_limit[0].seconds, NA_TEST_I64, 0),
+    NA_SF(rate_limit[1].count, NA_TEST_I64, 0),
+    NA_SF(rate_limit[1].seconds, NA_TEST_I64, 0),
+    NA_SF(rate_limit[2].count, NA_TEST_I64, 0),
+    NA_SF(rate_limit[2].seconds, NA_TEST_I64, 0),
+    NA_SF(rate_limit[3].count, NA_TEST_I64, 0),
+    NA_SF(rate_limit[3].seconds, NA_TEST_I64, 0),
+    NA_SF(rate_limit_cache, NA_TEST_PTR, 0),
     /* post_config skips a server that already has keys, so inherited keys would be the
      * main server's even when the vhost has its own secrets */
     NA_SF(session_keys, NA_TEST_PTR, 1),

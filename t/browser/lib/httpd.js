@@ -96,6 +96,8 @@ function writeConfig(dir, port, opts) {
         load('authn_file_module', 'mod_authn_file.so'),
         load('authz_core_module', 'mod_authz_core.so'),
         load('mime_module', 'mod_mime.so'),
+        // the rate-limit counters (NextAuthRateLimitCache's default provider)
+        load('socache_shmcb_module', 'mod_socache_shmcb.so'),
         // Extra httpd modules the test needs, as [name, file] (e.g. mod_include for .shtml).
         ...(opts.modules || []).map(([name, file]) => load(name, file)),
         `LoadModule nextauth_module    ${quote(path.join(dir, 'mod_nextauth.so'))}`,

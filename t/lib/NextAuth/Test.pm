@@ -56,6 +56,7 @@ my %SECRETS = (
     protect     => 'protect-scenario-secret-9b7e21',
     protectroot => 'protectroot-scenario-secret',
     bigcookie   => 'bigcookie-scenario-secret',
+    limit       => 'limit-scenario-secret-5c2e',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
@@ -295,6 +296,7 @@ LoadModule authn_file_module "$m/mod_authn_file.so"
 LoadModule authz_core_module "$m/mod_authz_core.so"
 LoadModule authz_user_module "$m/mod_authz_user.so"
 LoadModule dbd_module "$m/mod_dbd.so"
+LoadModule socache_shmcb_module "$m/mod_socache_shmcb.so"
 LoadModule nextauth_module "$so"
 StartServers 1
 MinSpareServers 1

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <apr_lib.h>
+
+#include "na_crypto.h"
+#include "na_kv.h"
+#include "na_limit.h"
+
+#define NA_LIMIT_ECHO_MAX 60
+
+static const char *const na_limit_names[NA_LIMIT_KINDS] = {
+    "emailAddress", "emailIp", "credentialsUser", "credentialsIp"};
+
+/* Defaults: 5 magic links per address an hour, 30 per IP; at most 100 failed sign-ins
+ * per account an hour (OWASP ASVS 2.2.1), 300 per IP. */
+static const na_rate_t na_limit_defaults[NA_LIMIT_KINDS] = {
+    {5, 3600}, {30, 3600}, {100, 3600}, {300, 3600}};
+
+static const char *const na_limit_accepted =
+    "N/SECONDS (e.g. 5/3600; N 1 to 1000000, SECONDS 1 to 604800) or off";
+
+const char *na_limit_key_name(int kind)
+{
+    return kind >= 0 && kind < NA_LIMIT_KINDS ? na_limit_names[kind] : NULL;
+}
+
+na_rate_t na_limit_effective(const na_rate_t *rates, int kind)
+{
+    na_rate_t none = {0, 0};
+
+    if (kind < 0 || kind >= NA_LIMIT_KINDS) {
+        return none;
+    }
+    if (rates == NULL || rates[kind].count == NA_UNSET) {
+        return na_limit_defaults[kind];
+    }
+    return rates[kind];
+}
+
+const char *na_limit_rate_text(apr_pool_t *p, na_rate_t rate)
+{
+    if (rate.count <= 0) {
+        return "off";
+    }
+    return apr_psprintf(p, "%" APR_INT64_T_FMT "/%" APR_INT64_T_FMT, rate.count, rate.seconds);
+}
+
+/* Digits only, 1..max; -1 otherwise. */
+static apr_int64_t na_limit_number(const char *s, apr_size_t n, apr_int64_t max)
+{
+    apr_int64_t v = 0;
+    apr_size_t i;
+
+    if (n == 0 || n > 9) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (!apr_isdigit(s[i])) {
+            return -1;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    return v >= 1 && v <= max ? v : -1;
+}
+
+const char *na_limit_parse_rate(apr_pool_t *p, const char *value, na_rate_t *out)
+{
+    const char *slash = strchr(value, '/');
+    na_rate_t rate;
+
+    if (strcasecmp(value, "off") == 0) {
+        out->count = 0;
+        out->seconds = 0;
+        return NULL;
+    }
+    if (slash == NULL) {
+        return apr_pstrcat(p, "not N/SECONDS; accepted: ", na_limit_accepted, NULL);
+    }
+    rate.count = na_limit_number(value, (apr_size_t)(slash - value), NA_LIMIT_MAX_COUNT);
+    rate.seconds = na_limit_number(slash + 1, strlen(slash + 1), NA_LIMIT_MAX_SECONDS);
+    if (rate.count < 0) {
+        return apr_pstrcat(p, "N is not a whole number from 1 to 1000000; accepted: ",
+                           na_limit_accepted, NULL);
+    }
+    if (rate.seconds < 0) {
+        return apr_pstrcat(p, "SECONDS is not a whole number from 1 to 604800; accepted: ",
+                           na_limit_accepted, NULL);
+    }
+    *out = rate;
+    return NULL;
+}
+
+/* Values are echoed; keep them printable and short. */
+static const char *na_limit_echo(apr_pool_t *p, const char *s)
+{
+    char *out = apr_pstrndup(p, s, NA_LIMIT_ECHO_MAX), *c;
+
+    for (c = out; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            *c = '?';
+        }
+    }
+    return strlen(s) > NA_LIMIT_ECHO_MAX ? apr_pstrcat(p, out, "...", NULL) : out;
+}
+
+static const char *na_limit_keys(apr_pool_t *p)
+{
+    return apr_pstrcat(p, na_limit_names[0], ", ", na_limit_names[1], ", ", na_limit_names[2],
+                       ", ", na_limit_names[3], NULL);
+}
+
+const char *na_limit_parse_directive(apr_pool_t *p, const char *directive, na_rate_t *rates,
+                                     int argc, const char *const *argv)
+{
+    na_rate_t parsed[NA_LIMIT_KINDS];
+    int given[NA_LIMIT_KINDS] = {0, 0, 0, 0};
+    int i, k;
+
+    if (argc < 1) {
+        return apr_psprintf(p, "%s needs key=N/SECONDS arguments; accepted keys: %s",
+                            directive, na_limit_keys(p));
+    }
+    for (i = 0; i < argc; i++) {
+        const char *eq = strchr(argv[i], '='), *problem;
+        char *key;
+
+        if (eq == NULL || eq == argv[i]) {
+            return apr_psprintf(p, "%s: '%s' is not key=N/SECONDS; accepted keys: %s",
+                                directive, na_limit_echo(p, argv[i]), na_limit_keys(p));
+        }
+        key = apr_pstrmemdup(p, argv[i], (apr_size_t)(eq - argv[i]));
+        for (k = 0; k < NA_LIMIT_KINDS && strcasecmp(key, na_limit_names[k]); k++) {
+        }
+        if (k == NA_LIMIT_KINDS) {
+            return apr_psprintf(p, "%s: unknown key '%s'; accepted: %s", directive,
+                                na_limit_echo(p, key), na_limit_keys(p));
+        }
+        if (given[k]) {
+            return apr_psprintf(p, "%s: key '%s' is given twice; accepted: each key once",
+                                directive, na_limit_names[k]);
+        }
+        given[k] = 1;
+        if ((problem = na_limit_parse_rate(p, eq + 1, &parsed[k])) != NULL) {
+            return apr_psprintf(p, "%s %s='%s': %s", directive, na_limit_names[k],
+                                na_limit_echo(p, eq + 1), problem);
+        }
+    }
+    for (k = 0; k < NA_LIMIT_KINDS; k++) {
+        if (given[k]) {
+            rates[k] = parsed[k];
+        }
+    }
+    return NULL;
+}
+
+static int na_limit_is_provider_name(const char *s, apr_size_t n)
+{
+    apr_size_t i;
+
+    if (n == 0 || n > 32) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if (!apr_isalnum(s[i]) && s[i] != '_' && s[i] != '-') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *na_limit_parse_cache(apr_pool_t *p, const char *directive, const char *value,
+                                 const char **provider, const char **args)
+{
+    const char *colon = strchr(value, ':');
+    apr_size_t n = colon ? (apr_size_t)(colon - value) : strlen(value);
+
+    if (!na_limit_is_provider_name(value, n) || na_kv_has_ctl(value)) {
+        return apr_psprintf(p, "%s '%s': not PROVIDER[:ARGS]; accepted: a mod_socache "
+                            "provider such as shmcb, redis:HOST:PORT or memcache:HOST:PORT",
+                            directive, na_limit_echo(p, value));
+    }
+    *provider = apr_pstrmemdup(p, value, n);
+    *args = colon ? apr_pstrdup(p, colon + 1) : NULL;
+    return NULL;
+}
+
+static void na_limit_put_be(unsigned char *out, apr_uint64_t v, int bytes)
+{
+    int i;
+
+    for (i = bytes - 1; i >= 0; i--) {
+        out[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+na_status_t na_limit_cache_id(int kind, const char *key, na_rate_t rate, apr_int64_t now,
+                              unsigned char id[NA_LIMIT_ID_LEN], apr_int64_t *window_end)
+{
+    apr_size_t n = strlen(key), i, folded = n < 1024 ? n : 1024;
+    char lower[1024];
+    unsigned char *at = id;
+    apr_int64_t seconds = rate.seconds > 0 ? rate.seconds : 1;
+    apr_int64_t window = now / seconds;
+
+    /* Keys are case-folded so that "Alice" and "alice" share one counter (callers cap
+     * keys far below 1024 bytes; anything beyond is hashed as it is). */
+    memset(id, 0, NA_LIMIT_ID_LEN);
+    *at++ = 'n';
+    *at++ = 'a';
+    *at++ = (unsigned char)('0' + kind);
+    for (i = 0; i < folded; i++) {
+        lower[i] = (char)apr_tolower(key[i]);
+    }
+    if (na_crypto_sha256_2(lower, folded, key + folded, n - folded, at) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    at += NA_SHA256_LEN;
+    na_limit_put_be(at, (apr_uint64_t)seconds, 4);
+    at += 4;
+    na_limit_put_be(at, (apr_uint64_t)window, 8);
+    if (window_end) {
+        *window_end = (window + 1) * seconds;
+    }
+    return NA_OK;
+}
+
+const char *na_limit_ip_key(apr_pool_t *p, const char *ip)
+{
+    unsigned char a[16];
+    char text[INET6_ADDRSTRLEN];
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+    if (ip == NULL || strchr(ip, ':') == NULL || inet_pton(AF_INET6, ip, a) != 1) {
+        return ip ? ip : "";
+    }
+    if (memcmp(a, mapped, sizeof(mapped)) == 0) {
+        return inet_ntop(AF_INET, a + 12, text, sizeof(text)) ? apr_pstrdup(p, text) : ip;
+    }
+    memset(a + 8, 0, 8);
+    if (inet_ntop(AF_INET6, a, text, sizeof(text)) == NULL) {
+        return ip;
+    }
+    return apr_pstrcat(p, text, "/64", NULL);
+}
+
+apr_int64_t na_limit_count_decode(const unsigned char *data, apr_size_t len)
+{
+    apr_int64_t v = 0;
+    apr_size_t i;
+
+    if (len == 0 || len > 12) {
+        return -1;
+    }
+    for (i = 0; i < len; i++) {
+        if (data[i] < '0' || data[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (data[i] - '0');
+    }
+    return v;
+}
+
+apr_uint32_t na_limit_average(apr_uint32_t average, apr_int64_t sample_usec)
+{
+    apr_uint64_t s;
+
+    if (sample_usec < 0) {
+        return average;
+    }
+    s = sample_usec > 60000000 ? 60000000 : (apr_uint64_t)sample_usec;
+    if (average == 0) {
+        return s ? (apr_uint32_t)s : 1;
+    }
+    s = ((apr_uint64_t)average * 7 + s) / 8;
+    return s ? (apr_uint32_t)s : 1;
+}
+
+apr_int64_t na_limit_delay(apr_uint32_t average, apr_int64_t fallback, apr_int64_t cap)
+{
+    apr_int64_t d = average ? (apr_int64_t)average : fallback;
+
+    return d > cap ? cap : d < 0 ? 0 : d;
+}

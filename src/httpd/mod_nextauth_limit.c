@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <http_protocol.h>
+#include <util_mutex.h>
+
+#include <apr_global_mutex.h>
+
+#include "mod_nextauth.h"
+#include "na_limit.h"
+
+/* Rate-limit counters in a mod_socache provider (NextAuthRateLimitCache), the way
+ * mod_authn_socache and mod_ssl's session cache use one: the provider is looked up and
+ * its instance created at check_config (so `apache2 -t` names a missing LoadModule),
+ * initialised in post_config, its global mutex reattached in child_init, destroyed with
+ * the configuration pool. Fixed windows: one counter per key and window, stored with
+ * the window's end as expiry. Every cache failure fails open: a broken cache must not
+ * lock every user out, so it is logged (at most once a minute per process) and the
+ * request is allowed. */
+
+#define NEXTAUTH_LIMIT_ID "nextauth-limit" /* mutex type, cache namespace (<= 14 chars) */
+#define NEXTAUTH_LIMIT_DEFAULT_CACHE "shmcb"
+#define NEXTAUTH_LIMIT_WARN_EVERY apr_time_from_sec(60)
+
+typedef struct nextauth_limit_global_t {
+    const ap_socache_provider_t *provider; /**< NULL: no server needs counters */
+    ap_socache_instance_t *instance;
+    const char *spec;                      /**< "redis:127.0.0.1:6379", for messages */
+    apr_global_mutex_t *mutex;
+    int ready;                             /**< init succeeded in this generation */
+} nextauth_limit_global_t;
+
+/* One per configuration generation: reset in pre_config, filled at check_config and
+ * post_config, read-only in the children. */
+static nextauth_limit_global_t nextauth_limit;
+/* Per process: when the last fail-open warning was logged. */
+static apr_time_t nextauth_limit_warned;
+
+static const struct ap_socache_hints nextauth_limit_hints = {48, 8, apr_time_from_sec(60)};
+
+int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    apr_status_t rv;
+
+    (void)plog;
+    (void)ptemp;
+    memset(&nextauth_limit, 0, sizeof(nextauth_limit));
+    rv = ap_mutex_register(pconf, NEXTAUTH_LIMIT_ID, NULL, APR_LOCK_DEFAULT, 0);
+    return rv == APR_SUCCESS ? OK : !OK;
+}
+
+/* Counters are needed when a configured server offers credentials or e-mail sign-in. */
+static int nextauth_limit_needed(server_rec *s)
+{
+    for (; s; s = s->next) {
+        const na_server_conf_t *conf = nextauth_conf_server(s);
+        int i;
+
+        for (i = 0; conf->touched && conf->providers && i < conf->providers->nelts; i++) {
+            const na_provider_t *prov = APR_ARRAY_IDX(conf->providers, i, const na_provider_t *);
+            if (prov->kind & (NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(s);
+    const char *spec = conf->rate_limit_cache ? conf->rate_limit_cache
+                                              : NEXTAUTH_LIMIT_DEFAULT_CACHE;
+    const char *name = NULL, *args = NULL, *msg;
+
+    (void)plog;
+    if (!nextauth_limit_needed(s)) {
+        return OK;
+    }
+    msg = na_limit_parse_cache(ptemp, NA_DIR_RATE_LIMIT_CACHE, spec, &name, &args);
+    if (msg == NULL) {
+        nextauth_limit.provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                                     AP_SOCACHE_PROVIDER_VERSION);
+        if (nextauth_limit.provider == NULL) {
+            msg = apr_psprintf(ptemp, NA_DIR_RATE_LIMIT_CACHE " %s%s: no mod_socache provider "
+                               "'%s' is loaded; accepted: LoadModule socache_%s_module "
+                               "modules/mod_socache_%s.so (a2enmod socache_%s), or another "
+                               "provider in " NA_DIR_RATE_LIMIT_CACHE, spec,
+                               conf->rate_limit_cache ? "" : " (the default)", name, name, name,
+                               name);
+        }
+    }
+    if (msg == NULL) {
+        msg = nextauth_limit.provider->create(&nextauth_limit.instance, args, ptemp, pconf);
+        if (msg) {
+            msg = apr_psprintf(ptemp, NA_DIR_RATE_LIMIT_CACHE " '%s': %s; accepted: "
+                               "PROVIDER[:ARGS] as the provider documents it", spec, msg);
+        }
+    }
+    if (msg) {
+        nextauth_limit.provider = NULL;
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00062) "%s",
+                     msg);
+        return !OK;
+    }
+    nextauth_limit.spec = apr_pstrdup(pconf, spec);
+    return OK;
+}
+
+static apr_status_t nextauth_limit_destroy(void *data)
+{
+    server_rec *s = data;
+
+    if (nextauth_limit.provider && nextauth_limit.instance) {
+        nextauth_limit.provider->destroy(nextauth_limit.instance, s);
+    }
+    memset(&nextauth_limit, 0, sizeof(nextauth_limit));
+    return APR_SUCCESS;
+}
+
+int nextauth_limit_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                               server_rec *s)
+{
+    apr_status_t rv;
+
+    (void)plog;
+    (void)ptemp;
+    if (nextauth_limit.provider == NULL) {
+        return OK;
+    }
+    rv = ap_global_mutex_create(&nextauth_limit.mutex, NULL, NEXTAUTH_LIMIT_ID, NULL, s, pconf,
+                                0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, NA_LOGNO(00063)
+                     "rate limits: cannot create the " NEXTAUTH_LIMIT_ID " mutex");
+        return !OK;
+    }
+    rv = nextauth_limit.provider->init(nextauth_limit.instance, NEXTAUTH_LIMIT_ID,
+                                       &nextauth_limit_hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, NA_LOGNO(00064)
+                     "rate limits: " NA_DIR_RATE_LIMIT_CACHE " %s cannot start",
+                     nextauth_limit.spec);
+        return !OK;
+    }
+    apr_pool_cleanup_register(pconf, s, nextauth_limit_destroy, apr_pool_cleanup_null);
+    nextauth_limit.ready = 1;
+    return OK;
+}
+
+void nextauth_limit_child_init(apr_pool_t *p, server_rec *s)
+{
+    apr_status_t rv;
+
+    if (nextauth_limit.mutex == NULL) {
+        return;
+    }
+    rv = apr_global_mutex_child_init(&nextauth_limit.mutex,
+                                     apr_global_mutex_lockfile(nextauth_limit.mutex), p);
+    if (rv != APR_SUCCESS) {
+        /* Counting without the mutex would race; fail open instead. */
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, NA_LOGNO(00065)
+                     "rate limits: cannot attach the " NEXTAUTH_LIMIT_ID " mutex in this "
+                     "child; its requests are not counted");
+        nextauth_limit.ready = 0;
+    }
+}
+
+static void nextauth_limit_warn(request_rec *r, apr_status_t rv, const char *what)
+{
+    apr_time_t now = apr_time_now();
+
+    if (nextauth_limit_warned && now - nextauth_limit_warned < NEXTAUTH_LIMIT_WARN_EVERY) {
+        return;
+    }
+    nextauth_limit_warned = now;
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, NA_LOGNO(00061)
+                  "rate limits: %s failed on the counter cache %s; requests are allowed "
+                  "uncounted (fail open) until it works again", what,
+                  nextauth_limit.spec ? nextauth_limit.spec : "(none)");
+}
+
+/* Read (and with add, increment) the counter of key; *count receives its value. 0 on
+ * success, -1 when the cache failed (already logged). Under the mutex, so two requests of
+ * this host never lose an increment; between hosts sharing a cache two increments may
+ * meet, which costs one count, not the limit. */
+static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64_t end,
+                              int add, apr_int64_t *count)
+{
+    const ap_socache_provider_t *prov = nextauth_limit.provider;
+    unsigned char data[24];
+    unsigned int len = sizeof(data);
+    const char *what = NULL;
+    apr_status_t rv;
+
+    if ((rv = apr_global_mutex_lock(nextauth_limit.mutex)) != APR_SUCCESS) {
+        nextauth_limit_warn(r, rv, "locking");
+        return -1;
+    }
+    *count = 0;
+    rv = prov->retrieve(nextauth_limit.instance, r->server, id, NA_LIMIT_ID_LEN, data, &len,
+                        r->pool);
+    if (rv == APR_SUCCESS) {
+        *count = na_limit_count_decode(data, len);
+        *count = *count < 0 ? 0 : *count; /* not ours: start over */
+    }
+    else if (rv != APR_NOTFOUND) {
+        what = "reading";
+    }
+    if (what == NULL && add) {
+        char *text = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, ++*count);
+        /* One second past the window, so a provider counting in whole seconds (redis)
+         * never gets an expiry of zero. */
+        rv = prov->store(nextauth_limit.instance, r->server, id, NA_LIMIT_ID_LEN,
+                         apr_time_from_sec(end + 1), (unsigned char *)text,
+                         (unsigned int)strlen(text), r->pool);
+        what = rv == APR_SUCCESS ? NULL : "storing";
+    }
+    if (apr_global_mutex_unlock(nextauth_limit.mutex) != APR_SUCCESS && what == NULL) {
+        what = "unlocking";
+    }
+    if (what) {
+        nextauth_limit_warn(r, rv, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int nextauth_limit_count(request_rec *r, nextauth_limit_e kind, const char *key,
+                                int add, apr_int64_t *retry_after)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    na_rate_t rate = na_limit_effective(conf->rate_limit, (int)kind);
+    unsigned char id[NA_LIMIT_ID_LEN];
+    apr_int64_t now = apr_time_sec(apr_time_now()), end = 0, count = 0;
+
+    if (retry_after) {
+        *retry_after = 0;
+    }
+    if (rate.count <= 0 || key == NULL || kind >= NEXTAUTH_LIMIT__COUNT) {
+        return 0;
+    }
+    if (!nextauth_limit.ready) {
+        nextauth_limit_warn(r, APR_EINIT, "counting (no cache was set up)");
+        return 0;
+    }
+    if (kind == NEXTAUTH_LIMIT_EMAIL_IP || kind == NEXTAUTH_LIMIT_CRED_IP) {
+        key = na_limit_ip_key(r->pool, key);
+    }
+    if (na_limit_cache_id((int)kind, key, rate, now, id, &end) != NA_OK
+        || nextauth_limit_rmw(r, id, end, add, &count) != 0) {
+        return 0;
+    }
+    if (retry_after) {
+        *retry_after = end - now;
+    }
+    return add ? count > rate.count : count >= rate.count;
+}
+
+int nextauth_limit_hit(request_rec *r, nextauth_limit_e kind, const char *key,
+                       apr_int64_t *retry_after)
+{
+    return nextauth_limit_count(r, kind, key, 1, retry_after);
+}
+
+int nextauth_limit_over(request_rec *r, nextauth_limit_e kind, const char *key,
+                        apr_int64_t *retry_after)
+{
+    return nextauth_limit_count(r, kind, key, 0, retry_after);
+}
+
+const char *nextauth_limit_describe(request_rec *r, nextauth_limit_e kind)
+{
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    na_rate_t rate = na_limit_effective(conf->rate_limit, (int)kind);
+
+    return apr_psprintf(r->pool, "%s=%s", na_limit_key_name((int)kind),
+                        na_limit_rate_text(r->pool, rate));
+}
