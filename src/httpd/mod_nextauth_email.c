@@ -70,6 +70,7 @@ static na_status_t nextauth_email_send(nextauth_req_t *req, const na_provider_t 
     }
     mail.from = prov->from ? prov->from : NEXTAUTH_EMAIL_DEFAULT_FROM;
     mail.to = email;
+    memset(&smtp, 0, sizeof(smtp)); /* ca_file NULL: the system's CAs */
     smtp.server = prov->server ? prov->server : NEXTAUTH_EMAIL_DEFAULT_SERVER;
     smtp.starttls = prov->starttls;
     smtp.timeout = prov->timeout;

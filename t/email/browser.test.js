@@ -25,7 +25,7 @@ for (const lang of ['en', 'ko']) {
                 smtp: { ok: {} },
                 providers: (p) => [`email server=smtp://127.0.0.1:${p.ok} ` +
                     'from="Example <noreply@example.com>" starttls=off'],
-                modules: [MODULES.include, MODULES.dir],
+                modules: [MODULES.include, MODULES.dir, MODULES.authzUser],
                 files: { 'private/index.shtml': PRIVATE_PAGE },
                 extraConf: PRIVATE_CONF,
             });
