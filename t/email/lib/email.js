@@ -8,12 +8,10 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startHttpd, REPO_ROOT } = require('../../browser/lib/httpd');
+const { startHttpd } = require('../../browser/lib/httpd');
 const { Agent } = require('../../oauth/lib/oauth');
+const { makeSqlite, sqlite } = require('../../db/lib/db');
 
-const IS_ROOT = process.getuid && process.getuid() === 0;
-const SCHEMA = path.join(REPO_ROOT, 'conf', 'schema', 'sqlite.sql');
 const TOKEN = /^[0-9a-f]{64}$/;
 
 let smtpModule = null;
@@ -22,29 +20,18 @@ const smtp = async () => {
     return smtpModule;
 };
 
-/** A fresh SQLite database from the shipped schema, writable by httpd's children. */
+/** A fresh SQLite database from the shipped schema, owned by httpd's user (t/db/lib/db.js). */
 function makeDatabase() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-email-db-'));
-    fs.chmodSync(dir, 0o777); // WAL and journal files appear beside the database
-    const file = path.join(dir, 'nextauth.db');
-    execFileSync('sqlite3', [file], { input: fs.readFileSync(SCHEMA) });
-    fs.chmodSync(file, 0o666);
-    if (IS_ROOT) execFileSync('chown', ['-R', 'nobody:nogroup', dir]);
+    fs.chmodSync(dir, 0o755);
+    const file = makeSqlite(dir);
     return {
         dir,
         file,
-        /** Rows of a query, as arrays of strings (sqlite3 -separator with a unit separator). */
-        rows(sql) {
-            const out = execFileSync('sqlite3', ['-separator', '\x1f', file, sql], {
-                encoding: 'utf8',
-            });
-            return out.split('\n').filter((l) => l !== '').map((l) => l.split('\x1f'));
-        },
+        /** Rows of a query, as arrays of strings. */
+        rows: (sql) => sqlite(file, sql),
         count(table, where = '1=1') {
-            return Number(this.rows(`SELECT count(*) FROM ${table} WHERE ${where}`)[0][0]);
-        },
-        exec(sql) {
-            execFileSync('sqlite3', [file, sql]);
+            return Number(sqlite(file, `SELECT count(*) FROM ${table} WHERE ${where}`)[0][0]);
         },
         remove() {
             if (!process.env.NA_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
