@@ -13,7 +13,7 @@ mkdir -p "$run"
 export NA_ROOT=$root NA_RUN=$run NA_USER=$user NA_GROUP=$group
 # The demo's database, made once from the shipped schema; httpd's children write to it.
 if [ ! -f "$run/nextauth.db" ]; then
-    sqlite3 "$run/nextauth.db" < "$root/conf/schema/sqlite.sql"
+    sqlite3 "$run/nextauth.db" < "$root/conf/schema/sqlite.sql" >/dev/null
 fi
 [ "$(id -u)" = 0 ] && chown "$user:$group" "$run/nextauth.db"
 /usr/sbin/apache2 -t -f "$root/conf/demo.conf"
