@@ -49,8 +49,8 @@ na_status_t na_smtp_send(apr_pool_t *p, const na_smtp_conf_t *conf, const na_mai
 
 /* The pure parts of na_smtp_send, exposed for the unit tests. */
 
-/** 1 when s may stand in a header value: valid UTF-8 without CR, LF or other controls
- *  (a tab is allowed). */
+/** 1 when s may stand in a header value: valid UTF-8 without CR, LF or any other control
+ *  character (a tab included); 0 for NULL. */
 int na_mail_header_ok(const char *s);
 
 /**

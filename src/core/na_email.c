@@ -26,13 +26,16 @@ static int na_email_js_space(ucs4_t uc)
 }
 
 /* Characters no address of ours may hold anywhere: controls (header injection: CR, LF),
- * any white space, and the marks that reorder or hide text on the confirmation page
- * (bidi overrides and isolates, LRM/RLM, zero-width no-break space). */
+ * any white space, and the marks that reorder or hide text on the confirmation page, so
+ * that "a@b.com" and a look-alike cannot both exist (bidi overrides and isolates,
+ * LRM/RLM, zero-width space, word joiner, soft hyphen, zero-width no-break space). ZWJ and
+ * ZWNJ stay: some scripts need them. */
 static int na_email_forbidden(ucs4_t uc)
 {
     return uc < 0x20 || (uc >= 0x7f && uc < 0xa0) || na_email_js_space(uc)
-           || uc_is_property_white_space(uc) || uc == 0x200e || uc == 0x200f
-           || (uc >= 0x202a && uc <= 0x202e) || (uc >= 0x2066 && uc <= 0x2069);
+           || uc_is_property_white_space(uc) || uc == 0xad || uc == 0x180e || uc == 0x200b
+           || uc == 0x200e || uc == 0x200f || (uc >= 0x202a && uc <= 0x202e) || uc == 0x2060
+           || (uc >= 0x2066 && uc <= 0x2069);
 }
 
 /* [start, end) of s without the leading and trailing JavaScript white space. */

@@ -250,6 +250,18 @@ static int na_mail_plain_ascii(const char *s)
     return strstr(s, "=?") == NULL;
 }
 
+/* Folding: each encoded word on its own line, the continuation starting with a space. */
+static const char *na_mail_fold(apr_pool_t *p, const apr_array_header_t *words)
+{
+    const char *out = APR_ARRAY_IDX(words, 0, const char *);
+    int i;
+
+    for (i = 1; i < words->nelts; i++) {
+        out = apr_pstrcat(p, out, "\r\n ", APR_ARRAY_IDX(words, i, const char *), NULL);
+    }
+    return out;
+}
+
 const char *na_mail_encode_words(apr_pool_t *p, const char *value)
 {
     apr_array_header_t *words = apr_array_make(p, 4, sizeof(const char *));
@@ -261,11 +273,12 @@ const char *na_mail_encode_words(apr_pool_t *p, const char *value)
     while (*s) {
         apr_size_t n = 0, len = strlen(s), step;
         char *b64;
-        while (n < len && n + (step = na_mail_utf8_len((unsigned char)s[n])) <= NA_MAIL_WORD_BYTES
+        /* whole characters only: a word must decode on its own (RFC 2047 section 5) */
+        while (n < len && (step = na_mail_utf8_len((unsigned char)s[n])) + n <= NA_MAIL_WORD_BYTES
                && n + step <= len) {
             n += step;
         }
-        if (n == 0) {
+        if (n == 0) { /* a malformed tail: the caller checked UTF-8, so this cannot loop */
             n = len < NA_MAIL_WORD_BYTES ? len : NA_MAIL_WORD_BYTES;
         }
         b64 = apr_palloc(p, (apr_size_t)apr_base64_encode_len((int)n));
@@ -273,15 +286,7 @@ const char *na_mail_encode_words(apr_pool_t *p, const char *value)
         APR_ARRAY_PUSH(words, const char *) = apr_pstrcat(p, "=?UTF-8?B?", b64, "?=", NULL);
         s += n;
     }
-    /* Folding: each encoded word on its own line, the continuation starting with a space. */
-    {
-        const char *out = APR_ARRAY_IDX(words, 0, const char *);
-        int i;
-        for (i = 1; i < words->nelts; i++) {
-            out = apr_pstrcat(p, out, "\r\n ", APR_ARRAY_IDX(words, i, const char *), NULL);
-        }
-        return out;
-    }
+    return na_mail_fold(p, words);
 }
 
 /* RFC 5322 date-time in UTC: "Sat, 28 Nov 2026 04:15:19 +0000". */

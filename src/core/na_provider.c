@@ -7,6 +7,7 @@
 
 #include "na_config.h"
 #include "na_kv.h"
+#include "na_mail.h"
 #include "na_provider.h"
 
 #define NA_PROVIDER_MAX_ID 64
@@ -261,6 +262,7 @@ static const char *na_provider_check_oauth(apr_pool_t *p, const na_provider_t *p
 static const char *na_provider_check_email(apr_pool_t *p, const na_provider_t *prov)
 {
     apr_uri_t uri;
+    const char *from_name = NULL;
 
     if (prov->server && (apr_uri_parse(p, prov->server, &uri) != APR_SUCCESS
                          || uri.scheme == NULL || uri.hostname == NULL
@@ -270,7 +272,9 @@ static const char *na_provider_check_email(apr_pool_t *p, const na_provider_t *p
                             "smtp://host[:port] or smtps://host[:port], optionally with "
                             "user:password@", prov->id);
     }
-    if (prov->from && (strchr(prov->from, '@') == NULL || strpbrk(prov->from, "\r\n,;"))) {
+    /* The same rules as at send time (na_mail.h), so apachectl -t catches a bad sender. */
+    if (prov->from && (strchr(prov->from, '@') == NULL || strpbrk(prov->from, "\r\n,;")
+                       || na_mail_from_address(p, prov->from, &from_name) == NULL)) {
         return apr_psprintf(p, NA_DIR_PROVIDER " %s from='%s': not one e-mail address; "
                             "accepted: e.g. noreply@example.com or \"Site <noreply@example.com>\"",
                             prov->id, prov->from);

@@ -32,22 +32,19 @@ static void na_smtp_call_free(na_smtp_call_t *call)
 /* "smtp://host:port" without any user:password@, for the log. */
 static const char *na_smtp_log_server(apr_pool_t *p, const char *server)
 {
-    const char *scheme_end = strstr(server, "://"), *host, *end, *at;
+    const char *sep = strstr(server, "://"), *host, *end, *at, *scheme, *hostport;
 
-    if (scheme_end == NULL) {
+    if (sep == NULL) {
         return "(not a URL)";
     }
-    host = scheme_end + 3;
+    host = sep + 3;
     end = host + strcspn(host, "/?#");
-    at = host;
     while ((at = memchr(host, '@', (apr_size_t)(end - host))) != NULL) {
         host = at + 1;
     }
-    return na_http_log_safe(p, apr_pstrcat(p, apr_pstrmemdup(p, server, (apr_size_t)(scheme_end
-                                                                                  + 3 - server)),
-                                           apr_pstrmemdup(p, host, (apr_size_t)(end - host)),
-                                           NULL),
-                            200);
+    scheme = apr_pstrmemdup(p, server, (apr_size_t)(sep + 3 - server));
+    hostport = apr_pstrmemdup(p, host, (apr_size_t)(end - host));
+    return na_http_log_safe(p, apr_pstrcat(p, scheme, hostport, NULL), 200);
 }
 
 /* s with every line ending as CRLF: curl's quoted-printable encoder keeps CRLF as a line
@@ -245,10 +242,11 @@ na_status_t na_smtp_send(apr_pool_t *p, const na_smtp_conf_t *conf, const na_mai
     if (rc != CURLE_OK) {
         rv = call.past_deadline ? NA_ETIMEOUT : na_smtp_status_of(rc);
         /* errbuf holds curl's words and the server's reply code, never the URL. */
+        const char *why = call.past_deadline ? "no answer in time"
+                          : call.errbuf[0]   ? call.errbuf
+                                             : curl_easy_strerror(rc);
         na_err_set(p, err, rv, "EmailSignin", "smtp %s: %s (curl %d, reply %ld)", server,
-                   na_http_log_safe(p, call.errbuf[0] ? call.errbuf : curl_easy_strerror(rc),
-                                    200),
-                   (int)rc, reply);
+                   na_http_log_safe(p, why, 200), (int)rc, reply);
         if (err) {
             err->os_status = (int)rc;
         }

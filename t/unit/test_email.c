@@ -99,6 +99,9 @@ static const char *const na_test_bad_emails[] = {
     "a\xc2\x85@x.com",                             /* C1 control (NEL) */
     "a\xe2\x80\xae" "moc.x@x.com",                 /* right-to-left override */
     "a\xe2\x81\xa6" "b@x.com",                     /* left-to-right isolate */
+    "alice@example.com\xe2\x80\x8b",              /* a trailing zero-width space */
+    "al\xc2\xad" "ice@example.com",               /* soft hyphen */
+    "alice@exa\xe2\x81\xa0mple.com",              /* word joiner */
     "a\xef\xbc\x82" "b@x.com",                     /* full-width '"' folds to '"' */
     "a\xef\xbc\x8c" "b@x.com",                     /* full-width ',' folds to ',' */
     "a\xef\xbc\x9c" "b@x.com",                     /* full-width '<' folds to '<' */
