@@ -218,10 +218,13 @@ static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64
                          (unsigned int)strlen(text), r->pool);
         what = rv == APR_SUCCESS ? NULL : "storing";
     }
-    if (apr_global_mutex_unlock(nextauth_limit.mutex) != APR_SUCCESS && what == NULL) {
-        what = "unlocking";
+    if (what == NULL && (rv = apr_global_mutex_unlock(nextauth_limit.mutex)) != APR_SUCCESS) {
+        nextauth_limit_warn(r, rv, "unlocking");
+        return -1;
     }
     if (what) {
+        /* Already failing open; an unlock failure on top changes nothing. */
+        (void)apr_global_mutex_unlock(nextauth_limit.mutex);
         nextauth_limit_warn(r, rv, what);
         return -1;
     }
