@@ -64,9 +64,12 @@ static const nextauth_sql_t nextauth_sql[NA_SQL__COUNT] = {
     {"nextauth_user_verified",
      "UPDATE users SET \"emailVerified\" = %s WHERE id = %s",
      "UPDATE users SET \"emailVerified\" = " NA_PG_TIME("%s") " WHERE CAST(id AS TEXT) = %s"},
+    /* Only a user without accounts: never one another host finished meanwhile. */
     {"nextauth_user_delete",
-     "DELETE FROM users WHERE id = %s",
-     "DELETE FROM users WHERE CAST(id AS TEXT) = %s"},
+     "DELETE FROM users WHERE id = %s AND NOT EXISTS "
+     "(SELECT 1 FROM accounts a WHERE a.\"userId\" = users.id)",
+     "DELETE FROM users WHERE CAST(id AS TEXT) = %s AND NOT EXISTS "
+     "(SELECT 1 FROM accounts a WHERE a.\"userId\" = users.id)"},
     {"nextauth_account_link",
      "INSERT INTO accounts (\"userId\", type, provider, \"providerAccountId\", access_token, "
      "refresh_token, id_token, token_type, scope, session_state, expires_at) "

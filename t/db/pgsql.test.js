@@ -132,6 +132,22 @@ describe('PostgreSQL: two hosts, one database (database sessions)', { timeout: 1
         assert.deepEqual(pg.sql('SELECT count(DISTINCT "userId"), count(*) FROM accounts'), [['1', '2']]);
     });
 
+    it('the same first sign-in on A and B at once: one user, one account, both signed in', async () => {
+        const onA = new Agent(a.base);
+        const onB = new Agent(`${b.url}/api/auth`);
+        const [ca, cb] = await Promise.all([onA.toCallback('idp', 'carol'),
+            onB.toCallback('idp', 'carol')]);
+        const [ra, rb] = await Promise.all([onA.request(ca.callback), onB.request(cb.callback)]);
+        for (const res of [ra, rb]) {
+            assert.equal(res.status, 302, res.body);
+            assert.ok(!/error=/.test(res.location), res.location);
+        }
+        assert.deepEqual(pg.sql("SELECT count(*) FROM users WHERE email = 'Carol.Mixed@Example.COM'"), [['1']]);
+        assert.deepEqual(pg.sql("SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'carol'"), [['1']]);
+        assert.equal((await onA.session()).user.email, 'Carol.Mixed@Example.COM');
+        assert.equal((await onB.session()).user.email, 'Carol.Mixed@Example.COM');
+    });
+
     it('PostgreSQL stopped: Callback on sign-in, 500 on a protected page, nothing made', async () => {
         const agent = new Agent(a.base);
         const { callback } = await agent.toCallback('idp', 'bob');
