@@ -134,6 +134,12 @@ static apr_status_t nextauth_db_failed(request_rec *r, const ap_dbd_t *dbd, int 
         }
         return NEXTAUTH_DB_ESCHEMA;
     }
+    /* A unique index refused a row another request made first: the callers re-read. */
+    if (msg && (strstr(msg, "UNIQUE constraint failed") || strstr(msg, "duplicate key"))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00052)
+                      "database (%s): %s: the row exists already", driver, what);
+        return APR_EEXIST;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00041) "database (%s): %s failed: %s",
                   driver, what, msg ? msg : "unknown error");
     return APR_EGENERAL;
