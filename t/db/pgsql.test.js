@@ -151,7 +151,9 @@ describe('PostgreSQL: two hosts, one database (database sessions)', { timeout: 1
         }
         assert.deepEqual(pg.sql("SELECT count(*) FROM users WHERE email = 'Carol.Mixed@Example.COM'"), [['1']]);
         assert.deepEqual(pg.sql("SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'carol'"), [['1']]);
-        assert.equal((await onA.session()).user.email, 'Carol.Mixed@Example.COM');
+        const carol = await onA.session();
+        assert.equal(carol.user.email, 'Carol.Mixed@Example.COM');
+        assert.equal(carol.user.image, null, 'SQL NULL is null, not ""');
         assert.equal((await onB.session()).user.email, 'Carol.Mixed@Example.COM');
     });
 
