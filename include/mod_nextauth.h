@@ -186,7 +186,8 @@ apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
 /** The error every call answers when a table is missing (conf/schema/ not applied):
  *  callers end the request with the Configuration error. */
 #define NEXTAUTH_DB_ESCHEMA APR_ENOENT
-/** Remove a user row (undoes a half-made sign-in when linking its account failed). */
+/** Remove a user row that has no account (undoes a half-made sign-in when linking its
+ *  account failed). */
 apr_status_t nextauth_db_user_delete(request_rec *r, const char *id);
 
 /* mod_nextauth_email.c */

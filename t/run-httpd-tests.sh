@@ -31,6 +31,13 @@ for d in TEST.PL conf lib htdocs api config pages protect security; do
     [ -e "$top/t/$d" ] && cp -R "$top/t/$d" "$work/t/"
 done
 
+# SQLite files of the dbsession scenario (t/conf/dbsession.conf.in): one with the schema,
+# one without its tables.
+command -v sqlite3 >/dev/null 2>&1 || { echo "run-httpd-tests: sqlite3 missing (make deps)" >&2; exit 1; }
+mkdir -p "$work/t/dbfiles"
+sqlite3 "$work/t/dbfiles/sessions.db" < "$top/conf/schema/sqlite.sql" >/dev/null
+sqlite3 "$work/t/dbfiles/notable.db" 'CREATE TABLE unrelated (x);'
+
 # A snapshot of the module: `make module` elsewhere rewrites build/mod_nextauth.so in
 # place, which would crash a server that has it mapped.
 cp "$so" "$work/mod_nextauth.so"

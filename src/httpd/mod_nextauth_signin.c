@@ -96,6 +96,12 @@ static void nextauth_signin_resolve_email(nextauth_req_t *req, const na_provider
     nextauth_account_t link;
     apr_status_t st;
 
+    if (email == NULL || *email == '\0') {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00051)
+                      "e-mail sign-in through %s without an address", prov->id);
+        out->error = "Callback";
+        return;
+    }
     st = nextauth_db_user_by_email(r, email, &out->user);
     if (st == APR_SUCCESS) {
         if ((st = nextauth_db_user_verified(r, out->user->id, now)) != APR_SUCCESS) {
@@ -180,6 +186,13 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
     }
     st = nextauth_db_user_by_email(r, claims->email, &by_email);
     if (st == APR_SUCCESS) {
+        /* The same first sign-in may have just finished on another host. */
+        if (nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
+                                        &linked) == APR_SUCCESS
+            && strcmp(linked->id, by_email->id) == 0) {
+            out->user = linked;
+            return;
+        }
         out->error = "OAuthAccountNotLinked";
         return;
     }
@@ -197,6 +210,13 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
     }
     link.user_id = out->user->id;
     if ((st = nextauth_db_account_link(r, &link)) != APR_SUCCESS) {
+        /* The same first sign-in finished on another host meanwhile: that one it is. */
+        if (st != NEXTAUTH_DB_ESCHEMA
+            && nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
+                                           &linked) == APR_SUCCESS
+            && strcmp(linked->id, out->user->id) == 0) {
+            return;
+        }
         /* Nothing half-made: the user without its account goes again. */
         nextauth_db_user_delete(r, out->user->id);
         out->error = nextauth_signin_db_error(st);

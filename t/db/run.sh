@@ -16,6 +16,11 @@ command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is missing (make deps)"
 [ -f build/mod_nextauth.so ] || fail "build/mod_nextauth.so is missing (make module)"
 [ -d node_modules/oidc-provider ] || fail "node_modules/oidc-provider is missing (make deps)"
 
+# The module's SQL, run through apr_dbd outside httpd (t/db/sql.test.js).
+mkdir -p build/db
+${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags apr-1 apr-util-1) \
+    -o build/db/sqlcheck t/db/sqlcheck.c $(pkg-config --libs apr-1 apr-util-1)
+
 output="${NA_OUTPUT_DIR:-t/output}"
 mkdir -p "$output/logs"
 

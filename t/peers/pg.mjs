@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 const BIN = process.env.NA_PG_BIN || '/usr/lib/postgresql/15/bin';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCHEMA = path.join(REPO_ROOT, 'conf', 'schema', 'pgsql.sql');
+export const PG_SCHEMA_FILE = SCHEMA;
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 const USER = 'nextauth';
 const DB = 'nextauth';
@@ -109,6 +110,8 @@ export async function startPostgres({ schema = true } = {}) {
         /** Run SQL in the nextauth database; rows as arrays of strings. */
         sql: (text) => psql(DB, ['-c', text]).split('\n').filter((l) => l !== '')
             .map((l) => l.split('\t')),
+        /** Run a SQL file in the nextauth database (ON_ERROR_STOP). */
+        psqlFile: (file) => psql(DB, ['-f', '-'], fs.readFileSync(file, 'utf8')),
         output: () => output,
         /** Fast shutdown of this postmaster only (SIGINT), SIGKILL after 10 s. */
         stop: () => {

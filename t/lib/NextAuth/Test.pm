@@ -57,12 +57,15 @@ my %SECRETS = (
     protectroot => 'protectroot-scenario-secret',
     bigcookie   => 'bigcookie-scenario-secret',
     limit       => 'limit-scenario-secret-5c2e',
+    dbsession   => 'dbsession-scenario-secret',
+    dbnotable   => 'dbnotable-scenario-secret',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
 our @NEVER_LOGGED = (values(%SECRETS), qw(gh-client-secret corp-secret gl-secret
                                           gh-basepath-secret gh-custom-secret
-                                          gh-theme-secret gh-protect-secret));
+                                          gh-theme-secret gh-protect-secret
+                                          gh-dbsession-secret gh-dbnotable-secret));
 
 # Users of t/conf/people.htpasswd (the scenarios added for pages/, protect/, security/)
 # and their passwords; carol's name is not an e-mail address.
