@@ -92,6 +92,7 @@ int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
     const char *email = NULL, *token = NULL, *hash, *link;
     apr_int64_t expires, retry_after = 0, ignored;
     na_err_t err = {NULL, NULL, 0};
+    apr_status_t rv;
 
     if (given == NULL || na_email_normalize(r->pool, given, &email, &err) != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00037)
@@ -113,8 +114,10 @@ int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
     }
     hash = na_email_token_hash(r->pool, token, nextauth_email_secret(req));
     expires = apr_time_sec(apr_time_now()) + prov->max_age;
-    if (nextauth_db_token_create(r, email, hash, expires) != APR_SUCCESS) {
-        return nextauth_fail(req, "EmailSignin", HTTP_OK);
+    if ((rv = nextauth_db_token_create(r, email, hash, expires)) != APR_SUCCESS) {
+        /* A missing table is the administrator's to fix, not the user's. */
+        return nextauth_fail(req, rv == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "EmailSignin",
+                             HTTP_OK);
     }
     link = na_email_magic_link(r->pool, req->base_url, prov->id, req->callback_url, token, email);
     if (nextauth_email_send(req, prov, email, link) != NA_OK) {
@@ -161,7 +164,8 @@ static int nextauth_email_spend(nextauth_req_t *req, const na_provider_t *prov,
                       "%s: magic link refused: %s", prov->id,
                       APR_STATUS_IS_NOTFOUND(rv) ? "unknown, used or another address's token"
                                                  : "database error");
-        return nextauth_fail(req, APR_STATUS_IS_NOTFOUND(rv) ? "Verification" : "Callback",
+        return nextauth_fail(req, APR_STATUS_IS_NOTFOUND(rv) ? "Verification"
+                                  : rv == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback",
                              HTTP_OK);
     }
     if (expires < apr_time_sec(apr_time_now())) {

@@ -342,3 +342,39 @@ describe('e-mail sign-in with the database down', { timeout: 60000 }, () => {
 });
 
 module.exports = { TOKEN };
+
+describe('e-mail sign-in on a database without the schema', { timeout: 60000 }, () => {
+    let stack;
+    let tmp;
+
+    before(async () => {
+        const fs = require('node:fs');
+        const os = require('node:os');
+        const path = require('node:path');
+        const { makeSqlite } = require('../db/lib/db');
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'na-email-noschema-'));
+        fs.chmodSync(tmp, 0o755);
+        stack = await startEmailStack({
+            name: 'email-noschema',
+            smtp: { ok: {} },
+            providers: (p) => [`email server=smtp://127.0.0.1:${p.ok} from=noreply@example.com ` +
+                'starttls=off'],
+            dbParams: makeSqlite(tmp, 'empty.db', { schema: false }),
+        });
+    });
+
+    after(async () => {
+        const log = await stack.stop();
+        require('node:fs').rmSync(tmp, { recursive: true, force: true });
+        assert.match(log, /conf\/schema\/sqlite\.sql/, 'the log names the schema file');
+    });
+
+    it('answers the Configuration error page and sends nothing', async () => {
+        const agent = stack.agent();
+        const res = await requestLink(agent, 'email', 'alice@example.com');
+        assert.equal(res.location, `${stack.base}/error?error=Configuration`);
+        assert.equal((await agent.request(res.location)).status, 500);
+        await sleep(300);
+        assert.equal(stack.mail.ok.messages.length, 0);
+    });
+});
