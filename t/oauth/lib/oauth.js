@@ -192,13 +192,26 @@ class Agent {
             body = new URLSearchParams(opts.form).toString();
         }
         const t0 = Date.now();
-        const res = await fetch(target, {
-            method: opts.method || (opts.form ? 'POST' : 'GET'),
+        const method = opts.method || (opts.form ? 'POST' : 'GET');
+        const send = () => fetch(target, {
+            method,
             headers,
             body,
             redirect: 'manual',
             signal: AbortSignal.timeout(opts.timeoutMs || 30000),
         });
+        let res;
+        try {
+            res = await send();
+        } catch (err) {
+            // httpd closes an idle keep-alive connection after KeepAliveTimeout; a request
+            // that undici put on it at that moment fails before httpd saw it. Safe to repeat
+            // only for GET and HEAD.
+            const socket = err.cause && /UND_ERR_SOCKET|ECONNRESET|EPIPE/.test(
+                `${err.cause.code} ${err.cause.message}`);
+            if (!socket || !['GET', 'HEAD'].includes(method)) throw err;
+            res = await send();
+        }
         const text = await res.text();
         const ms = Date.now() - t0;
         const setCookies = res.headers.getSetCookie();
