@@ -47,6 +47,11 @@ test-oauth: module
 check-drift:
 	t/check-drift.sh
 
+# Benchmark side by side with no auth, mod_auth_openidc and next-auth on Next.js (not in `make
+# test`: it needs the network for npm ci in bench/nextjs). bench/run.sh explains the knobs.
+bench: module
+	bench/run.sh
+
 test: deps module check-drift unit test-httpd test-browser test-interop test-oauth
 	@echo "all test layers passed"
 
@@ -61,4 +66,4 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth check-drift test \
-        install format clean
+        install format clean bench
