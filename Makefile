@@ -56,6 +56,11 @@ test-limit: module
 check-drift:
 	t/check-drift.sh
 
+# Benchmark side by side with no auth, mod_auth_openidc and next-auth on Next.js (not in `make
+# test`: it needs the network for npm ci in bench/nextjs). bench/run.sh explains the knobs.
+bench: module
+	bench/run.sh
+
 test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email \
         test-db test-limit
 	@echo "all test layers passed"
@@ -71,4 +76,4 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db check-drift test install format clean test-limit
+        test-db test-limit check-drift test install format clean bench

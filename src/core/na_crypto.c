@@ -9,6 +9,25 @@
 
 #include "na_crypto.h"
 
+/* SHA-256 fetched once per process, as the JWE cipher (na_jwe.c): the implicit
+ * EVP_sha256() is looked up again at every EVP_DigestInit_ex (CSRF checks, every request). */
+static CRYPTO_ONCE na_crypto_sha256_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *na_crypto_sha256_fetched;
+
+static void na_crypto_sha256_fetch(void)
+{
+    na_crypto_sha256_fetched = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+}
+
+static const EVP_MD *na_crypto_sha256(void)
+{
+    if (CRYPTO_THREAD_run_once(&na_crypto_sha256_once, na_crypto_sha256_fetch) == 1
+        && na_crypto_sha256_fetched != NULL) {
+        return na_crypto_sha256_fetched;
+    }
+    return EVP_sha256();
+}
+
 na_status_t na_crypto_sha256_2(const void *a, apr_size_t alen, const void *b, apr_size_t blen,
                                unsigned char out[NA_SHA256_LEN])
 {
@@ -19,7 +38,7 @@ na_status_t na_crypto_sha256_2(const void *a, apr_size_t alen, const void *b, ap
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1
+    if (EVP_DigestInit_ex(ctx, na_crypto_sha256(), NULL) == 1
         && EVP_DigestUpdate(ctx, a, alen) == 1
         && EVP_DigestUpdate(ctx, b, blen) == 1
         && EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == NA_SHA256_LEN) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "na_b64.h"
@@ -38,6 +39,26 @@ na_status_t na_jwe_derive_key(const char *secret, const char *salt, na_jwe_key_t
     return NA_OK;
 }
 
+/* OpenSSL 3 looks an EVP_aes_256_gcm() up in its provider tables (locks, hash lookups,
+ * a refcount) on every EVP_*Init_ex: a fifth of a protected request. Fetch it once per
+ * process; the implicit cipher remains the fallback. Never freed (one per process). */
+static CRYPTO_ONCE na_jwe_cipher_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_CIPHER *na_jwe_cipher_fetched;
+
+static void na_jwe_cipher_fetch(void)
+{
+    na_jwe_cipher_fetched = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+}
+
+static const EVP_CIPHER *na_jwe_cipher(void)
+{
+    if (CRYPTO_THREAD_run_once(&na_jwe_cipher_once, na_jwe_cipher_fetch) == 1
+        && na_jwe_cipher_fetched != NULL) {
+        return na_jwe_cipher_fetched;
+    }
+    return EVP_aes_256_gcm();
+}
+
 /* AES-256-GCM encryption of pt into ct (same length) and tag, with the header as AAD. */
 static na_status_t na_jwe_gcm_seal(const na_jwe_key_t *key, const unsigned char *iv,
                                    const unsigned char *pt, int len, unsigned char *ct,
@@ -50,7 +71,7 @@ static na_status_t na_jwe_gcm_seal(const na_jwe_key_t *key, const unsigned char 
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key->bytes, iv) == 1 &&
+    if (EVP_EncryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1 &&
         EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)NA_JWE_HEADER_B64,
                           (int)strlen(NA_JWE_HEADER_B64)) == 1 &&
         EVP_EncryptUpdate(ctx, ct, &n, pt, len) == 1 &&
@@ -152,7 +173,7 @@ static na_status_t na_jwe_gcm_open(const na_jwe_key_t *key, const na_jwe_parts_t
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key->bytes, iv) == 1 &&
+    if (EVP_DecryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1 &&
         EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)parts->s[NA_JWE_HDR],
                           (int)parts->len[NA_JWE_HDR]) == 1 &&
         EVP_DecryptUpdate(ctx, pt, &n, ct, len) == 1 &&

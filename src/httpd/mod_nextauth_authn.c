@@ -234,8 +234,15 @@ int nextauth_authn_fixups(request_rec *r)
     nextauth_req_t *req;
     int status;
 
-    if (!nextauth_authn_is_ours(r) || conf->session_nkeys == 0
-        || (req = nextauth_req_make(r, conf)) == NULL) {
+    if (!nextauth_authn_is_ours(r) || conf->session_nkeys == 0) {
+        return DECLINED;
+    }
+    /* Signed in by nextauth_authn_check and no cookie to strip: the common protected
+     * request needs no second nextauth_req_t (cookie names, origin, tables). */
+    if (r->user != NULL && nextauth_authn_dir(r)->strip_cookies != 1) {
+        return DECLINED;
+    }
+    if ((req = nextauth_req_make(r, conf)) == NULL) {
         return DECLINED;
     }
     if (r->user == NULL
