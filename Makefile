@@ -47,7 +47,25 @@ test-oauth: module
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop test-oauth
+# The Apache::Test suite against an ASan+UBSan build of the module (build/asan/), and
+# under valgrind with httpd -X; both fail on any report (t/run-asan-tests.sh,
+# t/run-valgrind-tests.sh).
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+module-asan:
+	@mkdir -p build/asan
+	@$(MAKE) --no-print-directory -f Makefile.apxs APXS=$(APXS) OUT=build/asan \
+	    SAN="$(ASAN_FLAGS)" build/asan/mod_nextauth.so >build/asan/build.log 2>&1 \
+	    || { cat build/asan/build.log; exit 1; }
+	@echo "built build/asan/mod_nextauth.so"
+
+test-asan: module-asan
+	t/run-asan-tests.sh
+
+test-valgrind: module
+	t/run-valgrind-tests.sh
+
+test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-asan test-valgrind
 	@echo "all test layers passed"
 
 install: module
@@ -61,4 +79,5 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth check-drift test \
+        module-asan test-asan test-valgrind \
         install format clean
