@@ -59,7 +59,15 @@ module-asan:
 	    || { cat build/asan/build.log; exit 1; }
 	@echo "built build/asan/mod_nextauth.so"
 
-test-asan: module-asan
+# The unit tests too, against build/asan/libnextauth.a, with leak detection on.
+build/asan/unit/run-tests: $(UNIT_SRC) $(wildcard t/unit/*.h) module-asan
+	@mkdir -p build/asan/unit
+	$(CC) $(UNIT_CFLAGS) $(ASAN_FLAGS) -o $@ $(UNIT_SRC) \
+	    $(subst build/libnextauth.a,build/asan/libnextauth.a,$(UNIT_LIBS))
+
+test-asan: module-asan build/asan/unit/run-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build/asan/unit/run-tests
 	t/run-asan-tests.sh
 
 test-valgrind: module
