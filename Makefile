@@ -61,8 +61,34 @@ check-drift:
 bench: module
 	bench/run.sh
 
+# The Apache::Test suite against an ASan+UBSan build of the module (build/asan/), and
+# under valgrind with httpd -X; both fail on any report (t/run-asan-tests.sh,
+# t/run-valgrind-tests.sh).
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+module-asan:
+	@mkdir -p build/asan
+	@$(MAKE) --no-print-directory -f Makefile.apxs APXS=$(APXS) OUT=build/asan \
+	    SAN="$(ASAN_FLAGS)" build/asan/mod_nextauth.so >build/asan/build.log 2>&1 \
+	    || { cat build/asan/build.log; exit 1; }
+	@echo "built build/asan/mod_nextauth.so"
+
+# The unit tests too, against build/asan/libnextauth.a, with leak detection on.
+build/asan/unit/run-tests: $(UNIT_SRC) $(wildcard t/unit/*.h) module-asan
+	@mkdir -p build/asan/unit
+	$(CC) $(UNIT_CFLAGS) $(ASAN_FLAGS) -o $@ $(UNIT_SRC) \
+	    $(subst build/libnextauth.a,build/asan/libnextauth.a,$(UNIT_LIBS))
+
+test-asan: module-asan build/asan/unit/run-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build/asan/unit/run-tests
+	t/run-asan-tests.sh
+
+test-valgrind: module
+	t/run-valgrind-tests.sh
+
 test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit
+        test-db test-limit test-asan test-valgrind
 	@echo "all test layers passed"
 
 install: module
@@ -76,4 +102,5 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit check-drift test install format clean bench
+        test-db test-limit module-asan test-asan test-valgrind check-drift test install format \
+        clean bench

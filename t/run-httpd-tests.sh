@@ -6,13 +6,15 @@
 # Apache::Test refuses to run as root, so as root the suite runs as `nobody` in a scratch
 # copy of t/ under build/ that nobody owns; as any other user it runs there directly.
 # Exits non-zero on any failure. Extra arguments go to t/TEST.PL (e.g. t/api/csrf.t).
+# NEXTAUTH_TEST_SO and NEXTAUTH_TEST_WORK override the module and the scratch directory
+# (t/run-asan-tests.sh and t/run-valgrind-tests.sh test other builds in other places).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-so="$top/build/mod_nextauth.so"
+so=${NEXTAUTH_TEST_SO:-$top/build/mod_nextauth.so}
 apxs=${APXS:-/usr/bin/apxs}
 httpd=${APACHE_TEST_HTTPD:-/usr/sbin/apache2}
-work="$top/build/httpd-tests"
+work=${NEXTAUTH_TEST_WORK:-$top/build/httpd-tests}
 
 [ -f "$so" ] || { echo "run-httpd-tests: $so missing; run 'make module' first" >&2; exit 1; }
 

@@ -89,6 +89,10 @@ sub raw_get {
 }
 
 # --- through mod_proxy, OPTIONS included ------------------------------------------------------
+# A single-process server (valgrind's run) cannot answer its own proxied request.
+SKIP: {
+skip('single-process server: mod_proxy to a vhost of the same server', 9)
+    if $ENV{NEXTAUTH_TEST_ONE_PROCESS};
 for my $method (qw(GET OPTIONS POST)) {
     my $extra = $method eq 'POST' ? "Content-Type: text/plain\r\nContent-Length: 1\r\n" : '';
     my ($status, $raw) = raw_request('protect',
@@ -100,6 +104,7 @@ for my $method (qw(GET OPTIONS POST)) {
     is_deeply(\@echo, [],
               "proxied $method: the backend saw no X-NextAuth-* header in any spelling");
     unlike($raw, qr/spoof-/, "proxied $method: no spoofed value came back");
+}
 }
 
 # The control: the same raw request straight to the untouched backend shows the spoofs,
