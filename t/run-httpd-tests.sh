@@ -39,6 +39,7 @@ command -v sqlite3 >/dev/null 2>&1 || { echo "run-httpd-tests: sqlite3 missing (
 mkdir -p "$work/t/dbfiles"
 sqlite3 "$work/t/dbfiles/sessions.db" < "$top/conf/schema/sqlite.sql" >/dev/null
 sqlite3 "$work/t/dbfiles/notable.db" 'CREATE TABLE unrelated (x);'
+sqlite3 "$work/t/dbfiles/email.db" < "$top/conf/schema/sqlite.sql" >/dev/null
 
 # A snapshot of the module: `make module` elsewhere rewrites build/mod_nextauth.so in
 # place, which would crash a server that has it mapped.

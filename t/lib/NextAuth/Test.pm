@@ -59,6 +59,7 @@ my %SECRETS = (
     limit       => 'limit-scenario-secret-5c2e',
     dbsession   => 'dbsession-scenario-secret',
     dbnotable   => 'dbnotable-scenario-secret',
+    email       => 'email-scenario-secret',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
