@@ -47,7 +47,20 @@ test-oauth: module
 check-drift:
 	t/check-drift.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop test-oauth
+# libFuzzer targets (fuzz/, clang + ASan/UBSan): FUZZ_TIME seconds each; fuzz-ci replays
+# every seed and regression input, then fuzzes each target FUZZ_CI_TIME seconds.
+FUZZ_TIME    ?= 60
+FUZZ_CI_TIME ?= 10
+fuzz:
+	@$(MAKE) --no-print-directory -f fuzz/Makefile lib
+	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_TIME)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory -f fuzz/Makefile lib
+	@$(MAKE) --no-print-directory -f fuzz/Makefile replay
+	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_CI_TIME)
+
+test: deps module check-drift unit fuzz-ci test-httpd test-browser test-interop test-oauth
 	@echo "all test layers passed"
 
 install: module
@@ -61,4 +74,5 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth check-drift test \
+        fuzz fuzz-ci \
         install format clean
