@@ -96,6 +96,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_oauth());
     srunner_add_suite(sr, suite_oauth_token());
     srunner_add_suite(sr, suite_oauth_profile());
+    srunner_add_suite(sr, suite_i18n());
     return sr;
 }
 

@@ -29,6 +29,7 @@ Suite *suite_idtoken(void);
 Suite *suite_oauth(void);
 Suite *suite_oauth_token(void);
 Suite *suite_oauth_profile(void);
+Suite *suite_i18n(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it
