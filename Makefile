@@ -50,7 +50,7 @@ check-drift:
 # libFuzzer targets (fuzz/, clang + ASan/UBSan): FUZZ_TIME seconds each; fuzz-ci replays
 # every seed and regression input, then fuzzes each target FUZZ_CI_TIME seconds.
 FUZZ_TIME    ?= 60
-FUZZ_CI_TIME ?= 10
+FUZZ_CI_TIME ?= 5
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile lib
 	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_TIME)
