@@ -87,8 +87,21 @@ test-asan: module-asan build/asan/unit/run-tests
 test-valgrind: module
 	t/run-valgrind-tests.sh
 
-test: deps module check-drift unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit test-asan test-valgrind
+# libFuzzer targets (fuzz/, clang + ASan/UBSan): FUZZ_TIME seconds each; fuzz-ci replays
+# every seed and regression input, then fuzzes each target FUZZ_CI_TIME seconds.
+FUZZ_TIME    ?= 60
+FUZZ_CI_TIME ?= 5
+fuzz:
+	@$(MAKE) --no-print-directory -f fuzz/Makefile lib
+	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_TIME)
+
+fuzz-ci:
+	@$(MAKE) --no-print-directory -f fuzz/Makefile lib
+	@$(MAKE) --no-print-directory -f fuzz/Makefile replay
+	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_CI_TIME)
+
+test: deps module check-drift unit fuzz-ci test-httpd test-browser test-interop test-oauth \
+        test-email test-db test-limit test-asan test-valgrind
 	@echo "all test layers passed"
 
 install: module
@@ -102,5 +115,5 @@ clean:
 	rm -rf t/logs t/htdocs/index.html build.log
 
 .PHONY: all module deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit module-asan test-asan test-valgrind check-drift test install format \
-        clean bench
+        test-db test-limit module-asan test-asan test-valgrind fuzz fuzz-ci check-drift test \
+        install format clean bench

@@ -54,7 +54,9 @@ static int na_i18n_weight(const char *params)
         return 1000;
     }
     w = strtod(q + 2, &end);
-    if (end == q + 2 || w < 0.0 || w > 1.0) {
+    /* Written so that NaN ("q=nan", which strtod accepts) fails too: converting it to an
+     * int below would be undefined (found by fuzz_i18n). */
+    if (end == q + 2 || !(w >= 0.0 && w <= 1.0)) {
         return 0;
     }
     return (int)(w * 1000.0 + 0.5);

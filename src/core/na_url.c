@@ -156,7 +156,9 @@ static int na_url_clean(const char *s)
     return 1;
 }
 
-static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_uri_t *uri)
+/* `hash` is the fragment as sent, '#' included, or "". */
+static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_uri_t *uri,
+                                  const char *hash)
 {
     /* An absent path stays absent: next-auth hands a same-origin URL back unchanged,
      * and the callback-url cookie must not change from one request to the next. */
@@ -166,14 +168,14 @@ static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_u
         return NULL;
     }
     return apr_pstrcat(p, origin, path, uri->query ? "?" : "", uri->query ? uri->query : "",
-                       uri->fragment ? "#" : "", uri->fragment ? uri->fragment : "", NULL);
+                       hash, NULL);
 }
 
 const char *na_url_check_callback(apr_pool_t *p, const char *origin,
                                   const apr_array_header_t *allow, const char *value)
 {
     apr_uri_t uri;
-    const char *cand;
+    const char *cand, *hash, *base;
     int port = 0, i;
 
     if (value == NULL || *value == '\0' || strlen(value) > NA_MAX_PARAM || !na_url_clean(value)) {
@@ -183,17 +185,24 @@ const char *na_url_check_callback(apr_pool_t *p, const char *origin,
         /* Concatenated onto our own origin, "//evil" is a path on this site. */
         return apr_pstrcat(p, origin, value, NULL);
     }
-    if (!na_url_parse_http(p, value, &uri, &port)) {
+    /* The fragment is set aside before parsing: NextAuthURL's parser refuses one, but
+     * next-auth follows "https://site/x#y" as it follows "/x#y", and what this returns
+     * must pass again unchanged when the callback-url cookie is read back. Nothing after
+     * the first '#' can change the origin. */
+    hash = strchr(value, '#');
+    base = hash ? apr_pstrmemdup(p, value, (apr_size_t)(hash - value)) : value;
+    if (!na_url_parse_http(p, base, &uri, &port)) {
         return NULL;
     }
+    hash = hash ? hash : "";
     cand = na_url_make_origin(p, uri.scheme, uri.hostname, port);
     if (strcmp(cand, origin) == 0) {
-        return na_url_rebuild(p, origin, &uri);
+        return na_url_rebuild(p, origin, &uri, hash);
     }
     for (i = 0; allow && i < allow->nelts; i++) {
         const na_origin_t *o = APR_ARRAY_IDX(allow, i, const na_origin_t *);
         if (na_url_origin_allowed(o, uri.scheme, uri.hostname, port)) {
-            return na_url_rebuild(p, cand, &uri);
+            return na_url_rebuild(p, cand, &uri, hash);
         }
     }
     return NULL;

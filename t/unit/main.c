@@ -100,6 +100,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_mail());
     srunner_add_suite(sr, suite_page_email());
     srunner_add_suite(sr, suite_limit());
+    srunner_add_suite(sr, suite_i18n());
     return sr;
 }
 

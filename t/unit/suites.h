@@ -33,6 +33,7 @@ Suite *suite_email(void);
 Suite *suite_mail(void);
 Suite *suite_page_email(void);
 Suite *suite_limit(void);
+Suite *suite_i18n(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

@@ -162,6 +162,15 @@ static const na_test_callback_t na_test_callbacks[] = {
     {NA_TEST_SITE "?a=b", NA_TEST_SITE "?a=b"},
     {"HTTP://127.0.0.1:8080/Up", NA_TEST_SITE "/Up"},
     {"http://127.0.0.1:8080//evil.com/", NA_TEST_SITE "//evil.com/"},
+    /* a fragment, as on relative URLs (found by fuzz_callback: "/x#y" was accepted, and
+     * the absolute URL it became was refused when read back from the cookie) */
+    {NA_TEST_SITE "/dashboard?tab=1#top", NA_TEST_SITE "/dashboard?tab=1#top"},
+    {NA_TEST_SITE "#top", NA_TEST_SITE "#top"},
+    {NA_TEST_SITE "//t:a`b.#com//", NA_TEST_SITE "//t:a`b.#com//"},
+    {NA_TEST_SITE "/#@evil.com", NA_TEST_SITE "/#@evil.com"},
+    {"http://evil.com#@127.0.0.1:8080/", NULL},
+    {"http://evil.com/#" NA_TEST_SITE, NULL},
+    {"http://127.0.0.1:8080@evil.com#/", NULL},
     /* other origins */
     {"http://127.0.0.1/x", NULL},
     {"http://127.0.0.1:80/x", NULL},
@@ -230,6 +239,22 @@ START_TEST(test_url_check_callback_limits)
 }
 END_TEST
 
+/* What the check returns is stored in the callback-url cookie and checked again on the
+ * next request: it must come back unchanged (fuzz_callback's property). */
+START_TEST(test_url_check_callback_idempotent)
+{
+    const na_test_callback_t *tc = &na_test_callbacks[_i];
+    const char *again;
+
+    if (tc->want == NULL) {
+        return;
+    }
+    again = na_url_check_callback(na_test_pool, NA_TEST_SITE, NULL, tc->want);
+    ck_assert_msg(again && strcmp(again, tc->want) == 0, "'%s' checked again -> '%s'", tc->want,
+                  again ? again : "(null)");
+}
+END_TEST
+
 /* A site on https with the default port: case and explicit :443 do not matter. */
 START_TEST(test_url_check_callback_https_site)
 {
@@ -265,6 +290,8 @@ static const na_test_callback_t na_test_allowed[] = {
     {"https://.example.com/", NULL},
     {"https://x@a.example.com/", NULL},
     {"/local", NA_TEST_SITE "/local"},
+    {"https://a.example.com/p#f", "https://a.example.com/p#f"},
+    {"https://evil.com#.example.com/", NULL},
 };
 
 START_TEST(test_url_check_callback_allowed_origins)
@@ -479,6 +506,8 @@ Suite *suite_url(void)
 
     tc = na_test_tcase("callback");
     tcase_add_loop_test(tc, test_url_check_callback, 0, NA_TEST_COUNT(na_test_callbacks));
+    tcase_add_loop_test(tc, test_url_check_callback_idempotent, 0,
+                        NA_TEST_COUNT(na_test_callbacks));
     tcase_add_test(tc, test_url_check_callback_limits);
     tcase_add_test(tc, test_url_check_callback_https_site);
     tcase_add_loop_test(tc, test_url_check_callback_allowed_origins, 0,
