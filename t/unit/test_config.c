@@ -575,7 +575,11 @@ static const na_test_field_t na_test_dir_fields[] = {
     NA_DF(identity_headers, NA_TEST_INT),
 };
 
-static char na_test_markers[64];
+/* two markers (base, add) per field of the longer table */
+static char na_test_markers[2 * NA_TEST_COUNT(na_test_server_fields)];
+
+_Static_assert(NA_TEST_COUNT(na_test_server_fields) >= NA_TEST_COUNT(na_test_dir_fields),
+               "the markers are sized from the server table");
 
 /* A distinct "set" value per field i and side (0 = base, 1 = add); touched is a flag. */
 static long long na_test_field_value(const na_test_field_t *f, int i, int side)
