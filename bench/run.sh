@@ -133,6 +133,8 @@ LoadModule authn_file_module    /usr/lib/apache2/modules/mod_authn_file.so
 LoadModule authz_core_module    /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule authz_user_module    /usr/lib/apache2/modules/mod_authz_user.so
 LoadModule mime_module          /usr/lib/apache2/modules/mod_mime.so
+# mod_nextauth needs a shared cache for its credentials throttle
+LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so
 LoadModule auth_openidc_module  /usr/lib/apache2/modules/mod_auth_openidc.so
 LoadModule nextauth_module      "$B/mod_nextauth.so"
 
