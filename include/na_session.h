@@ -33,6 +33,9 @@ typedef struct na_session_claims_t {
     const char *payload;  /**< on decode: the whole payload JSON, so a refresh keeps every
                                claim a Next.js app added; on encode: when set, the claims
                                to keep (only iat, exp and jti are renewed) */
+    void *payload_obj;    /**< on decode: the parsed payload (a jansson object released with
+                               the pool), so a refresh need not parse it again; on encode:
+                               used instead of payload when set */
 } na_session_claims_t;
 
 #define NA_CLAIM_NAME    1u

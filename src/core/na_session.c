@@ -59,7 +59,9 @@ static json_t *na_session_build(const na_session_claims_t *c)
  * as next-auth's default jwt callback hands the whole token back. */
 static json_t *na_session_rebuild(const na_session_claims_t *c)
 {
-    json_t *obj = json_loads(c->payload, JSON_REJECT_DUPLICATES, NULL);
+    /* A shallow copy: only the top-level times and jti change, the decoded object stays. */
+    json_t *obj = c->payload_obj ? json_copy(c->payload_obj)
+                                 : json_loads(c->payload, JSON_REJECT_DUPLICATES, NULL);
 
     if (obj == NULL || !json_is_object(obj)
         || json_object_set_new(obj, "iat", json_integer(c->iat)) != 0
@@ -74,7 +76,8 @@ static json_t *na_session_rebuild(const na_session_claims_t *c)
 na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
                                    const char **json)
 {
-    json_t *obj = claims->payload ? na_session_rebuild(claims) : na_session_build(claims);
+    json_t *obj = claims->payload || claims->payload_obj ? na_session_rebuild(claims)
+                                                         : na_session_build(claims);
     char *s;
 
     if (obj == NULL) {
@@ -133,8 +136,6 @@ static int na_session_get_str(apr_pool_t *p, json_t *obj, const char *key, int n
     return 1;
 }
 
-/* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
- * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
 /* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
  * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
 static int na_session_get_time(json_t *obj, const char *key, int required, apr_int64_t *out)
@@ -213,6 +214,12 @@ static na_status_t na_session_check_times(apr_pool_t *p, json_t *obj, const na_s
     return NA_OK;
 }
 
+static apr_status_t na_session_release_obj(void *obj)
+{
+    json_decref(obj);
+    return APR_SUCCESS;
+}
+
 static na_status_t na_session_parse(apr_pool_t *p, const na_jwe_plain_t *plain, apr_int64_t now,
                                     na_session_claims_t *out, na_err_t *err)
 {
@@ -234,12 +241,15 @@ static na_status_t na_session_parse(apr_pool_t *p, const na_jwe_plain_t *plain, 
     }
     rv = problem ? na_err_set(p, err, NA_EINPUT, NULL, "%s", problem)
                  : na_session_check_times(p, obj, &c, now, err);
-    json_decref(obj);
-    if (rv == NA_OK) {
-        c.payload = apr_pstrmemdup(p, (const char *)plain->data, plain->len);
-        *out = c;
+    if (rv != NA_OK) {
+        json_decref(obj);
+        return rv;
     }
-    return rv;
+    c.payload = apr_pstrmemdup(p, (const char *)plain->data, plain->len);
+    c.payload_obj = obj;
+    apr_pool_cleanup_register(p, obj, na_session_release_obj, apr_pool_cleanup_null);
+    *out = c;
+    return NA_OK;
 }
 
 na_status_t na_session_decode(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, const char *token,

@@ -403,6 +403,17 @@ START_TEST(test_session_refresh_keeps_payload)
     ck_assert_uint_eq(again.present, NA_CLAIM_EMAIL);
     ck_assert_int_eq(again.exp, NA_TEST_NOW + 10 + 3600);
     ck_assert_str_ne(again.jti, c.jti ? c.jti : "");
+    /* the refresh renewed a copy: the decoded object still says what the token said */
+    ck_assert_ptr_nonnull(c.payload_obj);
+    ck_assert_int_eq(json_integer_value(json_object_get(c.payload_obj, "exp")), NA_TEST_NOW + 60);
+    /* and the payload text alone (no parsed object) refreshes to the same claims */
+    c.payload_obj = NULL;
+    ck_assert_int_eq(na_session_encode(na_test_pool, &key, &c, NA_TEST_NOW + 10, 3600, &token),
+                     NA_OK);
+    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again,
+                                       NULL, NULL), NA_OK);
+    ck_assert_ptr_nonnull(strstr(again.payload, "\"role\":\"admin\""));
+    ck_assert_int_eq(again.exp, NA_TEST_NOW + 10 + 3600);
 }
 END_TEST
 
