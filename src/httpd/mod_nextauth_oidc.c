@@ -80,7 +80,15 @@ void nextauth_oidc_remember(request_rec *r, const char *url, const char *text)
         return;
     }
     old = apr_hash_get(nextauth_oidc_docs, url, APR_HASH_KEY_STRING);
-    if ((old || apr_hash_count(nextauth_oidc_docs) < NEXTAUTH_OIDC_MAX_ENTRIES)
+    if (old && strcmp(old->text, text) == 0) {
+        /* Callers remember what the cache just gave them too: renewing that copy would
+         * churn a pool per sign-in and keep a document from ever expiring. An identical
+         * document fetched after expiry only renews the time. */
+        if (r->request_time - old->fetched >= NEXTAUTH_OIDC_TTL) {
+            old->fetched = r->request_time;
+        }
+    }
+    else if ((old || apr_hash_count(nextauth_oidc_docs) < NEXTAUTH_OIDC_MAX_ENTRIES)
         && apr_pool_create(&pool, nextauth_oidc_pool) == APR_SUCCESS) {
         e = apr_pcalloc(pool, sizeof(*e));
         e->pool = pool;
