@@ -23,14 +23,19 @@ static int na_url_default_port(const char *scheme)
     return strcasecmp(scheme, "https") == 0 ? 443 : 80;
 }
 
-/* Host names as DNS spells them, or an IPv4 literal; IPv6 literals stay bracketed. */
+/* Host names as DNS spells them, an IPv4 literal, or the inside of an IPv6 literal
+ * (apr_uri_parse strips its brackets). A bracket left in the host is a broken literal
+ * such as "[[..]evil.example" that apr reads leniently and browsers refuse. */
 static int na_url_valid_host(const char *h)
 {
+    int ipv6 = strchr(h, ':') != NULL;
+
     if (*h == '\0') {
         return 0;
     }
     for (; *h; h++) {
-        if (!apr_isalnum(*h) && *h != '-' && *h != '.' && *h != ':' && *h != '[' && *h != ']') {
+        if (ipv6 ? !apr_isxdigit(*h) && *h != ':' && *h != '.'
+                 : !apr_isalnum(*h) && *h != '-' && *h != '.') {
             return 0;
         }
     }

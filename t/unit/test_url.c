@@ -292,6 +292,12 @@ static const na_test_callback_t na_test_allowed[] = {
     {"/local", NA_TEST_SITE "/local"},
     {"https://a.example.com/p#f", "https://a.example.com/p#f"},
     {"https://evil.com#.example.com/", NULL},
+    /* broken IPv6 brackets that apr_uri_parse reads as a host ending in .example.com
+     * (fuzz/regressions/callback/bracket-host) */
+    {"https://[[[....[.[....[[]sub.example.com", NULL},
+    {"https://[x]a.example.com/", NULL},
+    {"https://[::1]a.example.com/", NULL},
+    {"https://a.example.com]/", NULL},
 };
 
 START_TEST(test_url_check_callback_allowed_origins)
