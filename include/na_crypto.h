@@ -11,6 +11,10 @@
 na_status_t na_crypto_sha256_2(const void *a, apr_size_t alen, const void *b, apr_size_t blen,
                                unsigned char out[NA_SHA256_LEN]);
 
+/** Free what this file fetched from OpenSSL once per process (before the module is
+ *  unloaded); later calls fall back to OpenSSL's implicit lookup. */
+void na_crypto_release(void);
+
 /** Lower-case hex of n bytes, allocated from p. */
 char *na_crypto_hex(apr_pool_t *p, const unsigned char *bytes, apr_size_t n);
 

@@ -54,4 +54,8 @@ na_status_t na_jwe_encrypt(apr_pool_t *p, const na_jwe_key_t *key, const void *p
 na_status_t na_jwe_decrypt(apr_pool_t *p, const na_jwe_key_t *key, const char *token,
                            na_jwe_plain_t *out, na_err_t *err);
 
+/** Free the cipher fetched once per process (before the module is unloaded); later
+ *  calls fall back to OpenSSL's implicit lookup. */
+void na_jwe_release(void);
+
 #endif

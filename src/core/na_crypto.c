@@ -28,6 +28,14 @@ static const EVP_MD *na_crypto_sha256(void)
     return EVP_sha256();
 }
 
+void na_crypto_release(void)
+{
+    EVP_MD *md = na_crypto_sha256_fetched;
+
+    na_crypto_sha256_fetched = NULL;
+    EVP_MD_free(md);
+}
+
 na_status_t na_crypto_sha256_2(const void *a, apr_size_t alen, const void *b, apr_size_t blen,
                                unsigned char out[NA_SHA256_LEN])
 {

@@ -41,7 +41,8 @@ na_status_t na_jwe_derive_key(const char *secret, const char *salt, na_jwe_key_t
 
 /* OpenSSL 3 looks an EVP_aes_256_gcm() up in its provider tables (locks, hash lookups,
  * a refcount) on every EVP_*Init_ex: a fifth of a protected request. Fetch it once per
- * process; the implicit cipher remains the fallback. Never freed (one per process). */
+ * process; the implicit cipher remains the fallback. Freed by na_jwe_release when httpd
+ * unloads the module (a restart), which would otherwise leak one per generation. */
 static CRYPTO_ONCE na_jwe_cipher_once = CRYPTO_ONCE_STATIC_INIT;
 static EVP_CIPHER *na_jwe_cipher_fetched;
 
@@ -57,6 +58,14 @@ static const EVP_CIPHER *na_jwe_cipher(void)
         return na_jwe_cipher_fetched;
     }
     return EVP_aes_256_gcm();
+}
+
+void na_jwe_release(void)
+{
+    EVP_CIPHER *c = na_jwe_cipher_fetched;
+
+    na_jwe_cipher_fetched = NULL;
+    EVP_CIPHER_free(c);
 }
 
 /* AES-256-GCM encryption of pt into ct (same length) and tag, with the header as AAD. */

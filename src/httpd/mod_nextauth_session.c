@@ -111,6 +111,16 @@ static int nextauth_session_derive_checks(apr_pool_t *pconf, na_server_conf_t *c
 }
 
 /* HKDF is far too slow for every request: derive each vhost's keys once. */
+/* Runs with pconf's cleanups, before mod_so unloads the module (its cleanup was
+ * registered when LoadModule was read, so it runs after ours). */
+static apr_status_t nextauth_session_release_crypto(void *unused)
+{
+    (void)unused;
+    na_jwe_release();
+    na_crypto_release();
+    return APR_SUCCESS;
+}
+
 int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
@@ -118,6 +128,8 @@ int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t
 
     (void)plog;
     (void)ptemp;
+    apr_pool_cleanup_register(pconf, NULL, nextauth_session_release_crypto,
+                              apr_pool_cleanup_null);
     for (vs = s; vs; vs = vs->next) {
         na_server_conf_t *conf = ap_get_module_config(vs->module_config, &nextauth_module);
 
