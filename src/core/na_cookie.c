@@ -57,20 +57,18 @@ const char *na_cookie_get(apr_pool_t *p, const char *header, const char *name)
 const char *na_cookie_serialize(apr_pool_t *p, const char *name, const char *value,
                                 const na_cookie_attr_t *attr)
 {
-    const char *out = apr_pstrcat(p, name, "=", na_url_encode_component(p, value), NULL);
+    /* One concatenation: a session cookie is set on every GET session, and each pass
+     * over the growing string would copy its token again. */
+    const char *max_age = attr->max_age == NA_UNSET
+                              ? ""
+                              : apr_psprintf(p, "; Max-Age=%" APR_INT64_T_FMT, attr->max_age);
+    char date[APR_RFC822_DATE_LEN] = "";
 
-    if (attr->max_age != NA_UNSET) {
-        out = apr_psprintf(p, "%s; Max-Age=%" APR_INT64_T_FMT, out, attr->max_age);
-    }
-    if (attr->domain) {
-        out = apr_pstrcat(p, out, "; Domain=", attr->domain, NULL);
-    }
-    out = apr_pstrcat(p, out, "; Path=/", NULL);
     if (attr->expires) {
-        char date[APR_RFC822_DATE_LEN];
         apr_rfc822_date(date, attr->expires);
-        out = apr_pstrcat(p, out, "; Expires=", date, NULL);
     }
-    return apr_pstrcat(p, out, "; HttpOnly", attr->secure ? "; Secure" : "", "; SameSite=Lax",
-                       NULL);
+    return apr_pstrcat(p, name, "=", na_url_encode_component(p, value), max_age,
+                       attr->domain ? "; Domain=" : "", attr->domain ? attr->domain : "",
+                       "; Path=/", attr->expires ? "; Expires=" : "", date, "; HttpOnly",
+                       attr->secure ? "; Secure" : "", "; SameSite=Lax", NULL);
 }
