@@ -27,6 +27,7 @@ import {
 const require = createRequire(import.meta.url);
 const { startHttpd } = require('../t/browser/lib/httpd.js');
 const { makeDatabase, linkOf, confirmFields } = require('../t/email/lib/email.js');
+const { freePort } = require('../t/oauth/lib/oauth.js');
 const { startPeer, loginThrough, CookieJar } = await import('../t/peers/oidc-client.mjs');
 const { startSmtp } = await import('../t/peers/smtp.mjs');
 
@@ -95,17 +96,6 @@ async function startStack() {
             return log;
         },
     };
-}
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const srv = require('node:net').createServer();
-        srv.on('error', reject);
-        srv.listen(0, '127.0.0.1', () => {
-            const { port } = srv.address();
-            srv.close(() => resolve(port));
-        });
-    });
 }
 
 // ---- the HTTP client: keep-alive, no redirects followed, bodies read in full ---------------
