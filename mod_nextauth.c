@@ -18,6 +18,7 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_post_config(nextauth_limit_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_limit_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(nextauth_session_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_oidc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* First, so no other module reads a client-sent X-NextAuth-* header. */

@@ -67,6 +67,8 @@ int nextauth_req_csrf_ok(const nextauth_req_t *req);
 /* mod_nextauth_session.c */
 int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s);
+/** Child init: the per-process memo of decoded session tokens (na_session_memo.h). */
+void nextauth_session_child_init(apr_pool_t *p, server_rec *s);
 /**
  * The session of r's request tree (decrypted once, cached on the original request), or
  * NULL; *status is NA_OK, NA_EDENIED when no cookie was sent, or why the cookie failed.

@@ -9,6 +9,7 @@
 #include "na_crypto.h"
 #include "na_jwe.h"
 #include "na_session.h"
+#include "na_session_memo.h"
 
 /* What one request tree knows about its session, computed once. */
 typedef struct nextauth_session_cache_t {
@@ -111,6 +112,20 @@ static int nextauth_session_derive_checks(apr_pool_t *pconf, na_server_conf_t *c
 }
 
 /* HKDF is far too slow for every request: derive each vhost's keys once. */
+/* Decoded tokens of this process; NULL (decode every time) until child_init, and in
+ * the parent. 128 slots of a few kB: recent visitors' cookies cost one decode each. */
+#define NEXTAUTH_SESSION_MEMO_SLOTS 128
+static na_session_memo_t *nextauth_session_memo;
+
+void nextauth_session_child_init(apr_pool_t *p, server_rec *s)
+{
+    nextauth_session_memo = na_session_memo_create(p, NEXTAUTH_SESSION_MEMO_SLOTS);
+    if (nextauth_session_memo == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NA_LOGNO(00090)
+                     "cannot make the session memo: every request decodes its cookie");
+    }
+}
+
 /* Runs with pconf's cleanups, before mod_so unloads the module (its cleanup was
  * registered when LoadModule was read, so it runs after ours). */
 static apr_status_t nextauth_session_release_crypto(void *unused)
@@ -164,6 +179,27 @@ static nextauth_session_cache_t *nextauth_session_cache(request_rec *r)
     return cache;
 }
 
+/* A JWE session through the process's memo: the same cookie is decrypted once. */
+static na_status_t nextauth_session_decode(request_rec *r, const na_server_conf_t *conf,
+                                           const char *token, nextauth_session_cache_t *cache,
+                                           na_err_t *err)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    na_status_t rv;
+
+    if (na_session_memo_get(nextauth_session_memo, r->pool, conf->session_keys, token, now,
+                            &cache->claims, &cache->key_index)) {
+        return NA_OK;
+    }
+    rv = na_session_decode(r->pool, conf->session_keys, conf->session_nkeys, token, now,
+                           &cache->claims, &cache->key_index, err);
+    if (rv == NA_OK) {
+        na_session_memo_put(nextauth_session_memo, conf->session_keys, token, &cache->claims,
+                            cache->key_index);
+    }
+    return rv;
+}
+
 const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
                                                  const na_cookie_names_t *names, int *status)
 {
@@ -189,9 +225,7 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
             rv = nextauth_session_db_load(r, cache, token);
         }
         else if (rv == NA_OK) {
-            rv = na_session_decode(r->pool, conf->session_keys, conf->session_nkeys, token,
-                                   apr_time_sec(apr_time_now()), &cache->claims,
-                                   &cache->key_index, &err);
+            rv = nextauth_session_decode(r, conf, token, cache, &err);
         }
         if (rv != NA_OK && rv != NA_EDENIED && !cache->db) {
             /* A client fault: forged, truncated, expired or another key's token. */

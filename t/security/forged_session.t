@@ -254,6 +254,15 @@ SKIP: {
     for my $what (sort keys %CRAFTED) {
         refused("crafted: $what", "$NAME=$CRAFTED{$what}");
     }
+
+    # A token the module has opened is remembered per process (the session memo), but only
+    # as long as it would still open: valid while exp > now - 15 s, refused from then on,
+    # by every child that remembered it.
+    my $edge = time;
+    my $soon = $craft->(claims => $with->(iat => $edge - 60, exp => $edge - 9));
+    accepted("memo: exp 9 s ago, within the 15 s tolerance (try $_)", "$NAME=$soon") for 1 .. 3;
+    sleep 1 while time < $edge + 6;
+    refused("memo: the same token once exp is over 15 s ago (try $_)", "$NAME=$soon") for 1 .. 3;
 }
 
 # Forged cookies are client faults: logged at info (NA00014), never as errors.
