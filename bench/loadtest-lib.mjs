@@ -442,7 +442,7 @@ export function report(v) {
         `| children's RSS after ${v.checkpoint} requests | ${v.rss.atCheckpoint ?? '-'} kB |`,
         `| children's RSS at the end | ${v.rss.atEnd ?? '-'} kB |`,
         `| ratio (limit 1.10) | ${v.rss.ratio !== undefined ? v.rss.ratio.toFixed(3) : '-'} |`,
-        `| [error] lines (expected: refused callbacks, forged tokens) | ${v.errorLines} |`,
+        `| [error] lines in the error log (not a failure: a peer's refusal is one) | ${v.errorLines} |`,
         `| keep-alive races retried by the client | ${v.retried} |`,
         `| mails captured | ${v.mails} |`,
         '',

@@ -226,7 +226,8 @@ function updateReadme(text) {
     const begin = '<!-- loadtest:begin -->', end = '<!-- loadtest:end -->';
     const i = readme.indexOf(begin), j = readme.indexOf(end);
     if (i < 0 || j < i) throw new Error('README has no loadtest markers');
-    const summary = text.split('\n| request | count | wrong |')[0].replace(/^# /, 'Latest run: ').trim();
+    const summary = text.split('\n| request | count | wrong |')[0]
+        .replace(/^# Load test \((.*)\)/, 'Latest run ($1, `bench/results/loadtest-latest.md`):').trim();
     fs.writeFileSync(file, `${readme.slice(0, i)}${begin}\n${summary}\n${readme.slice(j)}`);
 }
 
