@@ -2,6 +2,7 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <string.h>
 
+#include <apr_allocator.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <jansson.h>
@@ -36,12 +37,21 @@ struct na_session_memo_t {
 na_session_memo_t *na_session_memo_create(apr_pool_t *p, int slots)
 {
     na_session_memo_t *m = apr_pcalloc(p, sizeof(*m));
+    apr_allocator_t *allocator;
 
     if (slots <= 0
-        || apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        || apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS
+        || apr_allocator_create(&allocator) != APR_SUCCESS) {
         return NULL;
     }
-    m->pool = p;
+    /* Slot pools are made and cleared by request threads under m->lock alone, so they
+     * draw on an allocator of their own: p's (httpd's pchild) takes no lock, and other
+     * code allocating from it would race with them. */
+    if (apr_pool_create_ex(&m->pool, p, NULL, allocator) != APR_SUCCESS) {
+        apr_allocator_destroy(allocator);
+        return NULL;
+    }
+    apr_allocator_owner_set(allocator, m->pool);
     m->nslots = slots;
     m->slots = apr_pcalloc(p, sizeof(*m->slots) * (apr_size_t)slots);
     return m;

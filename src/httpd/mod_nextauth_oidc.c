@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <apr_allocator.h>
 #include <apr_hash.h>
 #include <apr_thread_mutex.h>
 #include <curl/curl.h>
@@ -42,7 +43,21 @@ int nextauth_oidc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
 
 void nextauth_oidc_child_init(apr_pool_t *p, server_rec *s)
 {
-    if (apr_pool_create(&nextauth_oidc_pool, p) != APR_SUCCESS
+    apr_allocator_t *allocator;
+
+    /* Entry pools are made by request threads under nextauth_oidc_lock alone: an allocator
+     * of the cache's own, since pchild's takes no lock and is not ours. */
+    nextauth_oidc_pool = NULL;
+    if (apr_allocator_create(&allocator) == APR_SUCCESS) {
+        if (apr_pool_create_ex(&nextauth_oidc_pool, p, NULL, allocator) == APR_SUCCESS) {
+            apr_allocator_owner_set(allocator, nextauth_oidc_pool);
+        }
+        else {
+            nextauth_oidc_pool = NULL;
+            apr_allocator_destroy(allocator);
+        }
+    }
+    if (nextauth_oidc_pool == NULL
         || apr_thread_mutex_create(&nextauth_oidc_lock, APR_THREAD_MUTEX_DEFAULT, p)
                != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NA_LOGNO(00027)

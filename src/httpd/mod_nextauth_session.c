@@ -111,7 +111,6 @@ static int nextauth_session_derive_checks(apr_pool_t *pconf, na_server_conf_t *c
     return 1;
 }
 
-/* HKDF is far too slow for every request: derive each vhost's keys once. */
 /* Decoded tokens of this process; NULL (decode every time) until child_init, and in
  * the parent. 128 slots of a few kB: recent visitors' cookies cost one decode each. */
 #define NEXTAUTH_SESSION_MEMO_SLOTS 128
@@ -136,6 +135,7 @@ static apr_status_t nextauth_session_release_crypto(void *unused)
     return APR_SUCCESS;
 }
 
+/* HKDF is far too slow for every request: derive each vhost's keys once. */
 int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
