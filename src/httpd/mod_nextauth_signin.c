@@ -146,6 +146,30 @@ static void nextauth_signin_resolve_email(nextauth_req_t *req, const na_provider
     }
 }
 
+/* Up to 4 looks 50 ms apart: a first sign-in elsewhere links within that, and an e-mail
+ * really owned by another provider's user waits 150 ms longer for its error page. */
+#define NEXTAUTH_SIGNIN_LINK_WAITS 4
+
+/* The account's user, waiting a little for one to appear: the same person's first sign-in
+ * in another tab or on another host makes the user first and links the account after, and
+ * until then this one would see an e-mail taken by an unlinked user. 0 when still none. */
+static int nextauth_signin_linked_soon(request_rec *r, const nextauth_account_t *account,
+                                       nextauth_user_t **linked)
+{
+    int i;
+
+    for (i = 0; i < NEXTAUTH_SIGNIN_LINK_WAITS; i++) {
+        if (i > 0) {
+            apr_sleep(apr_time_from_msec(50));
+        }
+        if (nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
+                                        linked) == APR_SUCCESS) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* SPEC 9 "Account linking", the table, row by row. */
 static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims_t *claims,
                                           const nextauth_account_t *account,
@@ -186,9 +210,7 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
     }
     st = nextauth_db_user_by_email(r, claims->email, &by_email);
     if (st == APR_SUCCESS) {
-        /* The same first sign-in may have just finished on another host. */
-        if (nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
-                                        &linked) == APR_SUCCESS
+        if (nextauth_signin_linked_soon(r, account, &linked)
             && strcmp(linked->id, by_email->id) == 0) {
             out->user = linked;
             return;
@@ -205,6 +227,11 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
     in.email = claims->email;
     in.image = claims->picture;
     if ((st = nextauth_db_user_create(r, &in, &out->user)) != APR_SUCCESS) {
+        /* The e-mail became taken meanwhile: by this same first sign-in elsewhere? */
+        if (st != NEXTAUTH_DB_ESCHEMA && nextauth_signin_linked_soon(r, account, &linked)) {
+            out->user = linked;
+            return;
+        }
         out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "OAuthCreateAccount";
         return;
     }

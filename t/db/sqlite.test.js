@@ -102,6 +102,24 @@ describe('SQLite: users and accounts through OAuth sign-ins (JWT sessions)', { t
         assert.deepEqual([count(db, 'users'), count(db, 'accounts')], before);
     });
 
+    // Tabs racing through their first sign-in: one makes the user while another already
+    // finds it by e-mail before the account is linked (the load test caught that answered
+    // with OAuthAccountNotLinked; SQLite's write lock widens the window).
+    it('the same first sign-in in 8 tabs at once: one user, one account, all signed in', async () => {
+        const agents = [...Array(8)].map(() => new Agent(base));
+        const callbacks = await Promise.all(agents.map((ag) => ag.toCallback('one', 'carol')));
+        const answers = await Promise.all(agents.map((ag, i) => ag.request(callbacks[i].callback)));
+        for (const res of answers) {
+            assert.equal(res.status, 302, res.body);
+            assert.ok(!/error=/.test(res.location), res.location);
+        }
+        assert.equal(Number(sqlite(db, "SELECT count(*) FROM users WHERE email = 'Carol.Mixed@Example.COM'")[0][0]), 1);
+        assert.equal(Number(sqlite(db, "SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'carol'")[0][0]), 1);
+        for (const ag of agents) {
+            assert.equal((await ag.session()).user.email, 'Carol.Mixed@Example.COM');
+        }
+    });
+
     it('an account linked to someone else while signed in: OAuthAccountNotLinked', async () => {
         const agent = new Agent(base);
         await agent.signInAs('one', 'bob');
