@@ -54,8 +54,10 @@ int nextauth_conf_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
 const na_server_conf_t *nextauth_conf_server(const server_rec *s);
 
 /* mod_nextauth_req.c */
-/** Origin, base URL, secure mode and cookie names for r; NULL when r's host is unusable. */
-nextauth_req_t *nextauth_req_make(request_rec *r, const na_server_conf_t *conf);
+/** Origin, base URL, secure mode and cookie names for r into *out: OK, HTTP_BAD_REQUEST
+ *  (the client's Host is no host name) or HTTP_INTERNAL_SERVER_ERROR (no usable origin:
+ *  ServerName cannot make one); both logged. */
+int nextauth_req_make(request_rec *r, const na_server_conf_t *conf, nextauth_req_t **out);
 /** Attributes for the module's cookies on this request (secure, domain). */
 na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,
                                           apr_time_t expires);

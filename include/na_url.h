@@ -49,4 +49,8 @@ char *na_url_decode(apr_pool_t *p, const char *s, int plus_is_space);
 /** The host[:port] part of an origin such as "https://example.com:8443". */
 const char *na_url_origin_host(const char *origin);
 
+/** 1 when host (a Host header's name, without the port; an IPv6 literal in brackets) is
+ *  spelled as DNS, IPv4 or IPv6 spell names; 0 otherwise (empty, '_', stray brackets, ...). */
+int na_url_host_ok(apr_pool_t *p, const char *host);
+
 #endif

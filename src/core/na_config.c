@@ -420,6 +420,12 @@ const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c)
         return NA_DIR_PROVIDER " email: needs " NA_DIR_DATABASE " dbd, where the magic-link "
                "tokens are kept; accepted: add NextAuthDatabase dbd with DBDriver and DBDParams";
     }
+    /* The magic link is mailed to someone who cannot check where it points: its origin is
+     * never left to a request (a Host header would choose it). */
+    if (na_config_has_kind(c, NA_PROVIDER_EMAIL) && c->site == NULL) {
+        return NA_DIR_PROVIDER " email: needs " NA_DIR_URL ", the origin every magic link "
+               "points to; accepted: e.g. NextAuthURL https://www.example.com";
+    }
     if (na_config_strategy(c) == NA_STRATEGY_DATABASE && c->database != 1) {
         return NA_DIR_SESSION " strategy=database: needs " NA_DIR_DATABASE " dbd; accepted: "
                "strategy=jwt, or add NextAuthDatabase dbd";

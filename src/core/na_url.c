@@ -299,3 +299,15 @@ char *na_url_encode_form(apr_pool_t *p, const char *s)
     *o = '\0';
     return out;
 }
+
+int na_url_host_ok(apr_pool_t *p, const char *host)
+{
+    apr_size_t n = host ? strlen(host) : 0;
+
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+        return strchr(host + 1, '[') == NULL
+               && na_url_valid_host(apr_pstrmemdup(p, host + 1, n - 2))
+               && strchr(host, ':') != NULL;
+    }
+    return n > 0 && na_url_valid_host(host);
+}

@@ -168,10 +168,13 @@ int nextauth_authn_check(request_rec *r)
     if (!nextauth_authn_is_ours(r)) {
         return DECLINED;
     }
-    if (conf->session_nkeys == 0 || (req = nextauth_req_make(r, conf)) == NULL) {
+    if (conf->session_nkeys == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00025) "AuthType NextAuth needs "
                       NA_DIR_SECRET " on this server");
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((status = nextauth_req_make(r, conf, &req)) != OK) {
+        return status;
     }
     claims = nextauth_session_load(r, conf, &req->names, &status);
     if (claims) {
@@ -242,7 +245,7 @@ int nextauth_authn_fixups(request_rec *r)
     if (r->user != NULL && nextauth_authn_dir(r)->strip_cookies != 1) {
         return DECLINED;
     }
-    if ((req = nextauth_req_make(r, conf)) == NULL) {
+    if (nextauth_req_make(r, conf, &req) != OK) {
         return DECLINED;
     }
     if (r->user == NULL

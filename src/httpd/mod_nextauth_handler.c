@@ -164,8 +164,8 @@ int nextauth_handler(request_rec *r)
     if (result != NA_ROUTE_FOUND) {
         return nextauth_handler_reject(r, result, &route_match);
     }
-    if ((req = nextauth_req_make(r, conf)) == NULL) {
-        return HTTP_BAD_REQUEST;
+    if ((rv = nextauth_req_make(r, conf, &req)) != OK) {
+        return rv;
     }
     req->route = route_match;
     if ((rv = nextauth_handler_setup(req)) != OK) {

@@ -6,8 +6,25 @@
 #include "mod_nextauth.h"
 #include "na_csrf.h"
 
-/* NextAuthURL when configured; else the request's own scheme, host and port, which
- * httpd has already checked (client X-Forwarded-* headers are never consulted). */
+/* Without NextAuthURL, the server's own name and port, as UseCanonicalName On would give
+ * them: never the client's Host header. A request with any Host lands in some virtual
+ * host, and the Host would otherwise choose where magic links, redirect_uri and every
+ * redirect point (a victim mailed a working link to the attacker's host). */
+static const char *nextauth_req_canonical(request_rec *r)
+{
+    const char *host = r->server->server_hostname;
+    apr_port_t port = r->server->port ? r->server->port : r->connection->local_addr->port;
+    int bare_ipv6 = host && strchr(host, ':') && host[0] != '[';
+
+    if (host == NULL || *host == '\0') {
+        return NULL;
+    }
+    return apr_psprintf(r->pool, "%s://%s%s%s:%u", ap_http_scheme(r), bare_ipv6 ? "[" : "",
+                        host, bare_ipv6 ? "]" : "", (unsigned)port);
+}
+
+/* NextAuthURL when configured; else the server's canonical name (client X-Forwarded-*
+ * and Host headers are never consulted). */
 static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *conf,
                                        int *https)
 {
@@ -18,8 +35,8 @@ static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *c
         *https = conf->site->https;
         return conf->site->origin;
     }
-    self = ap_construct_url(r->pool, "", r);
-    if (na_url_parse_site(r->pool, self, &site) != NULL) {
+    self = nextauth_req_canonical(r);
+    if (self == NULL || na_url_parse_site(r->pool, self, &site) != NULL) {
         return NULL;
     }
     *https = site.https;
@@ -38,25 +55,37 @@ static int nextauth_req_secure(const na_server_conf_t *conf, int https)
     }
 }
 
-nextauth_req_t *nextauth_req_make(request_rec *r, const na_server_conf_t *conf)
+int nextauth_req_make(request_rec *r, const na_server_conf_t *conf, nextauth_req_t **out)
 {
     nextauth_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
     int https = 0;
 
+    *out = NULL;
+    /* The Host never builds a URL, but one that httpd let through and no name can have
+     * ("a_b") is the client's fault, and said so. */
+    if (r->hostname && !na_url_host_ok(r->pool, r->hostname)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00091)
+                      "client sent a Host header that is not a host name: %s",
+                      ap_escape_logitem(r->pool, r->hostname));
+        return HTTP_BAD_REQUEST;
+    }
     req->r = r;
     req->conf = conf;
     req->origin = nextauth_req_origin(r, conf, &https);
     if (req->origin == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00012)
-                      "cannot build an origin from the request's host");
-        return NULL;
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00012)
+                      "cannot build this site's origin from ServerName '%s'; set NextAuthURL",
+                      ap_escape_logitem(r->pool, r->server->server_hostname
+                                                 ? r->server->server_hostname : ""));
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     req->base_url = apr_pstrcat(r->pool, req->origin, na_config_base_path(conf), NULL);
     req->secure = nextauth_req_secure(conf, https);
     na_cookie_names(r->pool, na_config_cookie_prefix(conf), req->secure, &req->names);
     req->query = apr_table_make(r->pool, 1);
     req->form = apr_table_make(r->pool, 1);
-    return req;
+    *out = req;
+    return OK;
 }
 
 na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,

@@ -48,8 +48,28 @@ conf_fails('email provider with NextAuthDatabase off',
              . "from=noreply\@example.com\n",
            [qr/NextAuthProvider email: needs NextAuthDatabase dbd/, qr/accepted:/]);
 
-conf_ok('email provider with NextAuthDatabase dbd',
-        "${S}${DB}NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply\@example.com\n");
+# A magic link's origin never comes from a request (a client's Host header would pick
+# where the victim's link points): without NextAuthURL the server does not start.
+conf_fails('email provider without NextAuthURL',
+           "${S}${DB}NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply\@example.com\n",
+           [qr/^NA00001: \[localhost\] NextAuthProvider email: needs NextAuthURL, the origin every magic link points to/,
+            qr/accepted: e\.g\. NextAuthURL https:\/\/www\.example\.com/]);
+
+conf_fails('email provider of a vhost without NextAuthURL (the main server has one)', <<'EOF',
+NextAuthSecret main-secret
+NextAuthDatabase dbd
+DBDriver sqlite3
+DBDParams @DIR@/nextauth.db
+<VirtualHost *:8080>
+    ServerName other.example.com
+    NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply@example.com
+</VirtualHost>
+EOF
+           [qr/^NA00001: \[other\.example\.com:8080\] NextAuthProvider email: needs NextAuthURL/]);
+
+conf_ok('email provider with NextAuthDatabase dbd and NextAuthURL',
+        "${S}${DB}NextAuthURL https://www.example.com\n"
+        . "NextAuthProvider email server=smtp://127.0.0.1:2525 from=noreply\@example.com\n");
 
 conf_fails('credentials authn=nonexistent',
            "${S}NextAuthProvider credentials authn=nonexistent\n",

@@ -500,6 +500,31 @@ START_TEST(test_url_origin_host)
 }
 END_TEST
 
+/* ---- Host header names (issue 11: a Host no host can have is the client's fault) ------ */
+
+typedef struct na_test_host_t {
+    const char *host;
+    int ok;
+} na_test_host_t;
+
+static const na_test_host_t na_test_hosts[] = {
+    {"example.com", 1},     {"127.0.0.1", 1},  {"xn--bcher-kva.example", 1},
+    {"[::1]", 1},           {"[2001:db8::1]", 1}, {"LOCALHOST", 1},
+    {"", 0},                {"a_b", 0},        {"[::1", 0},
+    {"::1]", 0},            {"[[::1]]", 0},    {"[example.com]", 0},
+    {"evil.example/x", 0},  {"a b", 0},        {"ex\\ample", 0},
+    {"[]", 0},              {"x@y", 0},
+};
+
+START_TEST(test_url_host_ok)
+{
+    const na_test_host_t *c = &na_test_hosts[_i];
+
+    ck_assert_msg(na_url_host_ok(na_test_pool, c->host) == c->ok, "host '%s': want %d", c->host,
+                  c->ok);
+}
+END_TEST
+
 Suite *suite_url(void)
 {
     Suite *s = suite_create("url");
@@ -508,6 +533,7 @@ Suite *suite_url(void)
     tcase_add_loop_test(tc, test_url_parse_site, 0, NA_TEST_COUNT(na_test_sites));
     tcase_add_loop_test(tc, test_url_parse_origin, 0, NA_TEST_COUNT(na_test_origins));
     tcase_add_test(tc, test_url_origin_host);
+    tcase_add_loop_test(tc, test_url_host_ok, 0, NA_TEST_COUNT(na_test_hosts));
     suite_add_tcase(s, tc);
 
     tc = na_test_tcase("callback");
