@@ -45,6 +45,7 @@ typedef struct na_idtoken_claims_t {
  * - when expect->nonce is set, `nonce` is present and equal to it (a nonce in the token is
  *   not compared when none is expected);
  * - `sub` is a non-empty string.
+ * NA_EINTERNAL: expect->issuer or client_id is NULL (nothing to check against: refused).
  * NA_OK: *out is filled. NA_EEXPIRED: exp is past, beyond the tolerance. NA_EINPUT: anything
  * else above fails (malformed, missing, wrong type, mismatch, issued or valid only in the
  * future). err (may be NULL) gets code NA_IDTOKEN_ERROR and a log-only detail.

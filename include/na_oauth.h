@@ -226,7 +226,30 @@ typedef struct na_oauth_user_t {
     const char *name;
     const char *email; /**< ASCII lower-cased */
     const char *image; /**< an http(s) URL */
+    int email_verified; /**< the profile's email_verified: 1, 0 (explicitly false), -1 unsaid */
 } na_oauth_user_t;
+
+/** A boolean claim: 1, 0, or -1 when absent or unreadable ("true"/"false" strings, which
+ *  some IdPs send, are read too; anything else is unknown rather than false). */
+int na_oauth_claim_bool(const json_t *claims, const char *name);
+
+/**
+ * Map an ID token's payload (verified and checked by na_idtoken_check) to a user exactly
+ * as a userinfo answer is mapped (na_oauth_profile_map, OIDC): the same cleaning of sub,
+ * name, email (na_email_normalize) and picture, so neither source can smuggle what the
+ * other refuses. NA_EINPUT (code OAuthCallback) when the payload is no JSON object or has
+ * no usable sub.
+ */
+na_status_t na_oauth_idtoken_user(apr_pool_t *p, const char *payload, apr_size_t len,
+                                  na_oauth_user_t *out, na_err_t *err);
+
+/**
+ * Forget an e-mail the IdP says is not verified (email_verified explicitly false), unless
+ * the provider is configured to trust it (trustEmail=on): such an address is not the
+ * user's to claim, so it must name no session, no Require match and no account link.
+ * Returns 1 when it dropped one.
+ */
+int na_oauth_user_drop_unverified(na_oauth_user_t *user, int trust_email);
 
 /** The mapping for a provider: by preset id for OAuth 2 providers, OIDC otherwise. */
 na_oauth_profile_e na_oauth_profile_for(const na_provider_t *prov);
@@ -238,8 +261,11 @@ na_oauth_profile_e na_oauth_profile_for(const na_provider_t *prov);
  * NA_EINPUT (code OAuthCallback). Other fields that are absent, of the wrong type, not
  * UTF-8 or hostile are dropped (NULL) rather than failing the sign-in: a name is cut at
  * NA_OAUTH_MAX_NAME bytes on a character boundary with control characters as spaces; an
- * email must be at most NA_OAUTH_MAX_EMAIL bytes with one '@' and no space or control
- * character; an image must be an http(s) URL of at most NA_OAUTH_MAX_IMAGE bytes.
+ * email is what na_email_normalize makes of it (NFKC, case-folded, exactly one '@', a
+ * plausible domain; the e-mail provider's rule, so both name a user alike) and at most
+ * NA_OAUTH_MAX_EMAIL bytes; an image must be an http(s) URL of at most NA_OAUTH_MAX_IMAGE
+ * bytes. email_verified is read (na_oauth_claim_bool) but not applied: see
+ * na_oauth_user_drop_unverified.
  */
 na_status_t na_oauth_profile_map(apr_pool_t *p, int profile, const json_t *raw,
                                  na_oauth_user_t *out, na_err_t *err);

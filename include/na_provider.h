@@ -37,6 +37,7 @@ typedef struct na_provider_t {
     const char *scope;
     unsigned checks;        /**< NA_CHECK_* */
     int logout;             /**< 1 on, 0 off */
+    int trust_email;        /**< 1: keep an e-mail the IdP marks email_verified=false */
     apr_int64_t timeout;    /**< seconds for a whole request to the provider */
     /* sign-in button look (presets only) */
     const char *style_bg;

@@ -6,6 +6,7 @@
 
 #include "na_crypto.h"
 #include "na_idtoken.h"
+#include "na_oauth.h"
 
 /* A string claim equal to `want`; 0 when absent, of another type or different. */
 static int na_idtoken_str_is(json_t *claims, const char *name, const char *want)
@@ -138,22 +139,6 @@ static const char *na_idtoken_opt_str(apr_pool_t *p, json_t *claims, const char 
                              : NULL;
 }
 
-/* A boolean claim: 1, 0, or -1 when absent or unreadable. Some IdPs send the strings
- * "true" and "false"; those are read too, anything else is unknown rather than false. */
-static int na_idtoken_bool(json_t *claims, const char *name)
-{
-    json_t *v = json_object_get(claims, name);
-    const char *s = json_string_value(v);
-
-    if (json_is_boolean(v)) {
-        return json_is_true(v);
-    }
-    if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)) {
-        return s[0] == 't';
-    }
-    return -1;
-}
-
 static na_status_t na_idtoken_fill(apr_pool_t *p, json_t *claims, na_idtoken_claims_t *out,
                                    na_err_t *err)
 {
@@ -166,7 +151,7 @@ static na_status_t na_idtoken_fill(apr_pool_t *p, json_t *claims, na_idtoken_cla
     out->email = na_idtoken_opt_str(p, claims, "email");
     out->picture = na_idtoken_opt_str(p, claims, "picture");
     out->preferred_username = na_idtoken_opt_str(p, claims, "preferred_username");
-    out->email_verified = na_idtoken_bool(claims, "email_verified");
+    out->email_verified = na_oauth_claim_bool(claims, "email_verified");
     return NA_OK;
 }
 
@@ -179,7 +164,11 @@ na_status_t na_idtoken_check(apr_pool_t *p, const na_jws_verified_t *token,
     na_status_t rv;
 
     memset(&c, 0, sizeof(c));
-    if (!json_is_object(claims)) {
+    if (expect->issuer == NULL || expect->client_id == NULL) {
+        rv = na_err_set(p, err, NA_EINTERNAL, NA_IDTOKEN_ERROR,
+                        "no issuer or client_id known to check the ID token against");
+    }
+    else if (!json_is_object(claims)) {
         rv = na_err_set(p, err, NA_EINPUT, NA_IDTOKEN_ERROR,
                         "ID token payload is not a JSON object (or repeats a member)");
     }

@@ -5,6 +5,7 @@
 
 #include <apr_lib.h>
 
+#include "na_email.h"
 #include "na_oauth.h"
 
 /* How na_oauth_text treats what it finds. */
@@ -111,21 +112,20 @@ static const char *na_oauth_clean_name(apr_pool_t *p, const json_t *v)
     return name && *name ? name : NULL;
 }
 
-/* next-auth lower-cases the email (String.toLowerCase); we lower-case ASCII only and
- * leave other characters as sent. */
+/* next-auth lower-cases the email (String.toLowerCase). We fold it as the e-mail provider
+ * does (NFKC, case fold, one '@'): an IdP's "Victim@Corp.com" or "ｖｉｃｔｉｍ@corp.com"
+ * must name the same user a magic link to victim@corp.com names, and "a@corp.com@evil"
+ * none, or Require nextauth-email and account linking could be fooled. */
 static const char *na_oauth_clean_email(apr_pool_t *p, const json_t *v)
 {
-    char *email = (char *)na_oauth_json_text(p, v, NA_OAUTH_MAX_EMAIL, NA_TEXT_NO_SPACE), *c;
-    const char *at;
+    const char *email = na_oauth_json_text(p, v, NA_OAUTH_MAX_EMAIL, NA_TEXT_NO_SPACE);
+    const char *folded = NULL;
 
-    if (email == NULL || (at = strchr(email, '@')) == NULL || at == email || !at[1] ||
-        strchr(at + 1, '@')) {
+    if (email == NULL || na_email_normalize(p, email, &folded, NULL) != NA_OK ||
+        strlen(folded) > NA_OAUTH_MAX_EMAIL) {
         return NULL;
     }
-    for (c = email; *c; c++) {
-        *c = (char)apr_tolower((unsigned char)*c);
-    }
-    return email;
+    return folded;
 }
 
 /* An avatar the pages may put in <img src>: http(s) only, so no javascript: or data:. */
@@ -214,6 +214,7 @@ na_status_t na_oauth_profile_map(apr_pool_t *p, int profile, const json_t *raw,
     }
     out->id = id;
     out->email = na_oauth_clean_email(p, json_object_get(raw, "email"));
+    out->email_verified = na_oauth_claim_bool(raw, "email_verified");
     switch (profile) {
     case NA_OAUTH_PROFILE_GITHUB:
         out->name = na_oauth_name_or(p, raw, "name", "login");
@@ -232,6 +233,42 @@ na_status_t na_oauth_profile_map(apr_pool_t *p, int profile, const json_t *raw,
         out->image = na_oauth_clean_image(p, json_string_value(json_object_get(raw, "picture")));
     }
     return NA_OK;
+}
+
+int na_oauth_claim_bool(const json_t *claims, const char *name)
+{
+    const json_t *v = json_object_get(claims, name);
+    const char *s = json_string_value(v);
+
+    if (json_is_boolean(v)) {
+        return json_is_true(v);
+    }
+    if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)) {
+        return s[0] == 't';
+    }
+    return -1;
+}
+
+na_status_t na_oauth_idtoken_user(apr_pool_t *p, const char *payload, apr_size_t len,
+                                  na_oauth_user_t *out, na_err_t *err)
+{
+    json_t *claims = na_oauth_json_load(p, payload, len);
+
+    memset(out, 0, sizeof(*out));
+    if (claims == NULL) {
+        return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
+                          "ID token payload is not a JSON object");
+    }
+    return na_oauth_profile_map(p, NA_OAUTH_PROFILE_OIDC, claims, out, err);
+}
+
+int na_oauth_user_drop_unverified(na_oauth_user_t *user, int trust_email)
+{
+    if (user->email == NULL || user->email_verified != 0 || trust_email) {
+        return 0;
+    }
+    user->email = NULL;
+    return 1;
 }
 
 na_status_t na_oauth_userinfo_parse(apr_pool_t *p, int profile, const na_http_response_t *resp,

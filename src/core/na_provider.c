@@ -80,6 +80,7 @@ static const na_kv_spec_t na_provider_keys[] = {
     {"scope", NA_KV_STRING, NULL, NA_OA, NA_P(scope)},
     {"checks", NA_KV_LIST, na_provider_check_names, NA_OA, NA_P(checks)},
     {"logout", NA_KV_ENUM, na_provider_onoff, NA_OA, NA_P(logout)},
+    {"trustEmail", NA_KV_ENUM, na_provider_onoff, NA_OA, NA_P(trust_email)},
     {"timeout", NA_KV_UINT, NULL, NA_OA | NA_PROVIDER_EMAIL, NA_P(timeout)},
     {"server", NA_KV_STRING, NULL, NA_PROVIDER_EMAIL, NA_P(server)},
     {"from", NA_KV_STRING, NULL, NA_PROVIDER_EMAIL, NA_P(from)},
@@ -209,6 +210,7 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
         prov->scope = (kind == NA_PROVIDER_OIDC) ? "openid email profile" : NULL;
     }
     prov->logout = 0;
+    prov->trust_email = 0;
     prov->confirm = 1;
     prov->timeout = NA_PROVIDER_DEFAULT_TIMEOUT;
     prov->max_age = NA_EMAIL_DEFAULT_MAX_AGE;
@@ -246,10 +248,12 @@ static const char *na_provider_check_oauth(apr_pool_t *p, const na_provider_t *p
                             "accepted: clientId=ID clientSecret=VALUE, file:PATH or env:NAME",
                             prov->id);
     }
-    if (prov->kind == NA_PROVIDER_OIDC && prov->issuer == NULL
-        && (prov->authorization == NULL || prov->token == NULL || prov->jwks == NULL)) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: an OpenID provider needs issuer= "
-                            "(discovery), or authorization=, token= and jwks=", prov->id);
+    /* Every ID token's iss is checked against it: without one there is nothing to check. */
+    if (prov->kind == NA_PROVIDER_OIDC && prov->issuer == NULL) {
+        return apr_psprintf(p, NA_DIR_PROVIDER " %s: an OpenID provider needs issuer=, which "
+                            "every ID token's iss must equal (authorization=, token=, jwks= "
+                            "may override what its discovery says); accepted: "
+                            "issuer=https://idp.example.com", prov->id);
     }
     if (prov->kind == NA_PROVIDER_OAUTH
         && (prov->authorization == NULL || prov->token == NULL || prov->userinfo == NULL)) {

@@ -146,6 +146,18 @@ static const char *nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
     return NULL;
 }
 
+/* An address the IdP itself calls unverified is not the user's to claim (issue 11): it
+ * names no session, matches no Require and links no account, unless trustEmail=on. */
+static void nextauth_cb_trust(nextauth_cb_t *cb, na_oauth_user_t *user, const char *source)
+{
+    if (na_oauth_user_drop_unverified(user, cb->prov->trust_email)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00092)
+                      "%s: the e-mail in the %s of %s is marked email_verified=false and is "
+                      "not used (trustEmail=on would keep it)", cb->prov->id, source,
+                      ap_escape_logitem(cb->req->r->pool, user->id));
+    }
+}
+
 /* userinfo with the access token; for an OIDC provider its sub must be the ID token's. */
 static const char *nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
 {
@@ -168,6 +180,7 @@ static const char *nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
     if (id_sub && strcmp(user.id, id_sub) != 0) {
         return "userinfo sub differs from the ID token's";
     }
+    nextauth_cb_trust(cb, &user, "userinfo");
     if (id_sub) {
         cb->user.email = cb->user.email ? cb->user.email : user.email;
         cb->user.name = cb->user.name ? cb->user.name : user.name;
@@ -222,11 +235,14 @@ static const char *nextauth_cb_profile_oidc(nextauth_cb_t *cb)
     if (na_idtoken_check(r->pool, &verified, &expect, &claims, &err) != NA_OK) {
         return err.detail ? err.detail : "ID token claims refused";
     }
-    cb->user.id = claims.sub;
-    cb->user.name = claims.name;
-    cb->user.email = claims.email;
-    cb->user.image = claims.picture;
-    return cb->user.email ? NULL : nextauth_cb_userinfo(cb, claims.sub);
+    /* The claims are cleaned exactly as userinfo's are: the token is the IdP's word on who
+     * signed in, not on what is safe to show or to match. */
+    if (na_oauth_idtoken_user(r->pool, claims.json, strlen(claims.json), &cb->user, &err)
+        != NA_OK) {
+        return err.detail ? err.detail : "ID token claims unusable";
+    }
+    nextauth_cb_trust(cb, &cb->user, "ID token");
+    return cb->user.email ? NULL : nextauth_cb_userinfo(cb, cb->user.id);
 }
 
 static int nextauth_cb_finish(nextauth_cb_t *cb)

@@ -56,9 +56,19 @@ my @CASES = (
      "${S}NextAuthProvider github clientId=abc\n",
      [qr/^NextAuthProvider github: /, qr/clientSecret= (?:is|are) required/,
       qr/file:PATH or env:NAME/]],
-    ['OIDC provider without issuer or endpoints',
+    ['OIDC provider without issuer',
      "${S}NextAuthProvider corp type=oidc clientId=a clientSecret=b\n",
-     [qr/^NextAuthProvider corp: /, qr/issuer=/, qr/authorization=, token= and jwks=/]],
+     [qr/^NextAuthProvider corp: an OpenID provider needs issuer=, which every ID token's iss must equal/,
+      qr/accepted: issuer=https:\/\/idp\.example\.com/]],
+    # Endpoints alone once passed, and crashed the child at the first ID token (no issuer
+    # to compare iss with).
+    ['OIDC provider with endpoints but no issuer',
+     "${S}NextAuthProvider corp type=oidc clientId=a clientSecret=b "
+       . "authorization=https://i.example/a token=https://i.example/t jwks=https://i.example/k\n",
+     [qr/^NextAuthProvider corp: an OpenID provider needs issuer=/]],
+    ['bad trustEmail= value',
+     "${S}NextAuthProvider corp type=oidc clientId=a clientSecret=b issuer=https://i.example trustEmail=yes\n",
+     [qr/^NextAuthProvider corp trustEmail='yes': /, qr/accepted: off, on/]],
     ['bad checks= list item',
      "${S}NextAuthProvider github clientId=a clientSecret=b checks=state,foo\n",
      [qr/^NextAuthProvider github checks='state,foo': /, qr/'foo'/,

@@ -68,6 +68,7 @@ NextAuthProvider auth0 clientId=a clientSecret=a issuer=https://tenant.auth0.com
 NextAuthProvider okta clientId=o clientSecret=o issuer=https://dev-1.okta.com
 NextAuthProvider azure-ad clientId=z clientSecret=z
 NextAuthProvider corp-oidc type=oidc name="Corp \\"SSO\\"" clientId=c clientSecret=c \\
+    issuer=https://idp.example.com trustEmail=on \\
     authorization=https://idp.example.com/auth token=https://idp.example.com/token \\
     jwks=https://idp.example.com/jwks userinfo=https://idp.example.com/me
 NextAuthProvider corp-oauth type=oauth name="Corp OAuth" clientId=c clientSecret=c \\

@@ -84,6 +84,23 @@ START_TEST(test_idtoken_good)
 }
 END_TEST
 
+/* No issuer (or client id) to check against: refused, never a NULL dereference (an OIDC
+ * provider configured with endpoints and no issuer crashed the child at every sign-in). */
+START_TEST(test_idtoken_no_issuer)
+{
+    na_idtoken_expect_t e = na_test_expect();
+    na_idtoken_claims_t c;
+    na_err_t err = {0};
+
+    e.issuer = NULL;
+    ck_assert_int_eq(na_test_check(na_test_claims, &e, &c, &err), NA_EINTERNAL);
+    ck_assert_str_eq(err.code, NA_IDTOKEN_ERROR);
+    e = na_test_expect();
+    e.client_id = NULL;
+    ck_assert_int_eq(na_test_check(na_test_claims, &e, &c, NULL), NA_EINTERNAL);
+}
+END_TEST
+
 /* One edit of the good claims, at now + dnow, with or without an expected nonce. */
 typedef struct na_test_edit_t {
     const char *what;
@@ -346,6 +363,7 @@ Suite *suite_idtoken(void)
     TCase *tc = na_test_tcase("idtoken");
 
     tcase_add_test(tc, test_idtoken_good);
+    tcase_add_test(tc, test_idtoken_no_issuer);
     tcase_add_loop_test(tc, test_idtoken_edits, 0, NA_TEST_COUNT(na_test_edits));
     tcase_add_loop_test(tc, test_idtoken_bad_payloads, 0, NA_TEST_COUNT(na_test_bad_payloads));
     tcase_add_test(tc, test_idtoken_duplicate_claim);

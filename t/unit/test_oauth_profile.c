@@ -286,7 +286,11 @@ static const na_test_field_t na_test_fields[] = {
     {"{\"sub\":\"1\",\"email\":\"@c.example\"}", NULL, NULL, NULL},
     {"{\"sub\":\"1\",\"email\":\"a@\"}", NULL, NULL, NULL},
     {"{\"sub\":\"1\",\"email\":5}", NULL, NULL, NULL},
-    {"{\"sub\":\"1\",\"email\":\"ÄB@Ex.COM\"}", NULL, "Äb@ex.com", NULL},
+    /* Folded as the e-mail provider folds (na_email_normalize): one user, whichever way in. */
+    {"{\"sub\":\"1\",\"email\":\"ÄB@Ex.COM\"}", NULL, "äb@ex.com", NULL},
+    {"{\"sub\":\"1\",\"email\":\"\uff21lice@Example.com\"}", NULL, "alice@example.com", NULL},
+    {"{\"sub\":\"1\",\"email\":\"Victim@Corp.example@evil.example\"}", NULL, NULL, NULL},
+    {"{\"sub\":\"1\",\"email\":\"a@corp\"}", NULL, NULL, NULL},
     {"{\"sub\":\"1\",\"picture\":\"javascript:alert(1)\"}", NULL, NULL, NULL},
     {"{\"sub\":\"1\",\"picture\":\"data:image/png;base64,AAAA\"}", NULL, NULL, NULL},
     {"{\"sub\":\"1\",\"picture\":\"https://x.example/a b.png\"}", NULL, NULL, NULL},
@@ -449,6 +453,83 @@ START_TEST(test_github_emails)
 }
 END_TEST
 
+/* ID-token claims go through the userinfo cleaning (issue 11): what the token says is the
+ * IdP's word on who signed in, not on what is safe to show, match or link. */
+typedef struct na_test_idclaims_t {
+    const char *json;
+    const char *email;    /* after cleaning; NULL: dropped */
+    const char *name;
+    const char *image;
+    int verified;         /* email_verified as read */
+    const char *trusted;  /* the email after na_oauth_user_drop_unverified(…, 0) */
+} na_test_idclaims_t;
+
+static const na_test_idclaims_t na_test_idclaims[] = {
+    {"{\"sub\":\"u\",\"email\":\"Victim@Corp.COM\",\"email_verified\":true}", "victim@corp.com", NULL,
+     NULL, 1, "victim@corp.com"},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":false}", "victim@corp.com",
+     NULL, NULL, 0, NULL},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":\"false\"}", "victim@corp.com",
+     NULL, NULL, 0, NULL},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\"}", "victim@corp.com", NULL, NULL, -1,
+     "victim@corp.com"},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":\"no\"}", "victim@corp.com",
+     NULL, NULL, -1, "victim@corp.com"},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com@evil.example\",\"email_verified\":true}", NULL,
+     NULL, NULL, 1, NULL},
+    {"{\"sub\":\"u\",\"email\":\"\uff56ictim@corp.com\",\"email_verified\":true}", "victim@corp.com",
+     NULL, NULL, 1, "victim@corp.com"},
+    {"{\"sub\":\"u\",\"name\":\"Eve\\r\\nX-Evil: 1\",\"picture\":\"javascript:alert(1)\"}", NULL,
+     "Eve  X-Evil: 1", NULL, -1, NULL},
+    {"{\"sub\":\"u\",\"picture\":\"https://idp.example/a.png\"}", NULL, NULL,
+     "https://idp.example/a.png", -1, NULL},
+};
+
+static void na_test_str_or_null(const char *got, const char *want, const char *what)
+{
+    if (want == NULL) {
+        ck_assert_msg(got == NULL, "%s: got '%s', want none", what, got);
+    }
+    else {
+        ck_assert_msg(got && strcmp(got, want) == 0, "%s: got '%s', want '%s'", what,
+                      got ? got : "(none)", want);
+    }
+}
+
+START_TEST(test_profile_idtoken_claims)
+{
+    const na_test_idclaims_t *c = &na_test_idclaims[_i];
+    na_oauth_user_t u;
+
+    ck_assert_int_eq(na_oauth_idtoken_user(na_test_pool, c->json, strlen(c->json), &u, NULL),
+                     NA_OK);
+    ck_assert_str_eq(u.id, "u");
+    na_test_str_or_null(u.email, c->email, "email");
+    na_test_str_or_null(u.name, c->name, "name");
+    na_test_str_or_null(u.image, c->image, "picture");
+    ck_assert_int_eq(u.email_verified, c->verified);
+    /* trustEmail=on keeps whatever the cleaning kept. */
+    ck_assert_int_eq(na_oauth_user_drop_unverified(&u, 1), 0);
+    na_test_str_or_null(u.email, c->email, "trusted email");
+    ck_assert_int_eq(na_oauth_user_drop_unverified(&u, 0), c->email && !c->trusted);
+    na_test_str_or_null(u.email, c->trusted, "email after the email_verified rule");
+}
+END_TEST
+
+START_TEST(test_profile_idtoken_bad)
+{
+    static const char *const bad[] = {"[1]", "{\"sub\":\"a\\u0000b\"}", "{\"sub\":\"a\\nb\"}",
+                                      "{\"sub\":7}", "{\"sub\":\"\"}", "{\"sub\":\"a\",\"sub\":\"b\"}"};
+    na_oauth_user_t u;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(na_oauth_idtoken_user(na_test_pool, bad[i], strlen(bad[i]), &u, NULL)
+                      == NA_EINPUT, "%s", bad[i]);
+    }
+}
+END_TEST
+
 Suite *suite_oauth_profile(void)
 {
     Suite *s = suite_create("oauth_profile");
@@ -469,6 +550,8 @@ Suite *suite_oauth_profile(void)
     tcase_add_loop_test(tc, test_profile_fields, 0, NA_TEST_COUNT(na_test_fields));
     tcase_add_test(tc, test_profile_long_fields);
     tcase_add_test(tc, test_profile_bad_utf8);
+    tcase_add_loop_test(tc, test_profile_idtoken_claims, 0, NA_TEST_COUNT(na_test_idclaims));
+    tcase_add_test(tc, test_profile_idtoken_bad);
     suite_add_tcase(s, tc);
     tc = na_test_tcase("answers");
     tcase_add_test(tc, test_userinfo_parse);

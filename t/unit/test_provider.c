@@ -139,14 +139,20 @@ START_TEST(test_provider_custom_ids)
     ck_assert_uint_eq(prov->checks, NA_CHECK_PKCE | NA_CHECK_STATE);
     ck_assert_ptr_null(prov->logo);
 
-    /* An OIDC provider without discovery needs the three endpoints itself. */
+    /* An OIDC provider needs its issuer, endpoints or not: every ID token's iss is checked
+     * against it (without one, the first sign-in crashed the child). */
     msg = na_test_provider("corp type=oidc clientId=a clientSecret=b "
-                           "authorization=https://sso.example.com/auth", NULL);
+                           "authorization=https://s.example.com/a token=https://s.example.com/t "
+                           "jwks=https://s.example.com/k", NULL);
     ck_assert_ptr_nonnull(msg);
-    ck_assert_ptr_nonnull(strstr(msg, "jwks="));
-    na_test_provider_ok("corp type=oidc clientId=a clientSecret=b "
-                        "authorization=https://s.example.com/a token=https://s.example.com/t "
-                        "jwks=https://s.example.com/k");
+    ck_assert_ptr_nonnull(strstr(msg, "needs issuer="));
+    prov = na_test_provider_ok("corp type=oidc clientId=a clientSecret=b "
+                               "issuer=https://s.example.com authorization=https://s.example.com/a "
+                               "token=https://s.example.com/t jwks=https://s.example.com/k");
+    ck_assert_int_eq(prov->trust_email, 0);
+    prov = na_test_provider_ok("corp type=oidc clientId=a clientSecret=b "
+                               "issuer=https://s.example.com trustEmail=on");
+    ck_assert_int_eq(prov->trust_email, 1);
 
     msg = na_test_provider("corp type=oauth clientId=a clientSecret=b "
                            "authorization=https://s.example.com/a token=https://s.example.com/t",
