@@ -171,8 +171,10 @@ apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_use
 apr_status_t nextauth_db_user_by_account(request_rec *r, const char *provider,
                                          const char *provider_account_id,
                                          nextauth_user_t **user);
+/** Create a user. When the e-mail's unique index refuses it (made meanwhile elsewhere),
+ *  take_existing gives that user; without it the answer is APR_EEXIST. */
 apr_status_t nextauth_db_user_create(request_rec *r, const nextauth_user_t *in,
-                                     nextauth_user_t **user);
+                                     int take_existing, nextauth_user_t **user);
 apr_status_t nextauth_db_user_verified(request_rec *r, const char *id, apr_int64_t when);
 apr_status_t nextauth_db_account_link(request_rec *r, const nextauth_account_t *account);
 apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,

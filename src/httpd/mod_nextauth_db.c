@@ -254,8 +254,9 @@ apr_status_t nextauth_db_user_by_account(request_rec *r, const char *provider,
 }
 
 apr_status_t nextauth_db_user_create(request_rec *r, const nextauth_user_t *in,
-                                     nextauth_user_t **user)
+                                     int take_existing, nextauth_user_t **user)
 {
+    nextauth_user_t *existing = NULL;
     const char *args[4];
     const char *id = NULL;
     apr_status_t st;
@@ -273,12 +274,16 @@ apr_status_t nextauth_db_user_create(request_rec *r, const nextauth_user_t *in,
         *user = u;
         return APR_SUCCESS;
     }
-    /* Another host created the same e-mail first (unique index): that user it is. */
+    /* Another request created the same e-mail first (unique index). Only the caller that
+     * has proven the address (a magic link) may take that user; anyone else would be
+     * handed a stranger's account. */
     if (st != NEXTAUTH_DB_ESCHEMA && in->email
-        && nextauth_db_user_by_email(r, in->email, user) == APR_SUCCESS) {
+        && nextauth_db_user_by_email(r, in->email, &existing) == APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00044)
-                      "database: user created concurrently elsewhere; using it");
-        return APR_SUCCESS;
+                      "database: a user with this e-mail was created concurrently; %s",
+                      take_existing ? "using it" : "not taken");
+        *user = take_existing ? existing : NULL;
+        return take_existing ? APR_SUCCESS : APR_EEXIST;
     }
     return st == APR_SUCCESS || st == APR_NOTFOUND ? APR_EGENERAL : st;
 }

@@ -114,7 +114,8 @@ static void nextauth_signin_resolve_email(nextauth_req_t *req, const na_provider
         memset(&in, 0, sizeof(in));
         in.email = email;
         in.email_verified = now;
-        if ((st = nextauth_db_user_create(r, &in, &out->user)) != APR_SUCCESS) {
+        /* The link proved the address: a user made for it meanwhile is this one. */
+        if ((st = nextauth_db_user_create(r, &in, 1, &out->user)) != APR_SUCCESS) {
             out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "EmailCreateAccount";
             return;
         }
@@ -170,6 +171,27 @@ static int nextauth_signin_linked_soon(request_rec *r, const nextauth_account_t 
     return 0;
 }
 
+/* Linking the account to the user just made failed. The same first sign-in finished
+ * elsewhere meanwhile (a user without an e-mail has no unique index to meet on): the
+ * account's user it is, and ours goes; else nothing half-made stays either. */
+static void nextauth_signin_link_lost(request_rec *r, const nextauth_account_t *account,
+                                      apr_status_t st, nextauth_resolved_t *out)
+{
+    nextauth_user_t *linked = NULL;
+
+    if (st != NEXTAUTH_DB_ESCHEMA
+        && nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
+                                       &linked) == APR_SUCCESS) {
+        if (strcmp(linked->id, out->user->id) != 0) {
+            nextauth_db_user_delete(r, out->user->id);
+            out->user = linked;
+        }
+        return;
+    }
+    nextauth_db_user_delete(r, out->user->id);
+    out->error = nextauth_signin_db_error(st);
+}
+
 /* SPEC 9 "Account linking", the table, row by row. */
 static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims_t *claims,
                                           const nextauth_account_t *account,
@@ -208,6 +230,7 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
         out->keep = 1;
         return;
     }
+    /* No e-mail (none sent, or not verified): nothing to look up or link by. */
     st = nextauth_db_user_by_email(r, claims->email, &by_email);
     if (st == APR_SUCCESS) {
         if (nextauth_signin_linked_soon(r, account, &linked)
@@ -226,27 +249,21 @@ static void nextauth_signin_resolve_oauth(nextauth_req_t *req, na_session_claims
     in.name = claims->name;
     in.email = claims->email;
     in.image = claims->picture;
-    if ((st = nextauth_db_user_create(r, &in, &out->user)) != APR_SUCCESS) {
-        /* The e-mail became taken meanwhile: by this same first sign-in elsewhere? */
+    if ((st = nextauth_db_user_create(r, &in, 0, &out->user)) != APR_SUCCESS) {
+        /* The e-mail became taken meanwhile: by this same first sign-in elsewhere (its
+         * account shows up linked), or by someone else, whose user is not ours to take. */
         if (st != NEXTAUTH_DB_ESCHEMA && nextauth_signin_linked_soon(r, account, &linked)) {
             out->user = linked;
             return;
         }
-        out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "OAuthCreateAccount";
+        out->error = st == NEXTAUTH_DB_ESCHEMA ? "Configuration"
+                     : st == APR_EEXIST        ? "OAuthAccountNotLinked"
+                                               : "OAuthCreateAccount";
         return;
     }
     link.user_id = out->user->id;
     if ((st = nextauth_db_account_link(r, &link)) != APR_SUCCESS) {
-        /* The same first sign-in finished on another host meanwhile: that one it is. */
-        if (st != NEXTAUTH_DB_ESCHEMA
-            && nextauth_db_user_by_account(r, account->provider, account->provider_account_id,
-                                           &linked) == APR_SUCCESS
-            && strcmp(linked->id, out->user->id) == 0) {
-            return;
-        }
-        /* Nothing half-made: the user without its account goes again. */
-        nextauth_db_user_delete(r, out->user->id);
-        out->error = nextauth_signin_db_error(st);
+        nextauth_signin_link_lost(r, account, st, out);
         return;
     }
     out->is_new = 1;
