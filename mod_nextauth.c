@@ -31,8 +31,9 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_note_auth_failure(nextauth_authn_note_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(nextauth_authn_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     nextauth_authz_register(p);
-    /* FIRST, so the base path is ours whatever other handlers are configured there. */
-    ap_hook_handler(nextauth_handler, NULL, NULL, APR_HOOK_FIRST);
+    /* REALLY_FIRST: the base path is ours whatever else is configured there (mod_proxy's
+     * handler runs FIRST too); the protection exempts its routes on that promise. */
+    ap_hook_handler(nextauth_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
 }
 
 module AP_MODULE_DECLARE_DATA nextauth_module = {

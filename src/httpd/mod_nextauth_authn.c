@@ -81,20 +81,43 @@ static void nextauth_authn_header(request_rec *r, const char *name, const char *
     apr_table_setn(r->headers_in, name, clean);
 }
 
-static void nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims)
+/* The e-mail, else provider:sub. A bare sub is only unique within its provider: GitHub's
+ * user 42 and an OIDC provider's user "42" must not be one REMOTE_USER, nor a credentials
+ * user name another provider's subject. A session that names no provider (database
+ * sessions, tokens made by next-auth) has ":sub", as no provider id is empty. */
+static const char *nextauth_authn_user(request_rec *r, const na_session_claims_t *claims)
+{
+    if (claims->email) {
+        return apr_pstrdup(r->pool, claims->email);
+    }
+    /* Tokens of next-auth's jwt callback may leave both out: "provider:" alone would make
+     * every such user one. */
+    if (claims->sub == NULL || *claims->sub == '\0') {
+        return NULL;
+    }
+    return apr_pstrcat(r->pool, claims->provider ? claims->provider : "", ":", claims->sub, NULL);
+}
+
+/* 0 when the session names nobody (no e-mail, no sub): it signs no one in. */
+static int nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims)
 {
     const na_dir_conf_t *d = nextauth_authn_dir(r);
 
-    r->user = apr_pstrdup(r->pool, claims->email ? claims->email : claims->sub);
+    if ((r->user = (char *)nextauth_authn_user(r, claims)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00093)
+                      "session refused: it has neither an e-mail nor a sub");
+        return 0;
+    }
     r->ap_auth_type = NEXTAUTH_AUTH_TYPE;
     if (d->identity_headers == 0) {
-        return;
+        return 1;
     }
     nextauth_authn_header(r, "X-NextAuth-Email", claims->email);
     nextauth_authn_header(r, "X-NextAuth-Name", claims->name);
     nextauth_authn_header(r, "X-NextAuth-Sub", claims->sub);
     nextauth_authn_header(r, "X-NextAuth-Provider", claims->provider);
     nextauth_authn_header(r, "X-NextAuth-Image", claims->picture);
+    return 1;
 }
 
 /* API clients cannot follow a redirect to a sign-in page; they get 401. */
@@ -147,11 +170,17 @@ int nextauth_authn_note_failure(request_rec *r, const char *auth_type)
 }
 
 /* The sign-in routes must stay reachable inside a location they protect (AuthType
- * NextAuth on "/"), or the sign-in page would redirect to itself. */
+ * NextAuth on "/"), or the sign-in page would redirect to itself. Only the routes: the
+ * rest of the base path stays protected like any other path (the handler, which runs
+ * before any other, answers those with 404 once signed in). */
 int nextauth_authn_access_ex(request_rec *r)
 {
-    if (!nextauth_authn_is_ours(r) || nextauth_req_subpath(r, nextauth_conf_server(r->server))
-                                          == NULL) {
+    const char *subpath;
+    na_route_match_t m;
+
+    if (!nextauth_authn_is_ours(r)
+        || (subpath = nextauth_req_subpath(r, nextauth_conf_server(r->server))) == NULL
+        || na_route_match(r->pool, r->method, subpath, &m) == NA_ROUTE_NOT_FOUND) {
         return DECLINED;
     }
     return OK;
@@ -177,8 +206,7 @@ int nextauth_authn_check(request_rec *r)
         return status;
     }
     claims = nextauth_session_load(r, conf, &req->names, &status);
-    if (claims) {
-        nextauth_authn_apply(r, claims);
+    if (claims && nextauth_authn_apply(r, claims)) {
         return OK;
     }
     if (status == NA_EPEER) {

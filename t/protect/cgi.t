@@ -101,7 +101,8 @@ for my $h (['Accept' => 'application/json'], ['X-Requested-With' => 'XMLHttpRequ
 }
 {
     my $env = served('/cgi/echo.cgi', 'carol (not an e-mail)', Cookie => $carol);
-    is($env->{REMOTE_USER}, 'carol', 'carol: REMOTE_USER falls back to the subject');
+    # Not a bare subject (issue 11): another provider's user "carol" must not be her.
+    is($env->{REMOTE_USER}, 'credentials:carol', 'carol: REMOTE_USER is provider:subject');
     ok(!exists $env->{HTTP_X_NEXTAUTH_EMAIL}, 'carol: no X-NextAuth-Email');
     is($env->{HTTP_X_NEXTAUTH_NAME}, 'carol', 'carol: X-NextAuth-Name');
     is($env->{HTTP_X_NEXTAUTH_SUB}, 'carol', 'carol: X-NextAuth-Sub');
@@ -223,5 +224,5 @@ forbidden('/cgi-otherprovider/echo.cgi', 'nextauth-provider: a spoofed provider 
 
 # Denials of signed-in users are logged by mod_authz_core at error level (AH01631).
 log_clean($mark,
-          allow => [qr/AH01631: user (?:bob\@other\.org|carol|alice\@example\.com): /]);
+          allow => [qr/AH01631: user (?:bob\@other\.org|credentials:carol|alice\@example\.com): /]);
 done_testing();

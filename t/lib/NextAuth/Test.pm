@@ -55,6 +55,7 @@ my %SECRETS = (
     otherkey    => 'otherkey-scenario-secret',
     protect     => 'protect-scenario-secret-9b7e21',
     protectroot => 'protectroot-scenario-secret',
+    proxyroot   => 'proxyroot-scenario-secret',
     bigcookie   => 'bigcookie-scenario-secret',
     limit       => 'limit-scenario-secret-5c2e',
     dbsession   => 'dbsession-scenario-secret',
