@@ -144,18 +144,45 @@ describe('PostgreSQL: two hosts, one database (database sessions)', { timeout: 1
     // OAuthAccountNotLinked).
     it('the same first sign-in in 8 tabs on A and B at once: one user, one account, all signed in', async () => {
         const agents = [...Array(8)].map((_, i) => new Agent(i % 2 ? `${b.url}/api/auth` : a.base));
-        const callbacks = await Promise.all(agents.map((ag) => ag.toCallback('idp', 'carol')));
+        const callbacks = await Promise.all(agents.map((ag) => ag.toCallback('idp', 'dave')));
         const answers = await Promise.all(agents.map((ag, i) => ag.request(callbacks[i].callback)));
         for (const res of answers) {
             assert.equal(res.status, 302, res.body);
             assert.ok(!/error=/.test(res.location), res.location);
         }
-        assert.deepEqual(pg.sql("SELECT count(*) FROM users WHERE email = 'Carol.Mixed@Example.COM'"), [['1']]);
-        assert.deepEqual(pg.sql("SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'carol'"), [['1']]);
+        assert.deepEqual(pg.sql("SELECT count(*) FROM users WHERE email = 'dave.mixed@example.com'"), [['1']]);
+        assert.deepEqual(pg.sql("SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'dave'"), [['1']]);
         for (const ag of agents) {
-            const carol = await ag.session();
-            assert.equal(carol.user.email, 'Carol.Mixed@Example.COM');
-            assert.equal(carol.user.image, null, 'SQL NULL is null, not ""');
+            const dave = await ag.session();
+            assert.equal(dave.user.email, 'dave.mixed@example.com');
+            assert.equal(dave.user.image, null, 'SQL NULL is null, not ""');
+        }
+    });
+
+    // Someone else's user with the same e-mail is committed between this first sign-in's
+    // lookup and its insert (a BEFORE INSERT trigger holds the insert 1.5 s; the victim's
+    // row goes in meanwhile). The unique index refuses the insert; before the fix,
+    // user_create answered that with the other user, and the attacker's account was
+    // linked to it (issue 11 item 5). Only a magic link, which proved the address, may.
+    it('the e-mail taken by someone else mid sign-in: OAuthAccountNotLinked, nothing linked', async () => {
+        pg.sql("DELETE FROM sessions WHERE \"userId\" IN (SELECT id FROM users WHERE email = 'bob@example.com')");
+        pg.sql("DELETE FROM accounts WHERE \"providerAccountId\" = 'bob'");
+        pg.sql("DELETE FROM users WHERE email = 'bob@example.com'");
+        pg.sql(`CREATE OR REPLACE FUNCTION race_hold() RETURNS trigger AS $$
+            BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$ LANGUAGE plpgsql`);
+        pg.sql(`CREATE TRIGGER race_hold BEFORE INSERT ON users FOR EACH ROW
+            WHEN (NEW.email = 'bob@example.com' AND NEW.name = 'Bob Example') EXECUTE FUNCTION race_hold()`);
+        try {
+            const attacker = new Agent(a.base);
+            const { callback } = await attacker.toCallback('idp', 'bob');
+            const answer = attacker.request(callback);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            pg.sql("INSERT INTO users (name, email) VALUES ('Victim', 'bob@example.com')");
+            assertFailed(await answer, a.base, 'OAuthAccountNotLinked', { withinMs: 8000 });
+            assert.equal(count("accounts WHERE \"providerAccountId\" = 'bob'"), 0, 'an account was linked');
+            assert.deepEqual(pg.sql("SELECT name FROM users WHERE email = 'bob@example.com'"), [['Victim']]);
+        } finally {
+            pg.sql('DROP TRIGGER race_hold ON users');
         }
     });
 

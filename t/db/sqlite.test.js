@@ -107,17 +107,38 @@ describe('SQLite: users and accounts through OAuth sign-ins (JWT sessions)', { t
     // with OAuthAccountNotLinked; SQLite's write lock widens the window).
     it('the same first sign-in in 8 tabs at once: one user, one account, all signed in', async () => {
         const agents = [...Array(8)].map(() => new Agent(base));
-        const callbacks = await Promise.all(agents.map((ag) => ag.toCallback('one', 'carol')));
+        const callbacks = await Promise.all(agents.map((ag) => ag.toCallback('one', 'dave')));
         const answers = await Promise.all(agents.map((ag, i) => ag.request(callbacks[i].callback)));
         for (const res of answers) {
             assert.equal(res.status, 302, res.body);
             assert.ok(!/error=/.test(res.location), res.location);
         }
-        assert.equal(Number(sqlite(db, "SELECT count(*) FROM users WHERE email = 'Carol.Mixed@Example.COM'")[0][0]), 1);
-        assert.equal(Number(sqlite(db, "SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'carol'")[0][0]), 1);
+        assert.equal(Number(sqlite(db, "SELECT count(*) FROM users WHERE email = 'dave.mixed@example.com'")[0][0]), 1);
+        assert.equal(Number(sqlite(db, "SELECT count(*) FROM accounts WHERE \"providerAccountId\" = 'dave'")[0][0]), 1);
         for (const ag of agents) {
-            assert.equal((await ag.session()).user.email, 'Carol.Mixed@Example.COM');
+            assert.equal((await ag.session()).user.email, 'dave.mixed@example.com');
         }
+    });
+
+    // An address the IdP calls unverified links nothing and pre-creates nothing (issue 11):
+    // mallory's IdP says "Alice@Example.COM, not verified"; she gets a user of her own
+    // without an e-mail, never alice's (whose magic link would otherwise land in a user
+    // mallory made first, or in mallory's account).
+    it('an unverified e-mail: a user of its own without an e-mail, nothing linked to it', async () => {
+        const alice = new Agent(base);
+        assert.equal((await alice.signInAs('one', 'alice')).status, 302);
+        const aliceId = sqlite(db, "SELECT id FROM users WHERE email = 'alice@example.com'")[0][0];
+        const mallory = new Agent(base);
+        const res = await mallory.signInAs('two', 'mallory');
+        assert.equal(res.status, 302, res.body);
+        assert.ok(!/error=/.test(res.location), res.location);
+        const session = await mallory.session();
+        assert.ok(!session.user.email, `mallory's session names ${session.user.email}`);
+        const [[owner, email]] = sqlite(db, 'SELECT u.id, u.email IS NULL FROM accounts a JOIN users u '
+            + `ON u.id = a."userId" WHERE a.provider = 'two' AND a."providerAccountId" = 'mallory'`);
+        assert.notEqual(owner, aliceId, "mallory's account is linked to alice");
+        assert.equal(email, '1', "mallory's user has an e-mail");
+        assert.equal(count(db, "users WHERE lower(email) = 'alice@example.com'"), 1);
     });
 
     it('an account linked to someone else while signed in: OAuthAccountNotLinked', async () => {

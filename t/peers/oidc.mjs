@@ -49,6 +49,22 @@ const USERS = {
         email: 'Carol.Mixed@Example.COM', email_verified: false, name: 'Carol Mixed-Case',
         preferred_username: 'carol', avatar: false,
     },
+    // Mixed-case and verified: the same person however the IdP spells the address.
+    dave: {
+        email: 'Dave.Mixed@Example.COM', email_verified: true, name: 'Dave Mixed-Case',
+        preferred_username: 'dave', avatar: false,
+    },
+    // Hostile claims from an IdP anyone can register at: someone else's address, not
+    // verified; a name that would split a header; a script as the picture.
+    mallory: {
+        email: 'Alice@Example.COM', email_verified: false, name: 'Mallory\r\nX-Evil: 1',
+        preferred_username: 'mallory', avatar: false, picture: 'javascript:alert(1)',
+    },
+    // A verified claim that is no single address.
+    eve: {
+        email: 'eve@example.com@evil.example', email_verified: true, name: 'Eve',
+        preferred_username: 'eve', avatar: false,
+    },
 };
 
 const SCOPE_CLAIMS = {
