@@ -234,7 +234,7 @@ describe('oidc.mjs (oidc-provider)', { timeout: 120000 }, () => {
         assert.equal(page.status, 200);
         assert.match(html, /<input id="login" name="login"/);
         assert.match(html, /<button type="submit" id="login-submit">/);
-        await assert.rejects(peers.loginThrough(url.href, { username: 'mallory' }), /Unknown user/);
+        await assert.rejects(peers.loginThrough(url.href, { username: 'nobody-here' }), /Unknown user/);
     });
 
     it('answers error=access_denied when the user cancels', async () => {
