@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = na_fuzz_begin();
     apr_array_header_t *words = NULL;
-    na_kv_call_t call = {"NextAuthProvider", "corp", spec, 1, "oauth"};
+    na_kv_call_t call = {"NextAuthProvider", "corp", spec, 1, "oauth", NULL};
     target_t t;
     apr_uint64_t seen = 0;
     const char *msg;

@@ -38,6 +38,8 @@ typedef struct na_kv_call_t {
     const na_kv_spec_t *spec;  /**< terminated by an entry with key NULL */
     unsigned kind;             /**< the subject's kind bit, matched against `applies` */
     const char *kind_name;     /**< e.g. "oauth", for "does not apply to" messages */
+    const char **warning;      /**< NULL, or receives the first NA_KV_SECRET value's
+                                    na_secret_warning ("KEY: text", from p) */
 } na_kv_call_t;
 
 /**

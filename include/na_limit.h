@@ -72,6 +72,20 @@ na_status_t na_limit_cache_id(int kind, const char *key, na_rate_t rate, apr_int
  */
 const char *na_limit_ip_key(apr_pool_t *p, const char *ip);
 
+/** Longest username key accepted (bytes of the input, before folding). */
+#define NA_LIMIT_MAX_USER 4096
+
+/**
+ * The key that counts failed sign-ins of `user` (credentialsUser): full case folding
+ * with NFKC (u8_casefold), then surrounding white space (Unicode White_Space) removed,
+ * so that "Alice", " alice ", fullwidth "ＡＬＩＣＥ" and a decomposed "alicé" count as
+ * the one account that LDAP or a case-insensitive SQL collation sees. Accents and
+ * inner characters are kept: "alice" and "alicé" are two keys. *out (from p) is the
+ * key, possibly empty. NA_EINPUT (and *out NULL) when user is NULL, not valid UTF-8 or
+ * longer than NA_LIMIT_MAX_USER bytes; NA_EINTERNAL when libunistring fails.
+ */
+na_status_t na_limit_user_key(apr_pool_t *p, const char *user, const char **out);
+
 /** A stored count ("17"): its value, or -1 when the bytes are not a count. */
 apr_int64_t na_limit_count_decode(const unsigned char *data, apr_size_t len);
 

@@ -29,6 +29,7 @@ typedef struct na_provider_t {
     /* OAuth 2 / OIDC */
     const char *client_id;
     const char *client_secret;
+    const char *secret_warning; /**< config time: why clientSecret's file is exposed, or NULL */
     const char *issuer;
     const char *authorization;
     const char *token;

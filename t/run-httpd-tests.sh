@@ -33,6 +33,10 @@ for d in TEST.PL conf lib htdocs api config pages protect security; do
     [ -e "$top/t/$d" ] && cp -R "$top/t/$d" "$work/t/"
 done
 
+# The basepath scenario's secret file, kept as an operator should keep one (git checks it
+# out 0644, which the module would warn about, NA00120, at every start).
+chmod 600 "$work/t/conf/nextauth.secret"
+
 # SQLite files of the dbsession scenario (t/conf/dbsession.conf.in): one with the schema,
 # one without its tables.
 command -v sqlite3 >/dev/null 2>&1 || { echo "run-httpd-tests: sqlite3 missing (make deps)" >&2; exit 1; }

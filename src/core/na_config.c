@@ -172,8 +172,8 @@ const char *na_config_add_secret(apr_pool_t *p, na_server_conf_t *c, const char 
     const char *msg = na_secret_resolve(p, value, &secret);
 
     if (msg) {
-        return apr_pstrcat(p, NA_DIR_SECRET ": ", msg,
-                           "; accepted: a literal value, file:PATH or env:NAME", NULL);
+        return apr_pstrcat(p, NA_DIR_SECRET ": ", msg, strstr(msg, "; accepted: ") ? ""
+                           : "; accepted: a literal value, file:PATH or env:NAME", NULL);
     }
     if (c->secrets == NULL) {
         c->secrets = apr_array_make(p, 2, sizeof(const char *));
@@ -228,7 +228,7 @@ const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
 static const char *na_config_kv(apr_pool_t *p, const char *directive, const na_kv_spec_t *spec,
                                 int argc, const char *const *argv, void *target)
 {
-    na_kv_call_t call = {directive, NULL, spec, 0, NULL};
+    na_kv_call_t call = {directive, NULL, spec, 0, NULL, NULL};
 
     if (argc < 1) {
         return apr_psprintf(p, "%s needs key=value arguments; accepted keys: %s", directive,

@@ -358,6 +358,21 @@ static const char *na_kv_head(apr_pool_t *p, const na_kv_call_t *call)
                          : call->directive;
 }
 
+/* A secret read from a file every local user can read is accepted, and reported to the
+ * caller, which warns (core reports; glue logs). */
+static void na_kv_secret_warning(apr_pool_t *p, const na_kv_call_t *call,
+                                 const na_kv_value_t *v, const char *value)
+{
+    const char *text;
+
+    if (v->spec->type != NA_KV_SECRET || call->warning == NULL || *call->warning != NULL) {
+        return;
+    }
+    if ((text = na_secret_warning(p, value)) != NULL) {
+        *call->warning = apr_pstrcat(p, v->spec->key, ": ", text, NULL);
+    }
+}
+
 /* Checks one word; fills v, or returns the message. */
 static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const char *word,
                               na_kv_value_t *v, apr_uint64_t *given)
@@ -396,6 +411,7 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
         problem = na_kv_check(p, eq + 1, v);
     }
     if (problem == NULL) {
+        na_kv_secret_warning(p, call, v, eq + 1);
         return NULL;
     }
     if (strstr(problem, "accepted: ") == NULL) {

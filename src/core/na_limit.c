@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_lib.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "na_crypto.h"
 #include "na_kv.h"
@@ -245,6 +250,58 @@ const char *na_limit_ip_key(apr_pool_t *p, const char *ip)
         return ip;
     }
     return apr_pstrcat(p, text, "/64", NULL);
+}
+
+/* [start, end) of s (valid UTF-8) without the leading and trailing white space. */
+static void na_limit_trim(const uint8_t *s, size_t n, size_t *start, size_t *end)
+{
+    size_t i = 0;
+    ucs4_t uc;
+    int len;
+
+    *start = *end = 0;
+    while (i < n) {
+        len = u8_mbtouc(&uc, s + i, n - i);
+        if (!uc_is_property_white_space(uc)) {
+            if (*end == 0) {
+                *start = i;
+            }
+            *end = i + (size_t)len;
+        }
+        i += (size_t)len;
+    }
+    if (*end == 0) {
+        *start = 0;
+    }
+}
+
+na_status_t na_limit_user_key(apr_pool_t *p, const char *user, const char **out)
+{
+    size_t n, start, end, flen = 0;
+    uint8_t *folded;
+    const uint8_t *u = (const uint8_t *)user;
+
+    *out = NULL;
+    /* The sign-in refuses such names earlier, but a key built from bytes that are not
+     * UTF-8 would fold differently from what any backend compares: refuse, never guess. */
+    if (user == NULL || (n = strnlen(user, NA_LIMIT_MAX_USER + 1)) > NA_LIMIT_MAX_USER
+        || u8_check(u, n) != NULL) {
+        return NA_EINPUT;
+    }
+    if (n == 0) {
+        *out = "";
+        return NA_OK;
+    }
+    /* Fold first, then trim: NFKC turns U+3000, U+00A0 and friends into U+0020, and
+     * some compatibility characters (U+00A8) into a space and a combining mark. */
+    folded = u8_casefold(u, n, NULL, UNINORM_NFKC, NULL, &flen);
+    if (folded == NULL) {
+        return NA_EINTERNAL;
+    }
+    na_limit_trim(folded, flen, &start, &end);
+    *out = apr_pstrmemdup(p, (const char *)folded + start, end - start);
+    free(folded);
+    return NA_OK;
 }
 
 apr_int64_t na_limit_count_decode(const unsigned char *data, apr_size_t len)

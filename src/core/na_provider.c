@@ -179,7 +179,7 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
 {
     na_provider_t *prov;
     const na_preset_t *preset;
-    na_kv_call_t call = {NA_DIR_PROVIDER, NULL, na_provider_keys, 0, NULL};
+    na_kv_call_t call = {NA_DIR_PROVIDER, NULL, na_provider_keys, 0, NULL, NULL};
     const char *msg;
     int kind;
 
@@ -215,6 +215,7 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
     prov->timeout = NA_PROVIDER_DEFAULT_TIMEOUT;
     prov->max_age = NA_EMAIL_DEFAULT_MAX_AGE;
     call.subject = prov->id;
+    call.warning = &prov->secret_warning;
     call.kind = (unsigned)kind;
     call.kind_name = na_provider_types[kind == 1 ? 0 : kind == 2 ? 1 : kind == 4 ? 2 : 3];
     if ((msg = na_kv_parse(p, &call, argc - 1, argv + 1, prov, NULL)) != NULL) {

@@ -6,6 +6,7 @@
 
 #include "mod_nextauth.h"
 #include "na_kv.h"
+#include "na_secret.h"
 
 #define NEXTAUTH_CMD_NAME_CHARS \
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
@@ -96,8 +97,19 @@ static const char *nextauth_cmd_base_path(cmd_parms *cmd, void *dconf, const cha
     return na_config_set_base_path(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
+/* A secret file every local user can read still starts the server (refusing it would
+ * turn a chmod slip into an outage), but the error log says so, once per line. */
+static void nextauth_cmd_warn_exposed(cmd_parms *cmd, const char *head, const char *text)
+{
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, NA_LOGNO(00120)
+                 "%s %s (line %d of %s)", head, text, cmd->directive->line_num,
+                 cmd->directive->filename);
+}
+
 static const char *nextauth_cmd_secret(cmd_parms *cmd, void *dconf, const char *value)
 {
+    const char *msg, *warning;
+
     (void)dconf;
     /* Relative secret files are found under ServerRoot, like every other httpd path. */
     if (strncmp(value, "file:", 5) == 0 && value[5] != '\0') {
@@ -108,7 +120,13 @@ static const char *nextauth_cmd_secret(cmd_parms *cmd, void *dconf, const char *
         }
         value = apr_pstrcat(cmd->temp_pool, "file:", path, NULL);
     }
-    return na_config_add_secret(cmd->pool, nextauth_cmd_server(cmd), value);
+    if ((msg = na_config_add_secret(cmd->pool, nextauth_cmd_server(cmd), value)) != NULL) {
+        return msg;
+    }
+    if ((warning = na_secret_warning(cmd->temp_pool, value)) != NULL) {
+        nextauth_cmd_warn_exposed(cmd, NA_DIR_SECRET ":", warning);
+    }
+    return NULL;
 }
 
 /* The key=value directives differ only in the parser they call; cmd->info names it. */
@@ -126,6 +144,22 @@ static const nextauth_kv_cmd_t nextauth_cmd_session = {na_config_set_session};
 static const nextauth_kv_cmd_t nextauth_cmd_cookie = {na_config_set_cookie};
 static const nextauth_kv_cmd_t nextauth_cmd_rate_limit = {na_config_set_rate_limit};
 
+/* The provider this line added is the last one; its clientSecret file may be exposed. */
+static void nextauth_cmd_provider_warn(cmd_parms *cmd)
+{
+    const apr_array_header_t *list = nextauth_cmd_server(cmd)->providers;
+    const na_provider_t *prov;
+
+    if (list == NULL || list->nelts == 0) {
+        return;
+    }
+    prov = APR_ARRAY_IDX(list, list->nelts - 1, const na_provider_t *);
+    if (prov->secret_warning) {
+        nextauth_cmd_warn_exposed(cmd, apr_pstrcat(cmd->temp_pool, NA_DIR_PROVIDER " ",
+                                                   prov->id, NULL), prov->secret_warning);
+    }
+}
+
 static const char *nextauth_cmd_kv(cmd_parms *cmd, void *dconf, const char *line)
 {
     const nextauth_kv_cmd_t *kv = cmd->info;
@@ -134,7 +168,13 @@ static const char *nextauth_cmd_kv(cmd_parms *cmd, void *dconf, const char *line
     const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
 
     (void)dconf;
-    return msg ? msg : kv->parse(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+    if (msg || (msg = kv->parse(cmd->pool, nextauth_cmd_server(cmd), argc, argv)) != NULL) {
+        return msg;
+    }
+    if (kv == &nextauth_cmd_provider) {
+        nextauth_cmd_provider_warn(cmd);
+    }
+    return NULL;
 }
 
 static const char *nextauth_cmd_database(cmd_parms *cmd, void *dconf, const char *value)

@@ -353,15 +353,21 @@ static int nextauth_signin_throttle(nextauth_req_t *req, const char *user, int f
                                     apr_time_t started)
 {
     request_rec *r = req->r;
-    char *lower = apr_pstrdup(r->pool, user);
+    const char *key = NULL;
     const char *ip = r->useragent_ip;
     apr_int64_t retry = 0;
     apr_interval_time_t wait;
     nextauth_limit_e which;
 
-    ap_str_tolower(lower);
+    /* One budget per account as the backends compare names (LDAP, case-insensitive SQL
+     * collations): "ＡＬＩＣＥ", " Alice " and "alice" are one user. The username was
+     * checked as UTF-8 before; should folding still fail, the bytes as typed count, so
+     * the budget never lapses. */
+    if (na_limit_user_key(r->pool, user, &key) != NA_OK) {
+        key = user;
+    }
     if (failed) {
-        nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_USER, lower, NULL);
+        nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_USER, key, NULL);
         if (ip) {
             nextauth_limit_hit(r, NEXTAUTH_LIMIT_CRED_IP, ip, NULL);
         }
@@ -370,7 +376,7 @@ static int nextauth_signin_throttle(nextauth_req_t *req, const char *user, int f
                                           apr_time_now() - started));
         return 0;
     }
-    if (nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_USER, lower, &retry)) {
+    if (nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_USER, key, &retry)) {
         which = NEXTAUTH_LIMIT_CRED_USER;
     }
     else if (ip && nextauth_limit_over(r, NEXTAUTH_LIMIT_CRED_IP, ip, &retry)) {

@@ -4,6 +4,7 @@
 # An attacker makes 3 wrong guesses for alice; the 4th attempt, even with the right
 # password, is answered exactly like a wrong password (CredentialsSignin, no session),
 # from any IP and in any letter case, and the log names the user, the IP and the limit.
+# Spellings a directory takes for one user (fullwidth, padded, capitals) share a budget.
 # Another user from the same IP is unaffected. An IP that fails 10 times over 10 usernames
 # is throttled as a whole while its neighbour signs in; IPv6 clients count by their /64.
 use strict;
@@ -61,6 +62,22 @@ refused($res, 'the same user in other letters from another IP');
 ($res) = attempt('bob@other.org', password_of('bob@other.org'), '198.51.100.1');
 signed_in($res, 'another user from the same IP');
 
+# --- one account, many spellings ----------------------------------------------------------
+# LDAP and case-insensitive SQL collations take these for bob; so does the budget. Three
+# wrong guesses as fullwidth "ＢＯＢ" exhaust it; bob as typed (right password), padded,
+# in capitals and with a no-break space are then refused unchecked, each from its own IP.
+my $FULLWIDTH_BOB = "\xef\xbc\xa2\xef\xbc\xaf\xef\xbc\xa2\@other.org"; # UTF-8 bytes
+for my $i (1 .. 3) {
+    my ($r) = attempt($FULLWIDTH_BOB, "guess-$i", '198.51.100.3');
+    refused($r, "fullwidth bob, wrong password $i");
+}
+my @SPELLINGS = (['bob@other.org', '198.51.100.4'], ['  bob@other.org ', '198.51.100.5'],
+                 ['BOB@OTHER.ORG', '198.51.100.6'], ["bob\@other.org\xc2\xa0", '198.51.100.7']);
+for my $s (@SPELLINGS) {
+    my ($r) = attempt($s->[0], password_of('bob@other.org'), $s->[1]);
+    refused($r, "bob spelled '$s->[0]' after 3 failures as fullwidth, right password");
+}
+
 # --- per IP ----------------------------------------------------------------------------
 for my $i (1 .. 10) {
     my ($r) = attempt("nobody$i\@example.net", 'x', '203.0.113.9');
@@ -85,10 +102,14 @@ log_clean($mark, expect => [
     qr/NA00060: credentials sign-in throttled for user 'Alice\@Example\.COM' from 198\.51\.100\.2: credentialsUser=3\/60/,
     qr/NA00060: credentials sign-in throttled for user 'carol' from 203\.0\.113\.9: credentialsIp=10\/60/,
     qr/NA00060: .* from 2001:db8:0:7::ffff: credentialsIp=10\/60/,
+    map({ qr/NA00060: credentials sign-in throttled for user '.*' from \Q$_->[1]\E: credentialsUser=3\/60 reached/ }
+        @SPELLINGS),
 ]);
 # The password of a throttled attempt is never checked, never logged.
 my @lines = NextAuth::Test::log_lines_since($mark);
-ok(!grep({ /wonderland|carol-pass|mallory-pass/ } @lines), 'no password in the log');
+ok(!grep({ /wonderland|builder|carol-pass|mallory-pass/ } @lines), 'no password in the log');
 is(scalar(grep { /NA00020: .*'alice\@example\.com' \(wrong password\)/ } @lines), 3,
    'alice: only the 3 real guesses reached the authn provider');
+is(scalar(grep { /NA00020: .*other\.org[^']*' \(/i } @lines), 3,
+   'bob: only the 3 fullwidth guesses reached the authn provider');
 done_testing();

@@ -105,7 +105,7 @@ static const na_kv_spec_t na_test_spec[] = {
     {NULL, 0, NULL, 0, 0}};
 
 /* Kind 2 ("b"), so onlyA does not apply. */
-static const na_kv_call_t na_test_call = {"TestDirective", "subj", na_test_spec, 2, "b"};
+static const na_kv_call_t na_test_call = {"TestDirective", "subj", na_test_spec, 2, "b", NULL};
 
 static const char *na_test_parse(const char *line, na_test_target_t *target,
                                  apr_uint64_t *seen)

@@ -283,6 +283,87 @@ START_TEST(test_limit_names)
 }
 END_TEST
 
+/* ---- username keys ------------------------------------------------------------------- */
+
+typedef struct na_test_user_pair_t {
+    const char *a, *b;
+    int same; /* 1: one budget, as LDAP or a case-insensitive SQL collation sees it */
+} na_test_user_pair_t;
+
+static const na_test_user_pair_t na_test_user_pairs[] = {
+    {"alice", "Alice", 1},
+    {"alice", "ALICE", 1},
+    {"alice", " alice ", 1},
+    {"alice", "\talice\r\n", 1},
+    {"alice", "\xe3\x80\x80" "alice" "\xc2\xa0", 1}, /* ideographic space, no-break space */
+    {"alice", "\xef\xbc\xa1\xef\xbc\xac\xef\xbc\xa9\xef\xbc\xa3\xef\xbc\xa5", 1}, /* ＡＬＩＣＥ */
+    {"alice", "\xef\xbd\x81lice", 1},                 /* fullwidth a */
+    {"alic\xc3\xa9", "alice\xcc\x81", 1},              /* é precomposed, e + U+0301 */
+    {"ALIC\xc3\x89", "alice\xcc\x81", 1},              /* É, e + U+0301 */
+    {"stra\xc3\x9f" "e", "STRASSE", 1},                /* full folding: ß is ss */
+    {"\xef\xac\x81le", "FILE", 1},                     /* ligature ﬁ */
+    {"Alice@Example.COM", "alice@example.com", 1},
+    {"\xe2\x84\xaa" "elvin", "kelvin", 1},             /* KELVIN SIGN */
+    {"\xce\xa3\xce\xb1\xcf\x82", "\xcf\x83\xce\xb1\xcf\x83", 1}, /* final sigma folds */
+    /* different accounts stay apart */
+    {"alice", "alicia", 0},
+    {"alice", "alic\xc3\xa9", 0},                      /* accents are kept */
+    {"alice", "al ice", 0},                            /* inner space is kept */
+    {"alice", "alice2", 0},
+    {"alice", "\xd0\xb0lice", 0},                      /* Cyrillic а is another letter */
+    {"alice", "", 0},
+    {"alice@example.com", "alice@example.org", 0},
+};
+
+START_TEST(test_limit_user_key_pairs)
+{
+    const na_test_user_pair_t *t = &na_test_user_pairs[_i];
+    const char *a = NULL, *b = NULL;
+
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, t->a, &a), NA_OK);
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, t->b, &b), NA_OK);
+    if (t->same) {
+        ck_assert_msg(strcmp(a, b) == 0, "'%s' and '%s' must share a key", t->a, t->b);
+    }
+    else {
+        ck_assert_msg(strcmp(a, b) != 0, "'%s' and '%s' must not share a key", t->a, t->b);
+    }
+}
+END_TEST
+
+START_TEST(test_limit_user_key_edges)
+{
+    const char *key = "unset";
+    char big[NA_LIMIT_MAX_USER + 2];
+
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "  ALICE  ", &key), NA_OK);
+    ck_assert_str_eq(key, "alice");
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "", &key), NA_OK);
+    ck_assert_str_eq(key, "");
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, " \t\xe3\x80\x80 ", &key), NA_OK);
+    ck_assert_str_eq(key, "");
+    /* not UTF-8: a lone continuation byte, an overlong '/', a surrogate, a cut sequence */
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "al\x80ice", &key), NA_EINPUT);
+    ck_assert_ptr_null(key);
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "\xc0\xaf", &key), NA_EINPUT);
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "\xed\xa0\x80", &key), NA_EINPUT);
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "alic\xc3", &key), NA_EINPUT);
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, NULL, &key), NA_EINPUT);
+    ck_assert_ptr_null(key);
+    /* the longest accepted input, and one byte more */
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, big, &key), NA_EINPUT);
+    big[NA_LIMIT_MAX_USER] = '\0';
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, big, &key), NA_OK);
+    ck_assert_uint_eq(strlen(key), NA_LIMIT_MAX_USER);
+    ck_assert_int_eq(key[0], 'a');
+    /* a compatibility character that folds to a space and a mark is not trimmed away */
+    ck_assert_int_eq(na_limit_user_key(na_test_pool, "alice\xc2\xa8", &key), NA_OK);
+    ck_assert_str_eq(key, "alice \xcc\x88");
+}
+END_TEST
+
 Suite *suite_limit(void)
 {
     Suite *s = suite_create("limit");
@@ -297,6 +378,8 @@ Suite *suite_limit(void)
     tcase_add_test(tc, test_limit_count_decode);
     tcase_add_test(tc, test_limit_timing);
     tcase_add_test(tc, test_limit_names);
+    tcase_add_loop_test(tc, test_limit_user_key_pairs, 0, NA_TEST_COUNT(na_test_user_pairs));
+    tcase_add_test(tc, test_limit_user_key_edges);
     suite_add_tcase(s, tc);
     return s;
 }
