@@ -53,4 +53,9 @@ const char *na_url_origin_host(const char *origin);
  *  spelled as DNS, IPv4 or IPv6 spell names; 0 otherwise (empty, '_', stray brackets, ...). */
 int na_url_host_ok(apr_pool_t *p, const char *host);
 
+/** 1 when value, an Origin header, is the site's origin or one NextAuthRedirectAllow
+ *  lists (allow may be NULL); 0 for any other origin, "null" and anything malformed. */
+int na_url_origin_trusted(apr_pool_t *p, const char *origin, const apr_array_header_t *allow,
+                          const char *value);
+
 #endif

@@ -213,6 +213,31 @@ const char *na_url_check_callback(apr_pool_t *p, const char *origin,
     return NULL;
 }
 
+int na_url_origin_trusted(apr_pool_t *p, const char *origin, const apr_array_header_t *allow,
+                          const char *value)
+{
+    apr_uri_t uri;
+    int port = 0, i;
+
+    /* An Origin is scheme://host[:port] and nothing else; "null" (sandboxed frames,
+     * some redirects) names no site and is not ours. */
+    if (value == NULL || strlen(value) > NA_MAX_PARAM || !na_url_clean(value)
+        || !na_url_parse_http(p, value, &uri, &port) || uri.query
+        || (uri.path && *uri.path && strcmp(uri.path, "/") != 0)) {
+        return 0;
+    }
+    if (strcmp(na_url_make_origin(p, uri.scheme, uri.hostname, port), origin) == 0) {
+        return 1;
+    }
+    for (i = 0; allow && i < allow->nelts; i++) {
+        if (na_url_origin_allowed(APR_ARRAY_IDX(allow, i, const na_origin_t *), uri.scheme,
+                                  uri.hostname, port)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 char *na_url_encode_component(apr_pool_t *p, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";

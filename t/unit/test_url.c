@@ -525,6 +525,53 @@ START_TEST(test_url_host_ok)
 }
 END_TEST
 
+/* ---- Origin headers of state-changing POSTs (issue 11 item 10) ------------------------- */
+
+typedef struct na_test_trust_t {
+    const char *value;
+    int trusted;
+} na_test_trust_t;
+
+static const na_test_trust_t na_test_trusts[] = {
+    {NA_TEST_SITE, 1},
+    {"http://127.0.0.1:8080/", 1},
+    {"HTTP://127.0.0.1:8080", 1},
+    {"https://app.example.com", 1},          /* allowed by the wildcard origin */
+    {"https://partner.example.org:8443", 1},
+    {"http://127.0.0.1:8081", 0},            /* same host, other port: another origin */
+    {"https://127.0.0.1:8080", 0},
+    {"http://evil.example", 0},
+    {"https://example.com", 0},              /* the wildcard's parent is not matched */
+    {"https://evilexample.com", 0},
+    {"https://partner.example.org", 0},
+    {"null", 0},
+    {"", 0},
+    {"http://127.0.0.1:8080/path", 0},
+    {"http://127.0.0.1:8080?x", 0},
+    {"http://127.0.0.1:8080 ", 0},
+    {"http://user@127.0.0.1:8080", 0},
+};
+
+START_TEST(test_url_origin_trusted)
+{
+    const na_test_trust_t *c = &na_test_trusts[_i];
+    apr_array_header_t *allow = apr_array_make(na_test_pool, 2, sizeof(na_origin_t *));
+    const char *values[] = {"https://*.example.com", "https://partner.example.org:8443"};
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        na_origin_t *o = apr_pcalloc(na_test_pool, sizeof(*o));
+        ck_assert_ptr_null(na_url_parse_origin(na_test_pool, values[i], o));
+        APR_ARRAY_PUSH(allow, na_origin_t *) = o;
+    }
+    ck_assert_msg(na_url_origin_trusted(na_test_pool, NA_TEST_SITE, allow, c->value) == c->trusted,
+                  "Origin '%s': want %d", c->value, c->trusted);
+    /* Without the allow list only the site itself is trusted. */
+    ck_assert_int_eq(na_url_origin_trusted(na_test_pool, NA_TEST_SITE, NULL, c->value),
+                     c->trusted && strstr(c->value, "127.0.0.1:8080") != NULL);
+}
+END_TEST
+
 Suite *suite_url(void)
 {
     Suite *s = suite_create("url");
@@ -534,6 +581,7 @@ Suite *suite_url(void)
     tcase_add_loop_test(tc, test_url_parse_origin, 0, NA_TEST_COUNT(na_test_origins));
     tcase_add_test(tc, test_url_origin_host);
     tcase_add_loop_test(tc, test_url_host_ok, 0, NA_TEST_COUNT(na_test_hosts));
+    tcase_add_loop_test(tc, test_url_origin_trusted, 0, NA_TEST_COUNT(na_test_trusts));
     suite_add_tcase(s, tc);
 
     tc = na_test_tcase("callback");
