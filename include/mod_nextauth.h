@@ -235,6 +235,8 @@ int nextauth_authn_post_read_request(request_rec *r);
 int nextauth_authn_check(request_rec *r);
 int nextauth_authn_access_ex(request_rec *r);
 int nextauth_authn_note_failure(request_rec *r, const char *auth_type);
+/** 1 when r is the error route reached for an API client whom a Require line refused. */
+int nextauth_authn_denied_json(request_rec *r);
 int nextauth_authn_fixups(request_rec *r);
 void nextauth_authz_register(apr_pool_t *p);
 

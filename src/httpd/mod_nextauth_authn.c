@@ -158,15 +158,33 @@ static int nextauth_authn_redirect(nextauth_req_t *req)
     return HTTP_MOVED_TEMPORARILY;
 }
 
+#define NEXTAUTH_NOTE_DENIED "nextauth-access-denied"
+
 /* mod_authz_core answers a refused Require with 401 and asks the auth type to describe
- * itself; a 401 without WWW-Authenticate is not a valid answer. */
+ * itself. A user we signed in is not "unauthenticated" but refused: next-auth's
+ * AccessDenied, 403, whether or not the admin knows AuthzSendForbiddenOnFailure. The 401
+ * becomes an internal redirect to the error route (ap_die follows a local custom
+ * response), which answers 403; nobody else is, so their 401 gets WWW-Authenticate. */
 int nextauth_authn_note_failure(request_rec *r, const char *auth_type)
 {
     if (auth_type == NULL || strcasecmp(auth_type, NEXTAUTH_AUTH_TYPE) != 0) {
         return DECLINED;
     }
+    if (r->user && r->ap_auth_type && strcmp(r->ap_auth_type, NEXTAUTH_AUTH_TYPE) == 0) {
+        apr_table_setn(r->notes, NEXTAUTH_NOTE_DENIED, "1");
+        ap_custom_response(r, HTTP_UNAUTHORIZED,
+                           apr_pstrcat(r->pool, na_config_base_path(nextauth_conf_server(r->server)),
+                                       "/error?error=AccessDenied", NULL));
+        return OK;
+    }
     apr_table_setn(r->err_headers_out, "WWW-Authenticate", "NextAuth");
     return OK;
+}
+
+int nextauth_authn_denied_json(request_rec *r)
+{
+    return r->prev && apr_table_get(r->prev->notes, NEXTAUTH_NOTE_DENIED)
+           && nextauth_authn_wants_json(r->prev);
 }
 
 /* The sign-in routes must stay reachable inside a location they protect (AuthType

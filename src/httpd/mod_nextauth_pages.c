@@ -140,6 +140,9 @@ int nextauth_route_error(nextauth_req_t *req)
     int status = HTTP_OK;
     const char *html;
 
+    if (nextauth_authn_denied_json(req->r)) {
+        return nextauth_reply_json(req->r, HTTP_FORBIDDEN, "{\"error\":\"AccessDenied\"}");
+    }
     if (code == NULL) {
         code = req->route.param ? req->route.param : "Default";
     }

@@ -52,11 +52,10 @@ sub forbidden {
     my ($path, $what, @headers) = @_;
     my $res = get($path, @headers);
     ok($res->code == 403 || $res->code == 401, "$what: refused (403 or 401)");
-    {
-        is($res->code, 403, "$what: 403");
-        ok($res->code != 401 || defined $res->header('WWW-Authenticate'),
-           "$what: a 401 carries WWW-Authenticate");
-    }
+    is($res->code, 403, "$what: 403");
+    ok(!defined $res->header('WWW-Authenticate'), "$what: no WWW-Authenticate (not a sign-in question)");
+    # Without AuthzSendForbiddenOnFailure (all but /cgi-user/): NextAuth's AccessDenied page.
+    like($res->content, qr{<h1>Access denied</h1>}, "$what: the AccessDenied page") unless $path =~ m{^/cgi-user/};
     ok(!echo_of($res), "$what: the CGI did not run");
     ok(!defined $res->header('Location'), "$what: no redirect for a signed-in user");
 }
@@ -141,6 +140,7 @@ forbidden('/cgi-email/echo.cgi', 'nextauth-email: carol has no e-mail', Cookie =
     my $res = get('/cgi-email/echo.cgi', Cookie => $bob, Accept => 'application/json');
     ok(!echo_of($res), 'nextauth-email: a refused JSON client with a session is not served');
     is($res->code, 403, 'nextauth-email: a refused JSON client with a session gets 403, not 401');
+    is($res->content, '{"error":"AccessDenied"}', 'nextauth-email: a refused JSON client gets AccessDenied JSON');
 }
 
 # --- Require nextauth-provider ID -------------------------------------------------------
