@@ -34,6 +34,9 @@
 enum { NA_SCHEME_AUTO = 0, NA_SCHEME_LIGHT, NA_SCHEME_DARK };
 enum { NA_STRATEGY_JWT = 0, NA_STRATEGY_DATABASE };
 enum { NA_SECURE_AUTO = 0, NA_SECURE_ON, NA_SECURE_OFF };
+/* NextAuthCookie shared=: on = next-auth's session key, off = bound to the site, auto =
+ * bound only when another virtual host of a different site has one of the same secrets. */
+enum { NA_SHARED_AUTO = 0, NA_SHARED_ON, NA_SHARED_OFF };
 enum { NA_UNAUTH_REDIRECT = 0, NA_UNAUTH_401, NA_UNAUTH_PASS };
 enum { NA_CHECK_INDEX_STATE = 0, NA_CHECK_INDEX_PKCE, NA_CHECK_INDEX_NONCE };
 
@@ -62,6 +65,7 @@ typedef struct na_cookie_conf_t {
     int secure;              /**< NA_SECURE_*, or NA_UNSET */
     const char *domain;
     const char *prefix;
+    int shared;              /**< NA_SHARED_* (session keys across sites), or NA_UNSET */
 } na_cookie_conf_t;
 
 /** Server (virtual host) configuration. NULL / NA_UNSET means "inherit". */

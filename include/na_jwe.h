@@ -34,6 +34,12 @@ typedef struct na_jwe_plain_t {
  */
 na_status_t na_jwe_derive_key(const char *secret, const char *salt, na_jwe_key_t *out);
 
+/** Not next-auth's: a session-token key bound to `site` (an origin such as
+ *  https://a.example or "host:port"), HKDF salt NA_JWE_SITE_SALT + site, so a cookie of
+ *  one site does not open on another sharing the secret (NextAuthCookie shared=off/auto). */
+#define NA_JWE_SITE_SALT "mod_nextauth site "
+na_status_t na_jwe_derive_site_key(const char *secret, const char *site, na_jwe_key_t *out);
+
 /**
  * Compact JWE of `len` bytes of plaintext: header NA_JWE_HEADER_B64, empty encrypted key,
  * a fresh random 12-byte IV, AES-256-GCM with the header as AAD. *token is from p.

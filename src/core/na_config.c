@@ -40,6 +40,7 @@ static const na_kv_spec_t na_cookie_keys[] = {
     {"secure", NA_KV_ENUM, na_secure_names, 0, offsetof(na_cookie_conf_t, secure)},
     {"domain", NA_KV_HOST, NULL, 0, offsetof(na_cookie_conf_t, domain)},
     {"prefix", NA_KV_NAMES, NULL, 0, offsetof(na_cookie_conf_t, prefix)},
+    {"shared", NA_KV_ENUM, na_secure_names, 0, offsetof(na_cookie_conf_t, shared)},
     {NULL, 0, NULL, 0, 0}};
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p)
@@ -53,6 +54,7 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->session.update_age = NA_UNSET;
     c->database = NA_UNSET;
     c->cookie.secure = NA_UNSET;
+    c->cookie.shared = NA_UNSET;
     for (i = 0; i < NA_LIMIT_KINDS; i++) {
         c->rate_limit[i].count = NA_UNSET;
         c->rate_limit[i].seconds = NA_UNSET;
@@ -107,6 +109,7 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
     NA_MERGE_INT(cookie.secure);
     NA_MERGE_PTR(cookie.domain);
     NA_MERGE_PTR(cookie.prefix);
+    NA_MERGE_INT(cookie.shared);
     for (i = 0; i < NA_LIMIT_KINDS; i++) {
         NA_MERGE_INT(rate_limit[i].count);
         NA_MERGE_INT(rate_limit[i].seconds);

@@ -39,6 +39,18 @@ na_status_t na_jwe_derive_key(const char *secret, const char *salt, na_jwe_key_t
     return NA_OK;
 }
 
+na_status_t na_jwe_derive_site_key(const char *secret, const char *site, na_jwe_key_t *out)
+{
+    char salt[NA_JWE_INFO_MAX - 64];
+    int n = snprintf(salt, sizeof(salt), NA_JWE_SITE_SALT "%s", site);
+
+    if (n < 0 || (apr_size_t)n >= sizeof(salt)) {
+        na_crypto_cleanse(out->bytes, NA_JWE_KEY_LEN);
+        return NA_EINTERNAL;
+    }
+    return na_jwe_derive_key(secret, salt, out);
+}
+
 /* OpenSSL 3 looks an EVP_aes_256_gcm() up in its provider tables (locks, hash lookups,
  * a refcount) on every EVP_*Init_ex: a fifth of a protected request. Fetch it once per
  * process; the implicit cipher remains the fallback. Freed by na_jwe_release when httpd

@@ -2,6 +2,8 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 #include <http_request.h>
+#include <http_core.h>
+#include <apr_strings.h>
 #include <apr_lib.h>
 
 #include "mod_nextauth.h"
@@ -135,6 +137,94 @@ static apr_status_t nextauth_session_release_crypto(void *unused)
     return APR_SUCCESS;
 }
 
+/* The site a vhost's session keys may be bound to: NextAuthURL's origin, else
+ * "ServerName:port". */
+static const char *nextauth_session_site(apr_pool_t *p, server_rec *vs,
+                                         const na_server_conf_t *conf)
+{
+    unsigned port = vs->port;
+
+    if (conf->site && conf->site->origin) {
+        return conf->site->origin;
+    }
+    if (port == 0 && vs->addrs) {
+        port = vs->addrs->host_port;
+    }
+    return apr_psprintf(p, "%s:%u", vs->server_hostname ? vs->server_hostname : "", port);
+}
+
+static int nextauth_session_share_secret(const apr_array_header_t *a,
+                                         const apr_array_header_t *b)
+{
+    int i, j;
+
+    for (i = 0; i < a->nelts; i++) {
+        for (j = 0; j < b->nelts; j++) {
+            if (strcmp(APR_ARRAY_IDX(a, i, const char *), APR_ARRAY_IDX(b, j, const char *))
+                == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* shared=off binds; shared=on never; auto binds when another vhost of a different site
+ * has one of the same secrets (it would accept this site's cookies, and this its). */
+static int nextauth_session_bound(server_rec *vs, server_rec *s)
+{
+    na_server_conf_t *conf = ap_get_module_config(vs->module_config, &nextauth_module);
+    const char *site;
+    server_rec *other;
+
+    if (conf->cookie.shared == NA_SHARED_ON) {
+        return 0;
+    }
+    if (conf->cookie.shared == NA_SHARED_OFF) {
+        return 1;
+    }
+    site = nextauth_session_site(vs->process->pconf, vs, conf);
+    for (other = s; other; other = other->next) {
+        na_server_conf_t *oc = ap_get_module_config(other->module_config, &nextauth_module);
+
+        if (other == vs || oc->secrets == NULL || oc->secrets->nelts == 0) {
+            continue;
+        }
+        if (strcmp(site, nextauth_session_site(vs->process->pconf, other, oc)) != 0
+            && nextauth_session_share_secret(conf->secrets, oc->secrets)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static na_jwe_key_t *nextauth_session_derive_bound(apr_pool_t *pconf, server_rec *vs,
+                                                   const na_server_conf_t *conf, server_rec *s)
+{
+    const char *site = nextauth_session_site(pconf, vs, conf);
+    na_jwe_key_t *keys = apr_pcalloc(pconf, sizeof(*keys) * (apr_size_t)conf->secrets->nelts);
+    int i;
+
+    for (i = 0; i < conf->secrets->nelts; i++) {
+        if (na_jwe_derive_site_key(APR_ARRAY_IDX(conf->secrets, i, const char *), site,
+                                   &keys[i]) != NA_OK) {
+            return NULL;
+        }
+    }
+    /* Startup runs post_config twice; say it on the run that serves. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, NA_LOGNO(00130)
+                     "session cookies of %s (%s:%d) are bound to that site: %s; "
+                     "`NextAuthCookie shared=on` there shares sessions with the hosts "
+                     "having the same NextAuthSecret (as next-auth does)",
+                     site, vs->defn_name ? vs->defn_name : "main server", vs->defn_line_number,
+                     conf->cookie.shared == NA_SHARED_OFF
+                         ? "NextAuthCookie shared=off"
+                         : "another virtual host uses the same NextAuthSecret");
+    }
+    return keys;
+}
+
 /* HKDF is far too slow for every request: derive each vhost's keys once. */
 int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
@@ -151,7 +241,9 @@ int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t
         if (conf->secrets == NULL || conf->secrets->nelts == 0 || conf->session_keys) {
             continue;
         }
-        conf->session_keys = nextauth_session_derive(pconf, conf->secrets, "");
+        conf->session_keys = nextauth_session_bound(vs, s)
+                                 ? nextauth_session_derive_bound(pconf, vs, conf, s)
+                                 : nextauth_session_derive(pconf, conf->secrets, "");
         if (conf->session_keys == NULL || !nextauth_session_derive_checks(pconf, conf)) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, NA_LOGNO(00013)
                          "cannot derive the cookie keys");

@@ -176,6 +176,8 @@ my @CASES = (
     # --- NextAuthCookie ---------------------------------------------------------------
     ['secure=maybe', "NextAuthCookie secure=maybe\n",
      [qr/^NextAuthCookie secure='maybe': /, qr/accepted: auto, on, off/]],
+    ['shared=sometimes', "NextAuthCookie shared=sometimes\n",
+     [qr/^NextAuthCookie shared='sometimes': /, qr/accepted: auto, on, off/]],
     ['domain= not a host', "NextAuthCookie domain=exa_mple.com\n",
      [qr/^NextAuthCookie domain='exa_mple\.com': /, qr/accepted: e\.g\. example\.com/]],
     ['prefix= with a space', "NextAuthCookie prefix=\"my app\"\n",

@@ -118,6 +118,7 @@ static const na_test_line_t na_test_good_lines[] = {
     {NA_DIR_REDIRECT_ALLOW, "http://127.0.0.1:3000/", NULL},
     {NA_DIR_REDIRECT_ALLOW, "https://*.example.com:8443", NULL},
     {NA_DIR_COOKIE, "secure=auto", NULL},
+    {NA_DIR_COOKIE, "shared=off", NULL},
     {NA_DIR_COOKIE, "secure=off domain=.example.com", NULL},
     {NA_DIR_COOKIE, "prefix=my-app_2", NULL},
 };
@@ -218,6 +219,7 @@ static const na_test_line_t na_test_bad_lines[] = {
     {NA_DIR_REDIRECT_ALLOW, "javascript:alert(1)", NULL},
     {NA_DIR_REDIRECT_ALLOW, "*.example.com", NULL},
     {NA_DIR_COOKIE, "secure=maybe", "secure='maybe'"},
+    {NA_DIR_COOKIE, "shared=sometimes", "shared='sometimes'"},
     {NA_DIR_COOKIE, "domain=exa_mple.com", "domain='exa_mple.com'"},
     {NA_DIR_COOKIE, "domain=..example.com", "domain="},
     {NA_DIR_COOKIE, "domain=example..com", "domain="},
@@ -552,6 +554,7 @@ static const na_test_field_t na_test_server_fields[] = {
     NA_SF(cookie.secure, NA_TEST_INT, 0),
     NA_SF(cookie.domain, NA_TEST_PTR, 0),
     NA_SF(cookie.prefix, NA_TEST_PTR, 0),
+    NA_SF(cookie.shared, NA_TEST_INT, 0),
     NA_SF(rate_limit[0].count, NA_TEST_I64, 0),
     NA_SF(rate_limit[0].seconds, NA_TEST_I64, 0),
     NA_SF(rate_limit[1].count, NA_TEST_I64, 0),

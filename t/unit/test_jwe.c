@@ -47,6 +47,23 @@ START_TEST(test_jwe_derive_key_long_salt)
 }
 END_TEST
 
+/* A site-bound session key differs from next-auth's and per site, and is deterministic. */
+START_TEST(test_jwe_derive_site_key)
+{
+    na_jwe_key_t plain, a, a2, b, other;
+
+    ck_assert_int_eq(na_jwe_derive_key("secret", "", &plain), NA_OK);
+    ck_assert_int_eq(na_jwe_derive_site_key("secret", "https://a.example", &a), NA_OK);
+    ck_assert_int_eq(na_jwe_derive_site_key("secret", "https://a.example", &a2), NA_OK);
+    ck_assert_int_eq(na_jwe_derive_site_key("secret", "https://b.example", &b), NA_OK);
+    ck_assert_int_eq(na_jwe_derive_site_key("other", "https://a.example", &other), NA_OK);
+    ck_assert(memcmp(a.bytes, plain.bytes, NA_JWE_KEY_LEN) != 0);
+    ck_assert(memcmp(a.bytes, b.bytes, NA_JWE_KEY_LEN) != 0);
+    ck_assert(memcmp(a.bytes, other.bytes, NA_JWE_KEY_LEN) != 0);
+    ck_assert(memcmp(a.bytes, a2.bytes, NA_JWE_KEY_LEN) == 0);
+}
+END_TEST
+
 /* ---- a token minted by next-auth 4.24.15 (t/interop/make-vectors.mjs), secret "secret" - */
 
 static const char na_test_nextauth_token[] =
@@ -460,6 +477,7 @@ Suite *suite_jwe(void)
 
     tcase_add_loop_test(tc, test_jwe_derive_key_vectors, 0, NA_TEST_COUNT(na_test_kdf));
     tcase_add_test(tc, test_jwe_derive_key_long_salt);
+    tcase_add_test(tc, test_jwe_derive_site_key);
     tcase_add_test(tc, test_jwe_nextauth_token);
     tcase_add_test(tc, test_jwe_round_trip);
     tcase_add_test(tc, test_jwe_fresh_iv);

@@ -61,6 +61,10 @@ my %SECRETS = (
     dbsession   => 'dbsession-scenario-secret',
     dbnotable   => 'dbnotable-scenario-secret',
     email       => 'email-scenario-secret',
+    siblinga    => 'sibling-scenario-secret',
+    siblingb    => 'sibling-scenario-secret',
+    siblingc    => 'sibling-shared-scenario-secret',
+    siblingd    => 'sibling-shared-scenario-secret',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
