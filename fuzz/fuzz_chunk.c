@@ -22,11 +22,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void read_header(apr_pool_t *p, const char *header)
 {
     apr_array_header_t *present = NULL, *stale;
-    const char *value = NULL;
-    na_status_t rv = na_chunk_read(p, header, BASE, &value, &present);
+    const char *value = NULL, *why = NULL;
+    na_status_t rv = na_chunk_read_why(p, header, BASE, &value, &present, &why);
     int i;
 
     NA_FUZZ_ASSERT(present != NULL && present->nelts <= NA_CHUNK_MAX_CLEAR);
+    /* a reason only with a refusal, and static text: never a piece of the header */
+    NA_FUZZ_ASSERT(why == NULL || (rv != NA_OK && (strcmp(why, "too many chunks") == 0 ||
+                                                   strcmp(why, "sent twice with different values") == 0)));
     NA_FUZZ_ASSERT(rv == NA_OK || value == NULL);
     NA_FUZZ_ASSERT(value == NULL || (*value && strlen(value) <= NA_CHUNK_MAX_TOTAL));
     for (i = 0; i < present->nelts; i++) {

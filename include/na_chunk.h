@@ -47,6 +47,14 @@ na_status_t na_chunk_read(apr_pool_t *p, const char *header, const char *base, c
                           apr_array_header_t **present);
 
 /**
+ * na_chunk_read, and on failure *why (if why is not NULL) names the reason when one is
+ * known, e.g. "sent twice with different values" for a name carrying two different
+ * values (cookie tossing); NULL otherwise. Static text, never a cookie value.
+ */
+na_status_t na_chunk_read_why(apr_pool_t *p, const char *header, const char *base,
+                              const char **value, apr_array_header_t **present, const char **why);
+
+/**
  * Names in present (const char *) that the cookies in written (na_chunk_t, may be NULL
  * when nothing is written) do not replace: the ones to clear with Max-Age=0, as next-auth
  * does when the value changes from chunked to single or shrinks. Array from p.

@@ -14,6 +14,7 @@ typedef struct na_chunk_scan_t {
     apr_size_t len[NA_CHUNK_MAX_READ];
     int numbered; /* distinct base.N names with N < MAX_READ */
     int over;     /* a base.N with N >= NA_CHUNK_MAX_READ */
+    int conflict; /* one name sent twice with different values */
     apr_array_header_t *present;
 } na_chunk_scan_t;
 
@@ -83,8 +84,18 @@ static void na_chunk_note(apr_pool_t *p, na_chunk_scan_t *scan, const char *name
     }
 }
 
-/* File one "name=value" pair. A name sent twice (two paths, or a forgery) keeps its first
- * value, as na_cookie_get does. */
+/* Whether a second value span for an already filed name differs from the first. */
+static int na_chunk_differs(const char *a, apr_size_t alen, const char *b, apr_size_t blen)
+{
+    return alen != blen || memcmp(a, b, alen) != 0;
+}
+
+/* File one "name=value" pair. A name sent twice with two different values is refused:
+ * a sibling subdomain can toss a Domain= cookie that the browser sends before or after
+ * ours, so "first wins" would let it pick the session (cookie tossing). Byte-identical
+ * duplicates are accepted: whichever one is read, the session is the same, and a cookie
+ * set once per path or once host-only and once by a Domain= attribute legitimately
+ * arrives twice with the same value. */
 static void na_chunk_take(apr_pool_t *p, na_chunk_scan_t *scan, long idx, const char *name,
                           apr_size_t nlen, const char *v, apr_size_t vlen)
 {
@@ -93,6 +104,9 @@ static void na_chunk_take(apr_pool_t *p, na_chunk_scan_t *scan, long idx, const 
         scan->plain = v;
         scan->plain_len = vlen;
     }
+    else if (idx == -1) {
+        scan->conflict |= na_chunk_differs(scan->plain, scan->plain_len, v, vlen);
+    }
     else if (idx >= NA_CHUNK_MAX_READ) {
         scan->over = 1;
     }
@@ -100,6 +114,9 @@ static void na_chunk_take(apr_pool_t *p, na_chunk_scan_t *scan, long idx, const 
         scan->val[idx] = v;
         scan->len[idx] = vlen;
         scan->numbered++;
+    }
+    else if (idx >= 0) {
+        scan->conflict |= na_chunk_differs(scan->val[idx], scan->len[idx], v, vlen);
     }
 }
 
@@ -164,6 +181,9 @@ static na_status_t na_chunk_assemble(apr_pool_t *p, const na_chunk_scan_t *scan,
     if (scan->over) {
         return NA_ETOOBIG;
     }
+    if (scan->conflict) {
+        return NA_EINPUT;
+    }
     /* Both forms at once is what a lost deletion leaves behind; next-auth would glue
      * them into garbage. Treat it as no session, and let the caller clear them all. */
     if (scan->plain && scan->numbered > 0) {
@@ -187,6 +207,12 @@ static na_status_t na_chunk_assemble(apr_pool_t *p, const na_chunk_scan_t *scan,
 na_status_t na_chunk_read(apr_pool_t *p, const char *header, const char *base, const char **value,
                           apr_array_header_t **present)
 {
+    return na_chunk_read_why(p, header, base, value, present, NULL);
+}
+
+na_status_t na_chunk_read_why(apr_pool_t *p, const char *header, const char *base,
+                              const char **value, apr_array_header_t **present, const char **why)
+{
     na_chunk_scan_t scan;
     const char *v = NULL;
     na_status_t rv;
@@ -195,6 +221,12 @@ na_status_t na_chunk_read(apr_pool_t *p, const char *header, const char *base, c
     scan.present = apr_array_make(p, 4, sizeof(const char *));
     na_chunk_scan(p, header, base, &scan);
     rv = na_chunk_assemble(p, &scan, &v);
+    if (why) {
+        *why = rv == NA_OK ? NULL
+               : scan.over ? "too many chunks"
+               : scan.conflict ? "sent twice with different values"
+               : NULL;
+    }
     if (present) {
         *present = scan.present;
     }

@@ -176,6 +176,51 @@ static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_u
                        hash, NULL);
 }
 
+/* The length of one slash at s: '/' or '\\' (1), or %2F / %5C in either case (3); 0 for
+ * anything else. */
+static apr_size_t na_url_slash_at(const char *s)
+{
+    if (*s == '/' || *s == '\\') {
+        return 1;
+    }
+    if (s[0] == '%' && (s[1] == '2' || s[1] == '5')) {
+        char c = (char)apr_tolower(s[2]);
+        if ((s[1] == '2' && c == 'f') || (s[1] == '5' && c == 'c')) {
+            return 3;
+        }
+    }
+    return 0;
+}
+
+/* url with its path (starting at url + at) reduced to one leading '/' when it begins with
+ * a run of slashes and backslashes: "<site>//evil.example/x" is a path on this site, but a
+ * page or backend that resolves the path alone as a relative reference (or a browser
+ * that reads '\\' as '/') turns "//evil.example/x" into another host. The encoded %2F
+ * and %5C count too: a server or framework that decodes the path once before routing or
+ * redirecting ("/%2Fevil.example", "/%5Cevil.example") sees the same "//" or "/\\".
+ * Only the leading run: a "//" later in the path cannot become an authority. */
+static const char *na_url_collapse(apr_pool_t *p, const char *url, apr_size_t at)
+{
+    const char *path, *rest;
+    apr_size_t n;
+
+    if (url == NULL) {
+        return NULL;
+    }
+    path = url + at;
+    if (*path != '/' && *path != '\\') {
+        return url;
+    }
+    rest = path + 1;
+    if (na_url_slash_at(rest) == 0) {
+        return url;
+    }
+    while ((n = na_url_slash_at(rest)) > 0) {
+        rest += n;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, url, at), "/", rest, NULL);
+}
+
 const char *na_url_check_callback(apr_pool_t *p, const char *origin,
                                   const apr_array_header_t *allow, const char *value)
 {
@@ -187,8 +232,9 @@ const char *na_url_check_callback(apr_pool_t *p, const char *origin,
         return NULL;
     }
     if (value[0] == '/') {
-        /* Concatenated onto our own origin, "//evil" is a path on this site. */
-        return apr_pstrcat(p, origin, value, NULL);
+        /* Concatenated onto our own origin, "//evil" is a path on this site; its leading
+         * slashes are collapsed all the same (na_url_collapse). */
+        return na_url_collapse(p, apr_pstrcat(p, origin, value, NULL), strlen(origin));
     }
     /* The fragment is set aside before parsing: NextAuthURL's parser refuses one, but
      * next-auth follows "https://site/x#y" as it follows "/x#y", and what this returns
@@ -202,12 +248,12 @@ const char *na_url_check_callback(apr_pool_t *p, const char *origin,
     hash = hash ? hash : "";
     cand = na_url_make_origin(p, uri.scheme, uri.hostname, port);
     if (strcmp(cand, origin) == 0) {
-        return na_url_rebuild(p, origin, &uri, hash);
+        return na_url_collapse(p, na_url_rebuild(p, origin, &uri, hash), strlen(origin));
     }
     for (i = 0; allow && i < allow->nelts; i++) {
         const na_origin_t *o = APR_ARRAY_IDX(allow, i, const na_origin_t *);
         if (na_url_origin_allowed(o, uri.scheme, uri.hostname, port)) {
-            return na_url_rebuild(p, cand, &uri, hash);
+            return na_url_collapse(p, na_url_rebuild(p, cand, &uri, hash), strlen(cand));
         }
     }
     return NULL;

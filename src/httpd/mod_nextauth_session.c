@@ -308,7 +308,8 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
         if (header && strlen(header) > NA_MAX_COOKIE_HEADER) {
             header = NULL;
         }
-        rv = na_chunk_read(r->pool, header, names->session, &token, &cache->present);
+        rv = na_chunk_read_why(r->pool, header, names->session, &token, &cache->present,
+                               &err.detail);
         if (rv == NA_OK && token == NULL) {
             rv = NA_EDENIED; /* no session cookie at all */
         }

@@ -116,9 +116,13 @@ static const na_test_read_t na_test_reads[] = {
        ".0.1=9; " B "=abc",
      NA_OK, "abc", B},
     {"__Secure-" B "=abc", NA_OK, NULL, ""},
-    /* a name sent twice: the first value, one name */
-    {B "=first; " B "=second", NA_OK, "first", B},
-    {B ".0=ab; " B ".0=XX; " B ".1=cd", NA_OK, "abcd", B ".0," B ".1"},
+    /* a name sent twice with different values (cookie tossing): refused, one name */
+    {B "=first; " B "=second", NA_EINPUT, NULL, B},
+    {B ".0=ab; " B ".0=XX; " B ".1=cd", NA_EINPUT, NULL, B ".0," B ".1"},
+    {B ".0=ab; " B ".1=cd; " B ".1=cX", NA_EINPUT, NULL, B ".0," B ".1"},
+    /* identical duplicates: the same session whichever is read */
+    {B "=same; " B "=same", NA_OK, "same", B},
+    {B ".0=ab; " B ".1=cd; " B ".0=ab", NA_OK, "abcd", B ".0," B ".1"},
     /* refused, but every name reported so the response can clear it */
     {B "=abc; " B ".0=ab; " B ".1=cd", NA_EINPUT, NULL, B "," B ".0," B ".1"},
     {B ".0=ab; " B ".2=ef", NA_EINPUT, NULL, B ".0," B ".2"},
@@ -160,6 +164,23 @@ END_TEST
 
 /* 200 junk chunks (the next-auth flood in SPEC §16): too big to read, and only
  * NA_CHUNK_MAX_CLEAR names to clear. */
+START_TEST(test_chunk_why)
+{
+    const char *value = "untouched", *why = "untouched";
+
+    ck_assert_int_eq(na_chunk_read_why(na_test_pool, NA_TEST_BASE ".0=ab; " NA_TEST_BASE ".0=XY",
+                                       NA_TEST_BASE, &value, NULL, &why),
+                     NA_EINPUT);
+    ck_assert_ptr_null(value);
+    ck_assert_str_eq(why, "sent twice with different values");
+    ck_assert_int_eq(na_chunk_read_why(na_test_pool, NA_TEST_BASE "=ab; " NA_TEST_BASE "=ab",
+                                       NA_TEST_BASE, &value, NULL, &why),
+                     NA_OK);
+    ck_assert_str_eq(value, "ab");
+    ck_assert_ptr_null(why);
+}
+END_TEST
+
 START_TEST(test_chunk_flood)
 {
     const char *h = "", *value = "x";
@@ -233,6 +254,7 @@ Suite *suite_chunk(void)
     tcase_add_loop_test(tc, test_chunk_split, 0, NA_TEST_COUNT(na_test_splits));
     tcase_add_test(tc, test_chunk_round_trip);
     tcase_add_loop_test(tc, test_chunk_read, 0, NA_TEST_COUNT(na_test_reads));
+    tcase_add_test(tc, test_chunk_why);
     tcase_add_test(tc, test_chunk_flood);
     tcase_add_test(tc, test_chunk_caps);
     tcase_add_test(tc, test_chunk_stale);
