@@ -72,7 +72,9 @@ async function launchChromium(opts = {}) {
     const close = () => {
         closed = closed || (async () => {
             try {
-                for (const c of await context.cookies()) neverLogged(c.value, `cookie ${c.name}`);
+                for (const c of await context.cookies()) {
+                    if (!/callback-url$/.test(c.name)) neverLogged(c.value, `cookie ${c.name}`);
+                }
             } catch (_) { /* already closed */ }
             try { await context.close(); } catch (_) { /* already closed */ }
             if (browser) {

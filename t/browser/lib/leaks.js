@@ -40,12 +40,13 @@ function neverLogged(value, label = 'token') {
     for (const part of decoded.split('|')) add(part, label);
 }
 
-/** Register the values of Set-Cookie lines (cookie names are no secret). */
+/** Register the values of Set-Cookie lines (cookie names are no secret). next-auth's
+ *  callback-url cookie holds a URL of the site, which logs name in every referer: skipped. */
 function neverLoggedCookies(setCookies, label = 'cookie') {
     for (const line of [].concat(setCookies || [])) {
         for (const one of String(line).split('\n')) {
             const m = /^\s*([^=;\s]+)=([^;]*)/.exec(one);
-            if (m) neverLogged(m[2], `${label} ${m[1]}`);
+            if (m && !/callback-url$/.test(m[1])) neverLogged(m[2], `${label} ${m[1]}`);
         }
     }
 }
