@@ -428,6 +428,8 @@ export function report(v) {
     if (v.status5xx > 0) problems.push(`${v.status5xx} answers were 5xx`);
     if (unexpected > 0) problems.push(`${unexpected} answers were not the expected ones`);
     if (v.crashes.length > 0) problems.push(`${v.crashes.length} crash lines in the error log`);
+    const leaks = v.leaks || [];
+    if (leaks.length > 0) problems.push(`${leaks.length} error-log lines hold a secret or token`);
     if (!v.rss.ok) problems.push(v.rss.why);
     const lines = [
         `# Load test (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
@@ -439,6 +441,7 @@ export function report(v) {
         `| 5xx answers | ${v.status5xx} |`,
         `| unexpected answers | ${unexpected} |`,
         `| crash lines in the error log | ${v.crashes.length} |`,
+        `| error-log lines holding a secret or token | ${leaks.length} |`,
         `| children's RSS after ${v.checkpoint} requests | ${v.rss.atCheckpoint ?? '-'} kB |`,
         `| children's RSS at the end | ${v.rss.atEnd ?? '-'} kB |`,
         `| ratio (limit 1.10) | ${v.rss.ratio !== undefined ? v.rss.ratio.toFixed(3) : '-'} |`,
@@ -458,6 +461,7 @@ export function report(v) {
         problems.length ? `**FAILED**: ${problems.join('; ')}` : '**PASSED**',
         ...v.unexpected.filter(Boolean).map((u) => `- ${u}`),
         ...v.crashes.slice(0, 10).map((c) => `- ${c}`),
+        ...leaks.slice(0, 10).map((c) => `- ${c}`),
         '',
     ];
     return { text: lines.join('\n'), ok: problems.length === 0 };

@@ -25,7 +25,8 @@ import {
 } from './loadtest-lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { startHttpd } = require('../t/browser/lib/httpd.js');
+const { startHttpd, neverLoggedResponse, neverLoggedUrl, leakLines } =
+    require('../t/browser/lib/httpd.js');
 const { makeDatabase, linkOf, confirmFields } = require('../t/email/lib/email.js');
 const { freePort } = require('../t/oauth/lib/oauth.js');
 const { startPeer, loginThrough, CookieJar } = await import('../t/peers/oidc-client.mjs');
@@ -107,10 +108,17 @@ function send(url, { method = 'GET', headers = {}, body } = {}) {
         const req = http.request(url, { method, headers, agent }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({
-                status: res.statusCode, headers: res.headers,
-                body: Buffer.concat(chunks).toString('utf8'),
-            }));
+            res.on('end', () => {
+                const answer = {
+                    status: res.statusCode, headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                };
+                // Cookies, CSRF tokens, codes and magic-link tokens: never in the error log.
+                neverLoggedResponse({ setCookies: res.headers['set-cookie'],
+                    location: res.headers.location, body: answer.body });
+                neverLoggedUrl(url, 'request');
+                resolve(answer);
+            });
             res.on('error', reject);
         });
         req.setTimeout(30000, () => req.destroy(new Error(`timeout: ${method} ${url}`)));
@@ -200,7 +208,7 @@ async function main() {
         verdict = {
             total: tally.total, seconds, rate: Math.round(tally.total / seconds),
             byKind: tally.byKind, status5xx: tally.status5xx, unexpected: tally.unexpected,
-            retried: tally.retried, crashes: crashLines(log),
+            retried: tally.retried, crashes: crashLines(log), leaks: leakLines(log),
             errorLines: log.split('\n').filter((l) => /\[(?:[\w.-]+:)?error\]/.test(l)).length,
             rss: rssVerdict(checkpointChildren, checkpointRss, endChildren, endRss, RSS_LIMIT),
             mails: stack.smtp.messages.length, checkpoint: CHECKPOINT, trace,

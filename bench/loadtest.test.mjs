@@ -66,6 +66,21 @@ test('crash lines are found, ordinary errors are not', () => {
     assert.equal(ok, false);
 });
 
+test('a session cookie or secret in the error log fails the run', async () => {
+    const { createRequire } = await import('node:module');
+    const leaks = createRequire(import.meta.url)('../t/browser/lib/leaks.js');
+    const cookie = 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..planted.loadtest.cookie';
+    leaks.neverLoggedResponse({ setCookies: [`next-auth.session-token=${cookie}; Path=/`] });
+    const log = `[Sat Nov 28 12:00:00 2026] [nextauth:warn] [pid 2] NA00099: got ${cookie}\n`;
+    assert.deepEqual(leaks.leakLines('[Sat Nov 28 12:00:00 2026] [nextauth:warn] NA00099: ok\n'), []);
+    const { ok, text } = report(verdict({ leaks: leaks.leakLines(log) }));
+    assert.equal(ok, false);
+    assert.match(text, /1 error-log lines hold a secret or token/);
+    assert.match(text, /got <cookie next-auth\.session-token>/);
+    assert.ok(!text.includes(cookie), 'the report does not copy the cookie');
+    assert.match(report(verdict()).text, /\| error-log lines holding a secret or token \| 0 \|/);
+});
+
 test('memory growth past the limit fails, at the limit passes', () => {
     assert.equal(rssVerdict([1, 2], 1000, [1, 2], 1100, 1.10).ok, true);
     const grown = rssVerdict([1, 2], 1000, [1, 2], 1101, 1.10);

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { OUTPUT_DIR } = require('./httpd');
+const { OUTPUT_DIR, neverLogged, neverLoggedResponse, neverLoggedUrl } = require('./httpd');
 
 const CHROMIUM = process.env.NA_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,6 +23,19 @@ const SCREENSHOT_DIR = path.join(OUTPUT_DIR, 'screenshots');
 
 function writable(dir) {
     try { fs.accessSync(dir, fs.constants.W_OK); return true; } catch (_) { return false; }
+}
+
+// Every cookie, CSRF token, OAuth code and magic-link token the browser sees is one the
+// module's error log must never show (t/browser/lib/leaks.js): registered as it arrives.
+function watchForTokens(context) {
+    context.on('request', (req) => neverLoggedUrl(req.url(), 'request'));
+    context.on('response', async (res) => {
+        try {
+            const h = await res.allHeaders();
+            const body = /\/csrf(?:\?|$)/.test(res.url()) ? await res.text() : undefined;
+            neverLoggedResponse({ setCookies: h['set-cookie'], location: h.location, body });
+        } catch (_) { /* the page or context went away meanwhile */ }
+    });
 }
 
 /**
@@ -54,9 +67,15 @@ async function launchChromium(opts = {}) {
         context = await browser.newContext(contextOpts);
     }
     const page = context.pages()[0] || await context.newPage();
+    watchForTokens(context);
     let closed = null;
     const close = () => {
         closed = closed || (async () => {
+            try {
+                for (const c of await context.cookies()) {
+                    if (!/callback-url$/.test(c.name)) neverLogged(c.value, `cookie ${c.name}`);
+                }
+            } catch (_) { /* already closed */ }
             try { await context.close(); } catch (_) { /* already closed */ }
             if (browser) {
                 try { await browser.close(); } catch (_) { /* already closed */ }

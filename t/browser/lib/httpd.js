@@ -11,6 +11,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const leaks = require('./leaks');
+
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const OUTPUT_DIR = process.env.NA_OUTPUT_DIR
     ? path.resolve(process.env.NA_OUTPUT_DIR)
@@ -159,6 +161,9 @@ async function startOnce(opts) {
     const secret = opts.secret || crypto.randomBytes(32).toString('hex');
     const conf = writeConfig(dir, port, { ...opts, url, secret });
     const errorLog = path.join(dir, 'error_log');
+    // Every secret this configuration holds is one no log line may show (leaks.js).
+    leaks.neverLogged(secret, 'NextAuthSecret');
+    leaks.neverLoggedConfig(fs.readFileSync(conf, 'utf8'), dir);
 
     let stderr = '';
     const proc = spawn(HTTPD, ['-f', conf, '-DFOREGROUND'], {
@@ -206,6 +211,8 @@ async function startOnce(opts) {
         secret,
         user: USER,
         errorLog: log,
+        /** A value this test obtained (token, cookie) that no log line may show. */
+        neverLogged: leaks.neverLogged,
         accessLog: () => readIfExists(path.join(dir, 'access_log')),
         // Stop httpd (SIGTERM, then SIGKILL after 10 s) and return the error log text plus
         // anything httpd printed. A copy is kept under t/output/logs/ for post-mortems.
@@ -219,6 +226,7 @@ async function startOnce(opts) {
                 let text = log();
                 if (stderr.trim() !== '') text += stderr;
                 if (how.signal === 'SIGKILL') text += '[browser-test] httpd had to be killed\n';
+                leaks.checkLog(label || opts.name || 'httpd', text);
                 try {
                     const logs = path.join(OUTPUT_DIR, 'logs');
                     fs.mkdirSync(logs, { recursive: true });
@@ -235,8 +243,9 @@ async function startOnce(opts) {
 
 /**
  * Start httpd with the module and return a handle:
- * { url, port, dir, htdocs, conf, secret, user, errorLog(), accessLog(),
- *   stop() → Promise<log text> }.
+ * { url, port, dir, htdocs, conf, secret, user, errorLog(), accessLog(), neverLogged(value),
+ *   stop() → Promise<log text> }. The configuration's secrets are registered as never
+ * logged; stop() scans the log for them and for every registered token (leaks.js).
  * opts: name (for the log copy), providers (NextAuthProvider argument lines), extraConf
  * (config text, or a function of { dir, htdocs, url, port } returning it, called after
  * the temp dir exists and before httpd starts),
@@ -262,13 +271,20 @@ async function startHttpd(opts = {}) {
 /**
  * Lines of an error log that a test should fail on: [error], [crit], [alert], [emerg]
  * (httpd 2.4 writes them as [module:level]), crashes and failed assertions. `allow` is a
- * list of RegExps for expected lines (e.g. /NA00042/).
+ * list of RegExps for expected lines (e.g. /NA00042/). Also, whatever `allow` says, every
+ * line holding a secret of a configuration startHttpd wrote or a registered token
+ * (leaks.js), at any level.
  */
 function badLogLines(text, allow = []) {
     const bad = /\[(?:[\w.-]+:)?(?:error|crit|alert|emerg)\]|Segmentation fault|Assertion.*failed|AddressSanitizer|child pid \d+ exit signal/;
     return String(text).split('\n')
         .filter((line) => bad.test(line))
-        .filter((line) => !allow.some((re) => re.test(line)));
+        .filter((line) => !allow.some((re) => re.test(line)))
+        .concat(leaks.leakLines(text));
 }
 
-module.exports = { startHttpd, badLogLines, REPO_ROOT, OUTPUT_DIR, USER };
+module.exports = {
+    startHttpd, badLogLines, REPO_ROOT, OUTPUT_DIR, USER,
+    neverLogged: leaks.neverLogged, neverLoggedResponse: leaks.neverLoggedResponse,
+    neverLoggedUrl: leaks.neverLoggedUrl, leakLines: leaks.leakLines,
+};

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startHttpd } = require('../../browser/lib/httpd');
+const { startHttpd, neverLogged } = require('../../browser/lib/httpd');
 const { Agent } = require('../../oauth/lib/oauth');
 const { makeSqlite, sqlite } = require('../../db/lib/db');
 
@@ -102,6 +102,7 @@ function linkOf(message, base, id) {
     assert.equal(`${link.origin}${link.pathname}`, `${base}/callback/${id}`);
     assert.deepEqual([...link.searchParams.keys()], ['callbackUrl', 'token', 'email']);
     assert.match(link.searchParams.get('token'), TOKEN);
+    neverLogged(link.searchParams.get('token'), 'magic-link token');
     return link;
 }
 

@@ -7,7 +7,8 @@
 
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { startHttpd, badLogLines, REPO_ROOT, OUTPUT_DIR } = require('../../browser/lib/httpd');
+const { startHttpd, badLogLines, REPO_ROOT, OUTPUT_DIR, neverLoggedResponse, neverLoggedUrl } =
+    require('../../browser/lib/httpd');
 
 const SESSION = 'next-auth.session-token';
 const CHECK_COOKIE = /^next-auth\.(state|pkce\.code_verifier|nonce)(\.[0-9a-f]{8})?$/;
@@ -217,6 +218,10 @@ class Agent {
         const setCookies = res.headers.getSetCookie();
         if (opts.keep !== false) this.store(setCookies);
         const location = res.headers.get('location');
+        // What the module handed out, and the code or token this request carried, must
+        // never show in its log (t/browser/lib/leaks.js).
+        neverLoggedResponse({ setCookies, location, body: text });
+        neverLoggedUrl(target, 'request');
         return {
             status: res.status,
             location: location ? new URL(location, target).href : null,
