@@ -114,7 +114,9 @@ static int nextauth_req_same_site(const nextauth_req_t *req)
                       "POST %s refused: Sec-Fetch-Site: cross-site", r->uri);
         return 0;
     }
-    if (origin && !na_url_origin_trusted(r->pool, req->origin, req->conf->redirect_allow,
+    /* "null" says nothing: our own pages' Referrer-Policy: no-referrer makes browsers send
+     * it on their same-origin form posts; Sec-Fetch-Site above still tells those apart. */
+    if (origin && strcmp(origin, "null") != 0 && !na_url_origin_trusted(r->pool, req->origin, req->conf->redirect_allow,
                                          origin)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00095)
                       "POST %s refused: Origin %s is neither this site nor allowed by "
