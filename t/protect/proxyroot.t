@@ -51,11 +51,15 @@ for my $path ('/api/auth/admin', '/api/auth/session/x/../../admin', '/api/auth/c
 }
 {
     my $session = signin('proxyroot', 'alice@example.com');
-    my $res = get('/app/page', Cookie => $session);
-    is($res->code, 200, 'signed in: the backend page');
-    like($res->content, qr/ECHO-CGI/, 'signed in: proxied to the backend');
-    like($res->content, qr/^HTTP_X_NEXTAUTH_EMAIL=alice\@example\.com$/m,
-         'signed in: the backend gets the identity');
+    my $res;
+    # A single-process server (valgrind's httpd -X) cannot answer its own proxy.
+    unless ($ENV{NEXTAUTH_TEST_ONE_PROCESS}) {
+        $res = get('/app/page', Cookie => $session);
+        is($res->code, 200, 'signed in: the backend page');
+        like($res->content, qr/ECHO-CGI/, 'signed in: proxied to the backend');
+        like($res->content, qr/^HTTP_X_NEXTAUTH_EMAIL=alice\@example\.com$/m,
+             'signed in: the backend gets the identity');
+    }
     $res = get('/api/auth/admin', Cookie => $session);
     is($res->code, 404, 'signed in, a non-route under the base path: the module\'s 404');
     unlike($res->content, qr/ECHO-CGI/, 'signed in, a non-route: not proxied');
