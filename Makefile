@@ -122,7 +122,7 @@ install: module
 	scripts/install-module.sh "$(APXS)"
 
 format:
-	clang-format -i mod_nextauth.c src/*/*.c include/*.h t/unit/*.c
+	clang-format -i mod_nextauth.c src/*/*.c include/*.h t/unit/*.c t/unit/*.h
 
 clean:
 	@$(MAKE) --no-print-directory -f Makefile.apxs clean

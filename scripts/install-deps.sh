@@ -10,7 +10,7 @@ packages=(
     libaprutil1-dbd-pgsql libssl-dev libcurl4-openssl-dev libjansson-dev libunistring-dev
     pkg-config check libapache2-mod-perl2 libwww-perl libjson-pp-perl libcryptx-perl
     chromium fonts-nanum sqlite3 curl ca-certificates postgresql redis-server wrk
-    clang libclang-rt-14-dev valgrind
+    clang libclang-rt-14-dev clang-format valgrind
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
