@@ -3,7 +3,7 @@
 #ifndef NA_HTML_H
 #define NA_HTML_H
 
-#include "na_page.h"
+#include "na_common.h"
 
 /* Internal to the page renderers: a page is a list of pieces joined once. */
 typedef struct na_html_t {
@@ -23,15 +23,5 @@ const char *na_html_subst(apr_pool_t *p, const char *tmpl, const char *key, cons
  * (open and close are markup we wrote, e.g. "<b>" and "</b>"). */
 void na_html_fill(na_html_t *h, const char *tmpl, const char *key, const char *open,
                   const char *value, const char *close);
-
-/* The page frame shared by every built-in page (na_page.c). */
-na_html_t na_page_start(apr_pool_t *p);
-void na_page_head(na_html_t *h, const na_page_view_t *v, na_msg_e title);
-void na_page_open(na_html_t *h, const na_page_view_t *v, const char *root);
-const char *na_page_close(na_html_t *h);
-void na_page_site_link(na_html_t *h, const na_page_view_t *v);
-void na_page_form_open(na_html_t *h, const na_page_view_t *v, const char *action);
-/** The sign-in page's explanation of a sign-in error code (generic when unknown). */
-na_msg_e na_page_signin_error_msg(const char *code);
 
 #endif

@@ -8,6 +8,7 @@
 #include "na_crypto.h"
 #include "na_email.h"
 #include "na_html.h"
+#include "na_page.h"
 #include "na_mail.h"
 
 #define NA_MAIL_DEFAULT_BRAND "#346df1"

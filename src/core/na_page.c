@@ -4,8 +4,7 @@
 
 #include <apr_lib.h>
 
-#include "na_html.h"
-#include "na_page.h"
+#include "na_page_frame.h"
 #include "na_url.h"
 
 extern const char na_page_css[];

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include "na_html.h"
-#include "na_page.h"
+#include "na_page_frame.h"
 
 /* The magic link lands here (GET) and only the POST below spends the token: a mail
  * scanner that fetches every link cannot sign the user in, nor burn the link. */

@@ -4,8 +4,7 @@
 
 #include <apr_lib.h>
 
-#include "na_html.h"
-#include "na_page.h"
+#include "na_page_frame.h"
 
 static const char *na_page_replace_name(apr_pool_t *p, const char *tmpl, const char *name)
 {
