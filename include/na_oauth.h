@@ -286,8 +286,4 @@ na_status_t na_oauth_userinfo_parse(apr_pool_t *p, int profile, const na_http_re
 na_status_t na_oauth_github_email(apr_pool_t *p, const na_http_response_t *resp, const char **email,
                                   na_err_t *err);
 
-/** Parse text as a JSON object (duplicate members refused) owned by p: a pool cleanup
- * drops the reference. NULL when it is not a JSON object. */
-json_t *na_oauth_json_load(apr_pool_t *p, const char *text, apr_size_t len);
-
 #endif

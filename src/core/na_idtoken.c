@@ -6,6 +6,7 @@
 
 #include "na_crypto.h"
 #include "na_idtoken.h"
+#include "na_json.h"
 #include "na_oauth.h"
 
 /* A string claim equal to `want`; 0 when absent, of another type or different. */
@@ -69,23 +70,6 @@ static na_status_t na_idtoken_check_aud(apr_pool_t *p, json_t *claims,
     return NA_OK;
 }
 
-/* An integer NumericDate. Reals are refused, as in our session tokens: every IdP we know
- * writes integers, and 1e300 would overflow the arithmetic below. */
-static int na_idtoken_time(json_t *claims, const char *name, int required, apr_int64_t *out)
-{
-    json_t *v = json_object_get(claims, name);
-
-    *out = 0;
-    if (v == NULL) {
-        return !required;
-    }
-    if (!json_is_integer(v)) {
-        return 0;
-    }
-    *out = (apr_int64_t)json_integer_value(v);
-    return 1;
-}
-
 /* openid-client's rules with its 10 s tolerance: expired when now - tol >= exp; not yet
  * valid when nbf > now + tol. It does not look at iat's value; OIDC Core §3.1.3.7 item 10
  * lets the client refuse an iat "too far away", and one in the future is refused here. */
@@ -95,8 +79,8 @@ static na_status_t na_idtoken_check_times(apr_pool_t *p, json_t *claims,
 {
     apr_int64_t nbf;
 
-    if (!na_idtoken_time(claims, "exp", 1, &out->exp) ||
-        !na_idtoken_time(claims, "iat", 1, &out->iat) || !na_idtoken_time(claims, "nbf", 0, &nbf)) {
+    if (!na_json_get_int(claims, "exp", 1, &out->exp) ||
+        !na_json_get_int(claims, "iat", 1, &out->iat) || !na_json_get_int(claims, "nbf", 0, &nbf)) {
         return na_err_set(p, err, NA_EINPUT, NA_IDTOKEN_ERROR,
                           "ID token exp or iat missing, or a time is not an integer");
     }
@@ -159,7 +143,8 @@ na_status_t na_idtoken_check(apr_pool_t *p, const na_jws_verified_t *token,
                              const na_idtoken_expect_t *expect, na_idtoken_claims_t *out,
                              na_err_t *err)
 {
-    json_t *claims = json_loadb(token->payload, token->len, JSON_REJECT_DUPLICATES, NULL);
+    /* The payload came from a response already held to its resp_limit. */
+    json_t *claims = na_json_load(p, token->payload, token->len, NA_HTTP_MAX_RESP_LIMIT);
     na_idtoken_claims_t c;
     na_status_t rv;
 
@@ -180,6 +165,5 @@ na_status_t na_idtoken_check(apr_pool_t *p, const na_jws_verified_t *token,
         c.json = apr_pstrmemdup(p, token->payload, token->len);
         *out = c;
     }
-    json_decref(claims);
     return rv;
 }

@@ -7,6 +7,7 @@
 
 #include "na_b64.h"
 #include "na_crypto.h"
+#include "na_json.h"
 #include "na_oauth.h"
 #include "na_session.h"
 #include "na_url.h"
@@ -268,27 +269,11 @@ na_status_t na_oauth_check_encode(apr_pool_t *p, const na_oauth_check_ctx_t *ctx
     return rv;
 }
 
-/* An integer member; `required` says whether absence is an error. 0 on a wrong type. */
-static int na_oauth_get_time(json_t *obj, const char *key, int required, apr_int64_t *out)
-{
-    json_t *v = json_object_get(obj, key);
-
-    *out = 0;
-    if (v == NULL) {
-        return !required;
-    }
-    if (!json_is_integer(v)) {
-        return 0;
-    }
-    *out = (apr_int64_t)json_integer_value(v);
-    return 1;
-}
-
 static na_status_t na_oauth_check_times(apr_pool_t *p, json_t *obj, apr_int64_t now, na_err_t *err)
 {
     apr_int64_t exp, iat;
 
-    if (!na_oauth_get_time(obj, "exp", 1, &exp) || !na_oauth_get_time(obj, "iat", 0, &iat)) {
+    if (!na_json_get_int(obj, "exp", 1, &exp) || !na_json_get_int(obj, "iat", 0, &iat)) {
         return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
                           "check cookie: exp missing, or exp or iat not an integer");
     }

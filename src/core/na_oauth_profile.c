@@ -6,6 +6,7 @@
 #include <apr_lib.h>
 
 #include "na_email.h"
+#include "na_json.h"
 #include "na_oauth.h"
 
 /* How na_oauth_text treats what it finds. */
@@ -252,7 +253,7 @@ int na_oauth_claim_bool(const json_t *claims, const char *name)
 na_status_t na_oauth_idtoken_user(apr_pool_t *p, const char *payload, apr_size_t len,
                                   na_oauth_user_t *out, na_err_t *err)
 {
-    json_t *claims = na_oauth_json_load(p, payload, len);
+    json_t *claims = na_json_load(p, payload, len, NA_HTTP_MAX_RESP_LIMIT);
 
     memset(out, 0, sizeof(*out));
     if (claims == NULL) {
@@ -281,7 +282,7 @@ na_status_t na_oauth_userinfo_parse(apr_pool_t *p, int profile, const na_http_re
         return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK, "userinfo answered HTTP %d",
                           resp->status);
     }
-    if ((obj = na_oauth_json_load(p, resp->body, resp->len)) == NULL) {
+    if ((obj = na_json_load(p, resp->body, resp->len, NA_HTTP_MAX_RESP_LIMIT)) == NULL) {
         return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK,
                           "userinfo answer is not a JSON object (Content-Type %s)",
                           na_http_log_safe(p, resp->content_type, 64));

@@ -5,33 +5,12 @@
 
 #include <apr_lib.h>
 
+#include "na_json.h"
 #include "na_oauth.h"
 
 /* Longest timeout= honoured, so the milliseconds cannot overflow a long. */
 #define NA_OAUTH_MAX_TIMEOUT 3600
 #define NA_OAUTH_MAX_URL 2048
-
-static apr_status_t na_oauth_json_cleanup(void *data)
-{
-    json_decref(data);
-    return APR_SUCCESS;
-}
-
-json_t *na_oauth_json_load(apr_pool_t *p, const char *text, apr_size_t len)
-{
-    /* Duplicate members are refused: two parsers reading different values of one
-     * member is how claims get smuggled. */
-    json_t *obj = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL) : NULL;
-
-    if (obj != NULL && !json_is_object(obj)) {
-        json_decref(obj);
-        obj = NULL;
-    }
-    if (obj != NULL) {
-        apr_pool_cleanup_register(p, obj, na_oauth_json_cleanup, apr_pool_cleanup_null);
-    }
-    return obj;
-}
 
 /* A request to the provider with its timeout= as the total timeout. */
 static void na_oauth_http_init(const na_provider_t *prov, int method, const char *url,
@@ -82,22 +61,6 @@ na_status_t na_oauth_token_request(apr_pool_t *p, const na_oauth_token_req_t *in
     return NA_OK;
 }
 
-/* A string member that may be absent or null (NULL then); 0 on another type. */
-static int na_oauth_opt_string(apr_pool_t *p, json_t *obj, const char *key, const char **out)
-{
-    json_t *v = json_object_get(obj, key);
-
-    *out = NULL;
-    if (v == NULL || json_is_null(v)) {
-        return 1;
-    }
-    if (!json_is_string(v)) {
-        return 0;
-    }
-    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
-    return 1;
-}
-
 /* scope as a string, or an array of strings joined with spaces (SPEC §9). */
 static int na_oauth_scope(apr_pool_t *p, json_t *obj, const char **out)
 {
@@ -106,7 +69,7 @@ static int na_oauth_scope(apr_pool_t *p, json_t *obj, const char **out)
     size_t i;
 
     if (!json_is_array(v)) {
-        return na_oauth_opt_string(p, obj, "scope", out);
+        return na_json_get_string(p, obj, "scope", 0, 1, out);
     }
     json_array_foreach(v, i, item)
     {
@@ -150,10 +113,10 @@ static const char *na_oauth_token_members(apr_pool_t *p, json_t *obj, na_oauth_t
         return "access_token missing or not a string";
     }
     out->access_token = apr_pstrmemdup(p, json_string_value(at), json_string_length(at));
-    if (!na_oauth_opt_string(p, obj, "token_type", &out->token_type) ||
-        !na_oauth_opt_string(p, obj, "id_token", &out->id_token) ||
-        !na_oauth_opt_string(p, obj, "refresh_token", &out->refresh_token) ||
-        !na_oauth_opt_string(p, obj, "session_state", &out->session_state)) {
+    if (!na_json_get_string(p, obj, "token_type", 0, 1, &out->token_type) ||
+        !na_json_get_string(p, obj, "id_token", 0, 1, &out->id_token) ||
+        !na_json_get_string(p, obj, "refresh_token", 0, 1, &out->refresh_token) ||
+        !na_json_get_string(p, obj, "session_state", 0, 1, &out->session_state)) {
         return "token_type, id_token, refresh_token or session_state is not a string";
     }
     if (!na_oauth_scope(p, obj, &out->scope)) {
@@ -168,7 +131,7 @@ static const char *na_oauth_token_members(apr_pool_t *p, json_t *obj, na_oauth_t
 na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
                                  na_oauth_tokens_t *out, na_err_t *err)
 {
-    json_t *obj = na_oauth_json_load(p, resp->body, resp->len), *e;
+    json_t *obj = na_json_load(p, resp->body, resp->len, NA_HTTP_MAX_RESP_LIMIT), *e;
     const char *problem;
 
     memset(out, 0, sizeof(*out));
@@ -319,7 +282,7 @@ na_status_t na_oauth_discovery_parse(apr_pool_t *p, const char *issuer,
                                      const na_http_response_t *resp, na_oauth_discovery_t *out,
                                      na_err_t *err)
 {
-    json_t *obj = na_oauth_json_load(p, resp->body, resp->len), *iss;
+    json_t *obj = na_json_load(p, resp->body, resp->len, NA_HTTP_MAX_RESP_LIMIT), *iss;
     const char *bad;
     int methods;
 

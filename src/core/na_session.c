@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "na_crypto.h"
+#include "na_json.h"
 #include "na_session.h"
 
 na_status_t na_session_uuid(char out[NA_SESSION_UUID_LEN])
@@ -118,41 +119,6 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
     return na_jwe_encrypt(p, key, json, strlen(json), token);
 }
 
-/* A string-or-null member (name, email, picture) when nullable, else a string member
- * that may be absent (sub, provider, jti). 0 on a wrong type. */
-static int na_session_get_str(apr_pool_t *p, json_t *obj, const char *key, int nullable,
-                              const char **out)
-{
-    json_t *v = json_object_get(obj, key);
-
-    *out = NULL;
-    if (v == NULL || (nullable && json_is_null(v))) {
-        return 1;
-    }
-    if (!json_is_string(v)) {
-        return 0;
-    }
-    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
-    return 1;
-}
-
-/* An integer NumericDate. Reals (1e300, 1.5) and other types are refused: next-auth's
- * encoder only writes integers, and jose accepts any number. 0 on a wrong type. */
-static int na_session_get_time(json_t *obj, const char *key, int required, apr_int64_t *out)
-{
-    json_t *v = json_object_get(obj, key);
-
-    *out = 0;
-    if (v == NULL) {
-        return !required;
-    }
-    if (!json_is_integer(v)) {
-        return 0;
-    }
-    *out = (apr_int64_t)json_integer_value(v);
-    return 1;
-}
-
 /* Before 4.24.5 next-auth sealed state/PKCE/nonce cookies ({"value", "provider"}) with
  * the session key (GHSA-v64w-49xw-qq89). Our check cookies use their own keys, but a
  * next-auth app of that age sharing the secret could still mint one: never take it for
@@ -168,25 +134,25 @@ static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_sessio
 {
     apr_int64_t nbf;
 
-    if (!na_session_get_str(p, obj, "name", 1, &c->name) ||
-        !na_session_get_str(p, obj, "email", 1, &c->email) ||
-        !na_session_get_str(p, obj, "picture", 1, &c->picture)) {
+    if (!na_json_get_string(p, obj, "name", 0, 1, &c->name) ||
+        !na_json_get_string(p, obj, "email", 0, 1, &c->email) ||
+        !na_json_get_string(p, obj, "picture", 0, 1, &c->picture)) {
         return "name, email or picture is not a string or null";
     }
     /* next-auth leaves out of /session what the token does not have, and keeps nulls. */
     c->present = (json_object_get(obj, "name") ? NA_CLAIM_NAME : 0)
                  | (json_object_get(obj, "email") ? NA_CLAIM_EMAIL : 0)
                  | (json_object_get(obj, "picture") ? NA_CLAIM_PICTURE : 0);
-    if (!na_session_get_str(p, obj, "sub", 0, &c->sub) ||
-        !na_session_get_str(p, obj, "provider", 0, &c->provider) ||
-        !na_session_get_str(p, obj, "id_token", 0, &c->id_token) ||
-        !na_session_get_str(p, obj, "jti", 0, &c->jti)) {
+    if (!na_json_get_string(p, obj, "sub", 0, 0, &c->sub) ||
+        !na_json_get_string(p, obj, "provider", 0, 0, &c->provider) ||
+        !na_json_get_string(p, obj, "id_token", 0, 0, &c->id_token) ||
+        !na_json_get_string(p, obj, "jti", 0, 0, &c->jti)) {
         return "sub, provider, id_token or jti is not a string";
     }
-    if (!na_session_get_time(obj, "exp", 1, &c->exp)) {
+    if (!na_json_get_int(obj, "exp", 1, &c->exp)) {
         return "exp is missing or not an integer";
     }
-    if (!na_session_get_time(obj, "iat", 0, &c->iat) || !na_session_get_time(obj, "nbf", 0, &nbf)) {
+    if (!na_json_get_int(obj, "iat", 0, &c->iat) || !na_json_get_int(obj, "nbf", 0, &nbf)) {
         return "iat or nbf is not an integer";
     }
     return NULL;

@@ -102,6 +102,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_page_email());
     srunner_add_suite(sr, suite_limit());
     srunner_add_suite(sr, suite_i18n());
+    srunner_add_suite(sr, suite_json());
     return sr;
 }
 

@@ -35,6 +35,7 @@ Suite *suite_mail(void);
 Suite *suite_page_email(void);
 Suite *suite_limit(void);
 Suite *suite_i18n(void);
+Suite *suite_json(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it
