@@ -43,6 +43,10 @@ char *na_url_encode_component(apr_pool_t *p, const char *s);
  * only ASCII letters, digits and "*-._" stay, a space becomes '+'. */
 char *na_url_encode_form(apr_pool_t *p, const char *s);
 
+/** url + '?' (or '&' when url already has a query) + key + '=' + value encoded as
+ *  encodeURIComponent does. key is used as given (a fixed name). From p. */
+char *na_url_append_query(apr_pool_t *p, const char *url, const char *key, const char *value);
+
 /** Decode %XX and (when plus_is_space) '+'. NULL when the encoding is malformed. */
 char *na_url_decode(apr_pool_t *p, const char *s, int plus_is_space);
 

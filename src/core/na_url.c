@@ -382,3 +382,9 @@ int na_url_host_ok(apr_pool_t *p, const char *host)
     }
     return n > 0 && na_url_valid_host(host);
 }
+
+char *na_url_append_query(apr_pool_t *p, const char *url, const char *key, const char *value)
+{
+    return apr_pstrcat(p, url, strchr(url, '?') ? "&" : "?", key, "=",
+                       na_url_encode_component(p, value), NULL);
+}

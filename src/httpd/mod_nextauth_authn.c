@@ -141,21 +141,12 @@ static int nextauth_authn_unauthorized(request_rec *r)
 static int nextauth_authn_redirect(nextauth_req_t *req)
 {
     request_rec *r = req->r;
-    const char *back = na_url_encode_component(r->pool, apr_pstrcat(r->pool, req->origin,
-                                                                     r->unparsed_uri, NULL));
+    const char *back = apr_pstrcat(r->pool, req->origin, r->unparsed_uri, NULL);
     const char *page = req->conf->pages.signin;
-    const char *url;
+    const char *url = page ? apr_pstrcat(r->pool, req->origin, page, NULL)
+                           : apr_pstrcat(r->pool, req->base_url, "/signin", NULL);
 
-    if (page) {
-        url = apr_pstrcat(r->pool, req->origin, page, strchr(page, '?') ? "&" : "?",
-                          "callbackUrl=", back, NULL);
-    }
-    else {
-        url = apr_pstrcat(r->pool, req->base_url, "/signin?callbackUrl=", back, NULL);
-    }
-    apr_table_setn(r->headers_out, "Location", url);
-    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    return HTTP_MOVED_TEMPORARILY;
+    return nextauth_reply_location(r, na_url_append_query(r->pool, url, "callbackUrl", back));
 }
 
 #define NEXTAUTH_NOTE_DENIED "nextauth-access-denied"

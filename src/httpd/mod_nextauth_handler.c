@@ -8,8 +8,8 @@
 #include "na_csrf.h"
 #include "na_form.h"
 
-/* Route id -> glue function, for GET (and HEAD) and for POST; a NULL entry is a route
- * whose behaviour has not landed yet. */
+/* Route id -> glue function, for GET (and HEAD) and for POST. na_route's table says which
+ * methods each route takes; every route it finds has an entry here. */
 static const nextauth_route_fn nextauth_get_routes[NA_ROUTE__COUNT] = {
     [NA_ROUTE_SIGNIN] = nextauth_route_signin_page,
     [NA_ROUTE_CALLBACK] = nextauth_route_callback,
@@ -177,7 +177,10 @@ int nextauth_handler(request_rec *r)
     route = (r->method_number == M_POST ? nextauth_post_routes : nextauth_get_routes)
             [req->route.id];
     if (route == NULL) {
-        return HTTP_NOT_IMPLEMENTED;
+        /* The two tables disagree: our bug, never a feature still to come. */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00131)
+                      "route %d has no %s function", (int)req->route.id, r->method);
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* next-auth answers providers without the cookies its init made; the badge is static. */
     if (req->route.id == NA_ROUTE_LOGO || req->route.id == NA_ROUTE_PROVIDERS) {

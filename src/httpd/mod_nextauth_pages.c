@@ -25,20 +25,14 @@ na_page_view_t *nextauth_pages_view(nextauth_req_t *req)
 /* "<origin><page>" + '?' or '&' + "key=value": the custom pages take the parameters
  * next-auth sends. The page path was checked to be local at startup. */
 static const char *nextauth_pages_custom(nextauth_req_t *req, const char *page,
-                                         const char *params)
+                                         const char *key, const char *value)
 {
     const char *url = apr_pstrcat(req->r->pool, req->origin, page, NULL);
 
-    if (params == NULL || *params == '\0') {
+    if (key == NULL) {
         return url;
     }
-    return apr_pstrcat(req->r->pool, url, strchr(page, '?') ? "&" : "?", params, NULL);
-}
-
-static const char *nextauth_pages_param(nextauth_req_t *req, const char *key, const char *value)
-{
-    return apr_pstrcat(req->r->pool, key, "=", na_url_encode_component(req->r->pool, value),
-                       NULL);
+    return na_url_append_query(req->r->pool, url, key, value);
 }
 
 /* The custom sign-in page gets the resolved callbackUrl and, when there is one, the
@@ -46,30 +40,32 @@ static const char *nextauth_pages_param(nextauth_req_t *req, const char *key, co
  * that rely on it). */
 static const char *nextauth_pages_signin_url(nextauth_req_t *req, const char *error)
 {
-    const char *params = nextauth_pages_param(req, "callbackUrl", req->callback_url);
+    const char *url = nextauth_pages_custom(req, req->conf->pages.signin, "callbackUrl",
+                                            req->callback_url);
 
     if (error && *error) {
-        params = apr_pstrcat(req->r->pool, params, "&", nextauth_pages_param(req, "error", error),
-                             NULL);
+        url = na_url_append_query(req->r->pool, url, "error", error);
     }
-    return nextauth_pages_custom(req, req->conf->pages.signin, params);
+    return url;
 }
 
 const char *nextauth_error_url(nextauth_req_t *req, const char *code)
 {
     na_error_info_t info = na_page_error_info(code);
-    const char *param = nextauth_pages_param(req, "error", info.on_signin ? info.code : code);
+    const char *param = info.on_signin ? info.code : code;
 
     if (info.on_signin) {
         if (req->conf->pages.signin) {
             return nextauth_pages_signin_url(req, info.code);
         }
-        return apr_pstrcat(req->r->pool, req->base_url, "/signin?", param, NULL);
+        return na_url_append_query(req->r->pool, apr_pstrcat(req->r->pool, req->base_url,
+                                                             "/signin", NULL), "error", param);
     }
     if (req->conf->pages.error) {
-        return nextauth_pages_custom(req, req->conf->pages.error, param);
+        return nextauth_pages_custom(req, req->conf->pages.error, "error", param);
     }
-    return apr_pstrcat(req->r->pool, req->base_url, "/error?", param, NULL);
+    return na_url_append_query(req->r->pool, apr_pstrcat(req->r->pool, req->base_url, "/error",
+                                                         NULL), "error", param);
 }
 
 int nextauth_fail(nextauth_req_t *req, const char *code, int json_status)
@@ -112,7 +108,7 @@ int nextauth_route_signout_page(nextauth_req_t *req)
 {
     if (req->conf->pages.signout) {
         return nextauth_reply_redirect(req, nextauth_pages_custom(req, req->conf->pages.signout,
-                                                                  NULL), HTTP_OK);
+                                                                  NULL, NULL), HTTP_OK);
     }
     return nextauth_reply_html(req, HTTP_OK, na_page_signout(req->r->pool,
                                                              nextauth_pages_view(req)));
@@ -122,7 +118,8 @@ int nextauth_route_verify_request(nextauth_req_t *req)
 {
     if (req->conf->pages.verify_request) {
         return nextauth_reply_redirect(req, nextauth_pages_custom(
-                                                req, req->conf->pages.verify_request, NULL),
+                                                req, req->conf->pages.verify_request, NULL,
+                                                NULL),
                                        HTTP_OK);
     }
     return nextauth_reply_html(req, HTTP_OK, na_page_verify_request(req->r->pool,

@@ -90,13 +90,8 @@ int nextauth_reply_html(nextauth_req_t *req, int status, const char *html)
     return nextauth_reply_text(r, status, "text/html; charset=UTF-8", html);
 }
 
-int nextauth_reply_redirect(nextauth_req_t *req, const char *url, int json_status)
+int nextauth_reply_location(request_rec *r, const char *url)
 {
-    request_rec *r = req->r;
-    json_t *body;
-    char *text;
-    int rv;
-
     /* Every URL we emit is built from checked parts; this is the last line of defence
      * against header injection. */
     if (strpbrk(url, "\r\n") != NULL) {
@@ -104,11 +99,21 @@ int nextauth_reply_redirect(nextauth_req_t *req, const char *url, int json_statu
                       "target with a line break");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (!req->json) {
-        /* httpd keeps only Location and err_headers_out on a redirect it renders. */
-        apr_table_setn(r->headers_out, "Location", url);
-        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-        return HTTP_MOVED_TEMPORARILY;
+    /* httpd keeps only Location and err_headers_out on a redirect it renders. */
+    apr_table_setn(r->headers_out, "Location", url);
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+int nextauth_reply_redirect(nextauth_req_t *req, const char *url, int json_status)
+{
+    request_rec *r = req->r;
+    json_t *body;
+    char *text;
+    int rv;
+
+    if (strpbrk(url, "\r\n") != NULL || !req->json) {
+        return nextauth_reply_location(r, url);
     }
     body = json_pack("{s:s}", "url", url);
     text = body ? json_dumps(body, JSON_COMPACT) : NULL;

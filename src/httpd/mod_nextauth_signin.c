@@ -296,8 +296,7 @@ static const char *nextauth_signin_new_user_url(nextauth_req_t *req)
 {
     const char *page = req->conf->pages.new_user;
 
-    return apr_pstrcat(req->r->pool, page, strchr(page, '?') ? "&" : "?", "callbackUrl=",
-                       na_url_encode_component(req->r->pool, req->callback_url), NULL);
+    return na_url_append_query(req->r->pool, page, "callbackUrl", req->callback_url);
 }
 
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
@@ -459,13 +458,8 @@ int nextauth_route_signin_post(nextauth_req_t *req)
     if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
         return nextauth_oauth_signin(req, prov);
     }
-    if (prov->kind == NA_PROVIDER_EMAIL) {
-        return nextauth_email_signin(req, prov);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00021)
-                  "sign-in with %s providers is not available in this build",
-                  na_provider_wire_type(prov));
-    return HTTP_NOT_IMPLEMENTED;
+    /* The provider kinds are closed (na_provider_parse): what is left is e-mail. */
+    return nextauth_email_signin(req, prov);
 }
 
 /* GET|POST callback/:provider */
@@ -486,13 +480,7 @@ int nextauth_route_callback(nextauth_req_t *req)
     if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
         return nextauth_oauth_callback(req, prov);
     }
-    if (prov->kind == NA_PROVIDER_EMAIL) {
-        return nextauth_email_callback(req, prov);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r, NA_LOGNO(00022)
-                  "callbacks of %s providers are not available in this build",
-                  na_provider_wire_type(prov));
-    return HTTP_NOT_IMPLEMENTED;
+    return nextauth_email_callback(req, prov);
 }
 
 /* With logout=on, an OIDC provider's session ends too: the browser goes on to its
@@ -511,13 +499,10 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
         || ep.end_session_endpoint == NULL) {
         return req->callback_url;
     }
-    url = apr_pstrcat(p, ep.end_session_endpoint,
-                      strchr(ep.end_session_endpoint, '?') ? "&" : "?", "client_id=",
-                      na_url_encode_component(p, prov->client_id), "&post_logout_redirect_uri=",
-                      na_url_encode_component(p, req->callback_url), NULL);
+    url = na_url_append_query(p, ep.end_session_endpoint, "client_id", prov->client_id);
+    url = na_url_append_query(p, url, "post_logout_redirect_uri", req->callback_url);
     if (claims->id_token) {
-        url = apr_pstrcat(p, url, "&id_token_hint=", na_url_encode_component(p, claims->id_token),
-                          NULL);
+        url = na_url_append_query(p, url, "id_token_hint", claims->id_token);
     }
     return url;
 }

@@ -586,6 +586,29 @@ START_TEST(test_url_origin_trusted)
 }
 END_TEST
 
+static const struct {
+    const char *url, *key, *value, *want;
+} na_test_appends[] = {
+    {"https://e.com/signin", "callbackUrl", "https://e.com/a?b=c&d",
+     "https://e.com/signin?callbackUrl=https%3A%2F%2Fe.com%2Fa%3Fb%3Dc%26d"},
+    {"/login?x=1", "error", "OAuthSignin", "/login?x=1&error=OAuthSignin"},
+    {"/login?", "error", "a b", "/login?&error=a%20b"},
+    /* A value can never open a header line or a new parameter of its own. */
+    {"/p", "k", "v\r\nSet-Cookie: x=1", "/p?k=v%0D%0ASet-Cookie%3A%20x%3D1"},
+    {"/p", "k", "", "/p?k="},
+    {"https://idp/logout?client=1", "id_token_hint", "a.b.c",
+     "https://idp/logout?client=1&id_token_hint=a.b.c"},
+};
+
+START_TEST(test_url_append_query)
+{
+    const char *got = na_url_append_query(na_test_pool, na_test_appends[_i].url,
+                                          na_test_appends[_i].key, na_test_appends[_i].value);
+
+    ck_assert_str_eq(got, na_test_appends[_i].want);
+}
+END_TEST
+
 Suite *suite_url(void)
 {
     Suite *s = suite_create("url");
@@ -615,6 +638,7 @@ Suite *suite_url(void)
     tcase_add_test(tc, test_url_encode_component);
     tcase_add_loop_test(tc, test_url_decode, 0, NA_TEST_COUNT(na_test_decodes));
     tcase_add_test(tc, test_url_encode_decode_round_trip);
+    tcase_add_loop_test(tc, test_url_append_query, 0, NA_TEST_COUNT(na_test_appends));
     suite_add_tcase(s, tc);
     return s;
 }
