@@ -9,7 +9,8 @@
 #  2. every NA_LOGNO(nnnnn) in src/ and mod_nextauth.c is used once, and below the number
 #     in t/lognos.next when that file exists;
 #  3. src/core/ (and the na_*.h headers it includes) never includes an httpd header and
-#     never calls an ap_* function: the core must build without httpd.
+#     never calls an ap_* function: the core must build without httpd;
+#  4. every t/ folder holding Apache::Test files (*.t) is named in the README's test table.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -110,8 +111,15 @@ for f in $core_files; do
         }' "$f" | sed 's/^/check-drift: /' | grep . >&2 && fail=1
 done
 
+# ---- 4. the README's test table knows every Apache::Test folder -------------------------
+ntestdirs=0
+for d in $(ls t/*/*.t 2>/dev/null | sed 's|/[^/]*$||' | sort -u); do
+    ntestdirs=$((ntestdirs + 1))
+    grep -q "^| .*\`$d/\`" "$readme" || problem "$d/ holds Apache::Test files but the test table in $readme does not name \`$d/\`"
+done
+
 if [ "$fail" -ne 0 ]; then
     exit 1
 fi
 echo "check-drift: ok ($ndirectives directives in $readme and $reference, $nlognos log" \
-    "numbers unique, $ncore core files free of httpd)"
+    "numbers unique, $ncore core files free of httpd, $ntestdirs test folders in $readme)"
