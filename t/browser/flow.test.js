@@ -164,7 +164,11 @@ function builtInFlow(lang) {
             assert.equal(body.user.name, BOB.name);
             assert.ok(Date.parse(body.expires) > Date.now() + 86400000, body.expires);
             await page.goto(`${base}/session`);
-            assert.deepEqual(JSON.parse(await page.locator('pre').first().innerText()), body);
+            // Every GET session renews (next-auth): the second read may land a second later.
+            const shown = JSON.parse(await page.locator('pre').first().innerText());
+            assert.deepEqual(shown.user, body.user);
+            const drift = Date.parse(shown.expires) - Date.parse(body.expires);
+            assert.ok(drift >= 0 && drift <= 5000, `${body.expires} then ${shown.expires}`);
             await shot(page, '5-session');
         });
 
