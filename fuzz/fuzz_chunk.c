@@ -60,6 +60,11 @@ static void round_trip(apr_pool_t *p, const char *value)
                              na_url_encode_component(p, c->value), NULL);
     }
     rv = na_chunk_read(p, header, BASE, &back, &present);
+    /* a header over the one Cookie cap (na_cookie.h) is not read: no session */
+    if (strlen(header) > NA_MAX_COOKIE_HEADER) {
+        NA_FUZZ_ASSERT(rv == NA_OK && back == NULL && present->nelts == 0);
+        return;
+    }
     NA_FUZZ_ASSERT(rv == NA_OK && back && strcmp(back, value) == 0);
     NA_FUZZ_ASSERT(present->nelts == chunks->nelts);
     NA_FUZZ_ASSERT(na_chunk_stale(p, present, chunks)->nelts == 0);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-/* The key=value directive tokenizer and parser (na_kv_tokenize, na_kv_parse) on one
- * configuration line, against a table with every value type but SECRET (which reads
- * files). Config input, so trusted, but a crash would still be a crash at startup. */
+/* The key=value directive tokenizer and parser (na_kv_tokenize, na_kv_parse, na_kv_match)
+ * on one configuration line, against a table with every value type but SECRET (which
+ * reads files), and the same words as NextAuthRateLimit arguments (na_limit, on
+ * na_kv_match). Config input, so trusted, but a crash would still be a crash at startup. */
 #include <stddef.h>
 #include <string.h>
 
 #include "na_fuzz.h"
 #include "na_kv.h"
+#include "na_limit.h"
 
 typedef struct target_t {
     const char *str, *url, *path, *color, *image, *host;
@@ -41,6 +43,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The key half refuses no line na_kv_parse accepts and accepts none it refuses for a
+ * key; NextAuthRateLimit, built on it, only ever stores rates within their bounds. */
+static void match_and_limit(apr_pool_t *p, const na_kv_call_t *call,
+                            const apr_array_header_t *words, const char *parse_msg)
+{
+    const char *values[sizeof(spec) / sizeof(spec[0])];
+    const char *msg = na_kv_match(p, call, words->nelts, (const char *const *)words->elts, values);
+    na_rate_t rates[NA_LIMIT_KINDS];
+    int k;
+
+    NA_FUZZ_ASSERT(msg == NULL || parse_msg != NULL);
+    for (k = 0; k < NA_LIMIT_KINDS; k++) {
+        rates[k].count = rates[k].seconds = NA_UNSET;
+    }
+    if (na_limit_parse_directive(p, "NextAuthRateLimit", rates, words->nelts,
+                                 (const char *const *)words->elts)
+        != NULL) {
+        return;
+    }
+    for (k = 0; k < NA_LIMIT_KINDS; k++) {
+        NA_FUZZ_ASSERT(rates[k].count == NA_UNSET || rates[k].count == 0
+                       || (rates[k].count <= NA_LIMIT_MAX_COUNT && rates[k].seconds >= 1
+                           && rates[k].seconds <= NA_LIMIT_MAX_SECONDS));
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = na_fuzz_begin();
@@ -62,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* messages go to the console on one line */
             NA_FUZZ_ASSERT(strpbrk(msg, "\r\n") == NULL);
         }
+        match_and_limit(p, &call, words, msg);
     }
     na_fuzz_end(p);
     return 0;

@@ -10,6 +10,7 @@
 
 #include "na_config.h"
 #include "na_cookie.h"
+#include "na_directives.h" /* every glue file reports with the directive names */
 #include "na_route.h"
 #include "na_session.h"
 

@@ -31,14 +31,18 @@ typedef struct na_chunk_t {
 apr_array_header_t *na_chunk_split(apr_pool_t *p, const char *base, const char *value);
 
 /**
- * Reassemble the value of base from a Cookie request header (may be NULL). Only cookies
- * named exactly base, or base.N with N a canonical decimal of at most NA_CHUNK_MAX_DIGITS
- * digits, are considered; other names sharing the prefix are ignored. A name sent twice
- * counts once, first value wins. Each value is unquoted and percent-decoded.
+ * Reassemble the value of base from a Cookie request header (may be NULL), read with the
+ * scanner of na_cookie.h (its parsing rule; a header over NA_MAX_COOKIE_HEADER reads as
+ * no cookie at all: NA_OK, *value NULL, nothing present). Only cookies named exactly
+ * base, or base.N with N a canonical decimal of at most NA_CHUNK_MAX_DIGITS digits, are
+ * considered; other names sharing the prefix are ignored. A name sent twice with the same
+ * value counts once; with two different values it is refused (cookie tossing). Each value
+ * is unquoted and percent-decoded.
  * On NA_OK *value is the value, or NULL when no such cookie was sent or it is empty.
  * NA_EINPUT when the plain name and numbered chunks are both sent, the numbers are not
- * 0..n-1, or a value's percent-encoding is malformed; NA_ETOOBIG when a chunk number
- * reaches NA_CHUNK_MAX_READ or the value would exceed NA_CHUNK_MAX_TOTAL characters.
+ * 0..n-1, a name carries two different values, or a value's percent-encoding is
+ * malformed; NA_ETOOBIG when a chunk number reaches NA_CHUNK_MAX_READ or the value would
+ * exceed NA_CHUNK_MAX_TOTAL characters.
  * Whatever the status, *present (when present is not NULL) is an array of const char *
  * from p naming the distinct matching cookies in header order, at most NA_CHUNK_MAX_CLEAR
  * of them: the names a response may need to clear.

@@ -32,7 +32,12 @@ typedef struct na_err_t {
 /** Sentinel for "not configured here" in integer config fields. */
 #define NA_UNSET (-1)
 
-/* Caps on everything read from the network. */
+/* Caps on everything read from the network, each applied in one place:
+ * - NA_MAX_COOKIE_HEADER: the Cookie header, by na_cookie_iter_init (na_cookie.h), the
+ *   scanner every Cookie reader goes through (core and glue); over it, no cookie is read;
+ * - NA_MAX_FORM_BODY: a request body, by the glue's bounded reader (mod_nextauth_body.c);
+ * - NA_MAX_PARAM: one form or query value (na_form), a callback URL (na_url), the
+ *   Accept-Language header (na_i18n) and an IdP's strings (na_oauth), each by its parser. */
 #define NA_MAX_COOKIE_HEADER 16384
 #define NA_MAX_FORM_BODY     65536
 #define NA_MAX_PARAM         4096

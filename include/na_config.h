@@ -8,23 +8,7 @@
 #include "na_provider.h"
 #include "na_url.h"
 
-/* Directive names, spelled once. */
-#define NA_DIR_URL             "NextAuthURL"
-#define NA_DIR_BASE_PATH       "NextAuthBasePath"
-#define NA_DIR_SECRET          "NextAuthSecret"
-#define NA_DIR_PROVIDER        "NextAuthProvider"
-#define NA_DIR_PAGES           "NextAuthPages"
-#define NA_DIR_THEME           "NextAuthTheme"
-#define NA_DIR_SESSION         "NextAuthSession"
-#define NA_DIR_DATABASE        "NextAuthDatabase"
-#define NA_DIR_SIGNIN_ALLOW    "NextAuthSignInAllow"
-#define NA_DIR_REDIRECT_ALLOW  "NextAuthRedirectAllow"
-#define NA_DIR_COOKIE          "NextAuthCookie"
-#define NA_DIR_UNAUTHENTICATED "NextAuthUnauthenticated"
-#define NA_DIR_STRIP_COOKIES   "NextAuthStripCookies"
-#define NA_DIR_IDENTITY_HEADERS "NextAuthIdentityHeaders"
-#define NA_DIR_RATE_LIMIT      "NextAuthRateLimit"
-#define NA_DIR_RATE_LIMIT_CACHE "NextAuthRateLimitCache"
+/* The directive names (NA_DIR_*) are in na_directives.h. */
 
 #define NA_DEFAULT_BASE_PATH   "/api/auth"
 #define NA_DEFAULT_MAX_AGE     2592000

@@ -59,6 +59,22 @@ const char *na_kv_tokenize(apr_pool_t *p, const char *line, apr_array_header_t *
 const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc,
                         const char *const *argv, void *target, apr_uint64_t *seen);
 
+/**
+ * The key half of na_kv_parse, for a directive whose values no na_kv_type_e describes
+ * (NextAuthRateLimit's N/SECONDS): every word is split at its first '=' and its key
+ * matched against call->spec (case-insensitively; `type` and `offset` are not used), with
+ * na_kv_parse's messages for a word without '=', an unknown key, a key that does not
+ * apply and a key given twice. On success values[i] (one slot per spec entry before the
+ * terminator) is the text after '=' of the word naming spec[i], possibly empty and not
+ * checked, or NULL when that key was not given; values is untouched on failure. Returns
+ * NULL or the message, from p.
+ */
+const char *na_kv_match(apr_pool_t *p, const na_kv_call_t *call, int argc, const char *const *argv,
+                        const char **values);
+
+/** s as a message may echo it: control characters as \xNN, cut after 120 bytes, from p. */
+const char *na_kv_echo(apr_pool_t *p, const char *s);
+
 /** Comma-separated list of the keys in spec that apply to kind (0 = all), from p. */
 const char *na_kv_accepted(apr_pool_t *p, const na_kv_spec_t *spec, unsigned kind);
 

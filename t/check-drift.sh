@@ -3,7 +3,7 @@
 # Copyright 2026 the mod_nextauth authors
 #
 # Cheap drift checks (STYLE.md 2.9, item 5), run by `make check-drift`:
-#  1. every directive name (NA_DIR_* in include/na_config.h) is in the README's directive
+#  1. every directive name (NA_DIR_* in include/na_directives.h) is in the README's directive
 #     table and is shown in conf/nextauth.conf.reference, and neither documents a
 #     NextAuth* directive that does not exist;
 #  2. every NA_LOGNO(nnnnn) in src/ and mod_nextauth.c is used once, and below the number
@@ -22,7 +22,7 @@ problem() {
 }
 
 # ---- 1. directives ---------------------------------------------------------------------
-header=include/na_config.h
+header=include/na_directives.h
 sp='[[:space:]]\{1,\}'
 directives=$(sed -n "s/^#[[:space:]]*define${sp}NA_DIR_[A-Z0-9_]\{1,\}$sp\"\([^\"]*\)\".*/\1/p" \
     "$header")

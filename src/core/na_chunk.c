@@ -3,18 +3,17 @@
 #include <string.h>
 
 #include "na_chunk.h"
-#include "na_url.h"
+#include "na_cookie.h"
 
-/* What one pass over the Cookie header found for a base name. Values are raw spans into
- * the header; they are decoded only once the set of chunks is known to be sane. */
+/* What one pass over the Cookie header found for a base name. Values are raw pairs in
+ * the header (value NULL when not sent); they are decoded only once the set of chunks is
+ * known to be sane. */
 typedef struct na_chunk_scan_t {
-    const char *plain; /* value span of the cookie named base */
-    apr_size_t plain_len;
-    const char *val[NA_CHUNK_MAX_READ]; /* value spans of base.0 … base.15 */
-    apr_size_t len[NA_CHUNK_MAX_READ];
-    int numbered; /* distinct base.N names with N < MAX_READ */
-    int over;     /* a base.N with N >= NA_CHUNK_MAX_READ */
-    int conflict; /* one name sent twice with different values */
+    na_cookie_pair_t plain;                    /* the cookie named base */
+    na_cookie_pair_t chunk[NA_CHUNK_MAX_READ]; /* base.0 … base.15 */
+    int numbered;                              /* distinct base.N names with N < MAX_READ */
+    int over;                                  /* a base.N with N >= NA_CHUNK_MAX_READ */
+    int conflict;                              /* one name sent twice with different values */
     apr_array_header_t *present;
 } na_chunk_scan_t;
 
@@ -55,8 +54,8 @@ static long na_chunk_index(const char *name, apr_size_t len, const char *base, a
         return -1;
     }
     nd = len - blen - 1;
-    if (name[blen] != '.' || nd == 0 || nd > NA_CHUNK_MAX_DIGITS ||
-        (nd > 1 && name[blen + 1] == '0')) {
+    if (name[blen] != '.' || nd == 0 || nd > NA_CHUNK_MAX_DIGITS
+        || (nd > 1 && name[blen + 1] == '0')) {
         return -2;
     }
     for (i = blen + 1; i < len; i++) {
@@ -84,91 +83,74 @@ static void na_chunk_note(apr_pool_t *p, na_chunk_scan_t *scan, const char *name
     }
 }
 
-/* Whether a second value span for an already filed name differs from the first. */
-static int na_chunk_differs(const char *a, apr_size_t alen, const char *b, apr_size_t blen)
+/* Whether a second value for an already filed name differs from the first. */
+static int na_chunk_differs(const na_cookie_pair_t *a, const na_cookie_pair_t *b)
 {
-    return alen != blen || memcmp(a, b, alen) != 0;
+    return a->value_len != b->value_len || memcmp(a->value, b->value, a->value_len) != 0;
 }
 
-/* File one "name=value" pair. A name sent twice with two different values is refused:
+/* File one pair into its slot. A name sent twice with two different values is refused:
  * a sibling subdomain can toss a Domain= cookie that the browser sends before or after
  * ours, so "first wins" would let it pick the session (cookie tossing). Byte-identical
  * duplicates are accepted: whichever one is read, the session is the same, and a cookie
  * set once per path or once host-only and once by a Domain= attribute legitimately
  * arrives twice with the same value. */
-static void na_chunk_take(apr_pool_t *p, na_chunk_scan_t *scan, long idx, const char *name,
-                          apr_size_t nlen, const char *v, apr_size_t vlen)
+static int na_chunk_file(na_chunk_scan_t *scan, na_cookie_pair_t *slot,
+                         const na_cookie_pair_t *pair)
 {
-    na_chunk_note(p, scan, name, nlen);
-    if (idx == -1 && scan->plain == NULL) {
-        scan->plain = v;
-        scan->plain_len = vlen;
+    if (slot->value != NULL) {
+        scan->conflict |= na_chunk_differs(slot, pair);
+        return 0;
     }
-    else if (idx == -1) {
-        scan->conflict |= na_chunk_differs(scan->plain, scan->plain_len, v, vlen);
-    }
-    else if (idx >= NA_CHUNK_MAX_READ) {
+    *slot = *pair;
+    return 1;
+}
+
+static void na_chunk_take(apr_pool_t *p, na_chunk_scan_t *scan, long idx,
+                          const na_cookie_pair_t *pair)
+{
+    na_chunk_note(p, scan, pair->name, pair->name_len);
+    if (idx >= NA_CHUNK_MAX_READ) {
         scan->over = 1;
     }
-    else if (idx >= 0 && scan->val[idx] == NULL) {
-        scan->val[idx] = v;
-        scan->len[idx] = vlen;
-        scan->numbered++;
+    else if (idx == -1) {
+        na_chunk_file(scan, &scan->plain, pair);
     }
-    else if (idx >= 0) {
-        scan->conflict |= na_chunk_differs(scan->val[idx], scan->len[idx], v, vlen);
+    else {
+        scan->numbered += na_chunk_file(scan, &scan->chunk[idx], pair);
     }
 }
 
-static void na_chunk_trim(const char **s, apr_size_t *len)
-{
-    while (*len > 0 && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) {
-        (*len)--;
-    }
-}
-
+/* One pass with the shared scanner (na_cookie.h): its parsing rule and its header cap.
+ * A header over the cap yields nothing, so it reads as no session at all. */
 static void na_chunk_scan(apr_pool_t *p, const char *header, const char *base,
                           na_chunk_scan_t *scan)
 {
     apr_size_t blen = strlen(base);
-    const char *s = header;
+    na_cookie_iter_t it;
+    na_cookie_pair_t pair;
 
-    while (s && *s) {
-        const char *end = s + strcspn(s, ";"), *eq = memchr(s, '=', (apr_size_t)(end - s));
-        if (eq) {
-            const char *name = s, *v = eq + 1;
-            apr_size_t nlen = (apr_size_t)(eq - s), vlen = (apr_size_t)(end - v);
-            long idx;
-            na_chunk_trim(&name, &nlen);
-            na_chunk_trim(&v, &vlen);
-            idx = na_chunk_index(name, nlen, base, blen);
-            if (idx != -2) {
-                na_chunk_take(p, scan, idx, name, nlen, v, vlen);
-            }
+    if (na_cookie_iter_init(&it, header) != NA_OK) {
+        return;
+    }
+    while (na_cookie_iter_next(&it, &pair)) {
+        long idx = na_chunk_index(pair.name, pair.name_len, base, blen);
+        if (idx != -2) {
+            na_chunk_take(p, scan, idx, &pair);
         }
-        s = *end ? end + 1 : end;
     }
 }
 
-/* Unquote and percent-decode one value span onto the end of buf. */
-static na_status_t na_chunk_append(apr_pool_t *p, const char *v, apr_size_t len, const char **buf)
+/* Unquote and percent-decode one value onto the end of buf. */
+static na_status_t na_chunk_append(apr_pool_t *p, const na_cookie_pair_t *pair, const char **buf)
 {
-    const char *dec;
+    const char *dec = na_cookie_value(p, pair);
 
-    /* A quoted value is legal in RFC 6265; the quotes are not part of it. */
-    if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-        v++;
-        len -= 2;
-    }
-    dec = na_url_decode(p, apr_pstrmemdup(p, v, len), 0);
     if (dec == NULL) {
         return NA_EINPUT;
     }
     *buf = *buf ? apr_pstrcat(p, *buf, dec, NULL) : dec;
+    /* Implied by the header cap today (decoding only shrinks); kept should that cap grow. */
     return strlen(*buf) > NA_CHUNK_MAX_TOTAL ? NA_ETOOBIG : NA_OK;
 }
 
@@ -186,17 +168,17 @@ static na_status_t na_chunk_assemble(apr_pool_t *p, const na_chunk_scan_t *scan,
     }
     /* Both forms at once is what a lost deletion leaves behind; next-auth would glue
      * them into garbage. Treat it as no session, and let the caller clear them all. */
-    if (scan->plain && scan->numbered > 0) {
+    if (scan->plain.value && scan->numbered > 0) {
         return NA_EINPUT;
     }
-    if (scan->plain) {
-        return na_chunk_append(p, scan->plain, scan->plain_len, value);
+    if (scan->plain.value) {
+        return na_chunk_append(p, &scan->plain, value);
     }
     for (i = 0; i < scan->numbered && rv == NA_OK; i++) {
-        if (scan->val[i] == NULL) {
+        if (scan->chunk[i].value == NULL) {
             return NA_EINPUT; /* a gap: the numbers are not 0..n-1 */
         }
-        rv = na_chunk_append(p, scan->val[i], scan->len[i], &buf);
+        rv = na_chunk_append(p, &scan->chunk[i], &buf);
     }
     if (rv == NA_OK) {
         *value = buf;
@@ -222,10 +204,10 @@ na_status_t na_chunk_read_why(apr_pool_t *p, const char *header, const char *bas
     na_chunk_scan(p, header, base, &scan);
     rv = na_chunk_assemble(p, &scan, &v);
     if (why) {
-        *why = rv == NA_OK ? NULL
-               : scan.over ? "too many chunks"
+        *why = rv == NA_OK     ? NULL
+               : scan.over     ? "too many chunks"
                : scan.conflict ? "sent twice with different values"
-               : NULL;
+                               : NULL;
     }
     if (present) {
         *present = scan.present;

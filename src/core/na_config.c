@@ -5,6 +5,7 @@
 #include <apr_lib.h>
 
 #include "na_config.h"
+#include "na_directives.h"
 #include "na_kv.h"
 #include "na_secret.h"
 

@@ -30,8 +30,7 @@ int na_kv_has_ctl(const char *s)
     return 0;
 }
 
-/* Values are echoed in messages; keep them on one line and short. */
-static const char *na_kv_echo(apr_pool_t *p, const char *s)
+const char *na_kv_echo(apr_pool_t *p, const char *s)
 {
     apr_size_t n = strlen(s), i, o = 0;
     char *out = apr_palloc(p, 4 * (n < NA_KV_ECHO_MAX ? n : NA_KV_ECHO_MAX) + 4);
@@ -373,12 +372,25 @@ static void na_kv_secret_warning(apr_pool_t *p, const na_kv_call_t *call,
     }
 }
 
-/* Checks one word; fills v, or returns the message. */
-static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const char *word,
-                              na_kv_value_t *v, apr_uint64_t *given)
+static apr_size_t na_kv_spec_count(const na_kv_spec_t *spec)
+{
+    apr_size_t n = 0;
+
+    while (spec[n].key) {
+        n++;
+    }
+    return n;
+}
+
+/* The key half of one word: its spec index into *index and its value (unchecked) into
+ * *value, or the message. Shared by na_kv_parse and na_kv_match, so that every
+ * key=value directive splits its words and names its keys the same way. */
+static const char *na_kv_word_key(apr_pool_t *p, const na_kv_call_t *call, const char *word,
+                                  int *index, const char **value, apr_uint64_t *given)
 {
     const char *eq = strchr(word, '=');
-    const char *key, *problem;
+    const na_kv_spec_t *spec;
+    const char *key;
     int i;
 
     if (eq == NULL || eq == word) {
@@ -389,29 +401,40 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
     key = apr_pstrmemdup(p, word, (apr_size_t)(eq - word));
     for (i = 0; call->spec[i].key && strcasecmp(call->spec[i].key, key); i++) {
     }
-    v->spec = &call->spec[i];
-    if (v->spec->key == NULL) {
+    spec = &call->spec[i];
+    if (spec->key == NULL) {
         return apr_psprintf(p, "%s: unknown key '%s'; accepted: %s", na_kv_head(p, call),
                             na_kv_echo(p, key), na_kv_accepted(p, call->spec, call->kind));
     }
-    if (v->spec->applies && call->kind && !(v->spec->applies & call->kind)) {
+    if (spec->applies && call->kind && !(spec->applies & call->kind)) {
         return apr_psprintf(p, "%s: key '%s' does not apply to %s providers; accepted: %s",
-                            na_kv_head(p, call), v->spec->key, call->kind_name,
+                            na_kv_head(p, call), spec->key, call->kind_name,
                             na_kv_accepted(p, call->spec, call->kind));
     }
     if (*given & ((apr_uint64_t)1 << i)) {
         return apr_psprintf(p, "%s: key '%s' is given twice; accepted: each key once",
-                            na_kv_head(p, call), v->spec->key);
+                            na_kv_head(p, call), spec->key);
     }
     *given |= (apr_uint64_t)1 << i;
-    if (eq[1] == '\0') {
-        problem = "an empty value";
+    *index = i;
+    *value = eq + 1;
+    return NULL;
+}
+
+/* Checks one word; fills v, or returns the message. */
+static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const char *word,
+                              na_kv_value_t *v, apr_uint64_t *given)
+{
+    const char *value, *problem;
+    int i;
+
+    if ((problem = na_kv_word_key(p, call, word, &i, &value, given)) != NULL) {
+        return problem;
     }
-    else {
-        problem = na_kv_check(p, eq + 1, v);
-    }
+    v->spec = &call->spec[i];
+    problem = *value == '\0' ? "an empty value" : na_kv_check(p, value, v);
     if (problem == NULL) {
-        na_kv_secret_warning(p, call, v, eq + 1);
+        na_kv_secret_warning(p, call, v, value);
         return NULL;
     }
     if (strstr(problem, "accepted: ") == NULL) {
@@ -421,7 +444,7 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
         return apr_psprintf(p, "%s %s: %s", na_kv_head(p, call), v->spec->key, problem);
     }
     return apr_psprintf(p, "%s %s='%s': %s", na_kv_head(p, call), v->spec->key,
-                        na_kv_echo(p, eq + 1), problem);
+                        na_kv_echo(p, value), problem);
 }
 
 const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc,
@@ -443,5 +466,23 @@ const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc,
     if (seen) {
         *seen = given;
     }
+    return NULL;
+}
+
+const char *na_kv_match(apr_pool_t *p, const na_kv_call_t *call, int argc, const char *const *argv,
+                        const char **values)
+{
+    const char **found = apr_pcalloc(p, sizeof(*found) * na_kv_spec_count(call->spec));
+    apr_uint64_t given = 0;
+    const char *msg, *value;
+    int i, index;
+
+    for (i = 0; i < argc; i++) {
+        if ((msg = na_kv_word_key(p, call, argv[i], &index, &value, &given)) != NULL) {
+            return msg;
+        }
+        found[index] = value;
+    }
+    memcpy(values, found, sizeof(*found) * na_kv_spec_count(call->spec));
     return NULL;
 }

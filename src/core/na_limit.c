@@ -14,8 +14,6 @@
 #include "na_kv.h"
 #include "na_limit.h"
 
-#define NA_LIMIT_ECHO_MAX 60
-
 static const char *const na_limit_names[NA_LIMIT_KINDS] = {
     "emailAddress", "emailIp", "credentialsUser", "credentialsIp"};
 
@@ -98,63 +96,39 @@ const char *na_limit_parse_rate(apr_pool_t *p, const char *value, na_rate_t *out
     return NULL;
 }
 
-/* Values are echoed; keep them printable and short. */
-static const char *na_limit_echo(apr_pool_t *p, const char *s)
-{
-    char *out = apr_pstrndup(p, s, NA_LIMIT_ECHO_MAX), *c;
-
-    for (c = out; *c; c++) {
-        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-            *c = '?';
-        }
-    }
-    return strlen(s) > NA_LIMIT_ECHO_MAX ? apr_pstrcat(p, out, "...", NULL) : out;
-}
-
-static const char *na_limit_keys(apr_pool_t *p)
-{
-    return apr_pstrcat(p, na_limit_names[0], ", ", na_limit_names[1], ", ", na_limit_names[2],
-                       ", ", na_limit_names[3], NULL);
-}
+/* The directive's keys for na_kv_match, in na_limit_kind_e order (type and offset unused:
+ * na_kv has no type for N/SECONDS, so the values are parsed here). */
+static const na_kv_spec_t na_limit_specs[NA_LIMIT_KINDS + 1] = {
+    {"emailAddress", NA_KV_STRING, NULL, 0, 0},
+    {"emailIp", NA_KV_STRING, NULL, 0, 0},
+    {"credentialsUser", NA_KV_STRING, NULL, 0, 0},
+    {"credentialsIp", NA_KV_STRING, NULL, 0, 0},
+    {NULL, 0, NULL, 0, 0}};
 
 const char *na_limit_parse_directive(apr_pool_t *p, const char *directive, na_rate_t *rates,
                                      int argc, const char *const *argv)
 {
+    na_kv_call_t call = {directive, NULL, na_limit_specs, 0, NULL, NULL};
+    const char *values[NA_LIMIT_KINDS], *problem;
     na_rate_t parsed[NA_LIMIT_KINDS];
-    int given[NA_LIMIT_KINDS] = {0, 0, 0, 0};
-    int i, k;
+    int k;
 
     if (argc < 1) {
-        return apr_psprintf(p, "%s needs key=N/SECONDS arguments; accepted keys: %s",
-                            directive, na_limit_keys(p));
+        return apr_psprintf(p, "%s needs key=N/SECONDS arguments; accepted keys: %s", directive,
+                            na_kv_accepted(p, na_limit_specs, 0));
     }
-    for (i = 0; i < argc; i++) {
-        const char *eq = strchr(argv[i], '='), *problem;
-        char *key;
-
-        if (eq == NULL || eq == argv[i]) {
-            return apr_psprintf(p, "%s: '%s' is not key=N/SECONDS; accepted keys: %s",
-                                directive, na_limit_echo(p, argv[i]), na_limit_keys(p));
-        }
-        key = apr_pstrmemdup(p, argv[i], (apr_size_t)(eq - argv[i]));
-        for (k = 0; k < NA_LIMIT_KINDS && strcasecmp(key, na_limit_names[k]); k++) {
-        }
-        if (k == NA_LIMIT_KINDS) {
-            return apr_psprintf(p, "%s: unknown key '%s'; accepted: %s", directive,
-                                na_limit_echo(p, key), na_limit_keys(p));
-        }
-        if (given[k]) {
-            return apr_psprintf(p, "%s: key '%s' is given twice; accepted: each key once",
-                                directive, na_limit_names[k]);
-        }
-        given[k] = 1;
-        if ((problem = na_limit_parse_rate(p, eq + 1, &parsed[k])) != NULL) {
+    if ((problem = na_kv_match(p, &call, argc, argv, values)) != NULL) {
+        return problem;
+    }
+    /* Every value is checked before any is assigned: a bad line changes nothing. */
+    for (k = 0; k < NA_LIMIT_KINDS; k++) {
+        if (values[k] && (problem = na_limit_parse_rate(p, values[k], &parsed[k])) != NULL) {
             return apr_psprintf(p, "%s %s='%s': %s", directive, na_limit_names[k],
-                                na_limit_echo(p, eq + 1), problem);
+                                na_kv_echo(p, values[k]), problem);
         }
     }
     for (k = 0; k < NA_LIMIT_KINDS; k++) {
-        if (given[k]) {
+        if (values[k]) {
             rates[k] = parsed[k];
         }
     }
@@ -183,9 +157,10 @@ const char *na_limit_parse_cache(apr_pool_t *p, const char *directive, const cha
     apr_size_t n = colon ? (apr_size_t)(colon - value) : strlen(value);
 
     if (!na_limit_is_provider_name(value, n) || na_kv_has_ctl(value)) {
-        return apr_psprintf(p, "%s '%s': not PROVIDER[:ARGS]; accepted: a mod_socache "
+        return apr_psprintf(p,
+                            "%s '%s': not PROVIDER[:ARGS]; accepted: a mod_socache "
                             "provider such as shmcb, redis:HOST:PORT or memcache:HOST:PORT",
-                            directive, na_limit_echo(p, value));
+                            directive, na_kv_echo(p, value));
     }
     *provider = apr_pstrmemdup(p, value, n);
     *args = colon ? apr_pstrdup(p, colon + 1) : NULL;

@@ -6,6 +6,7 @@
 #include <apr_uri.h>
 
 #include "na_config.h"
+#include "na_directives.h"
 #include "na_kv.h"
 #include "na_mail.h"
 #include "na_provider.h"

@@ -234,29 +234,14 @@ int nextauth_authn_check(request_rec *r)
 static void nextauth_authn_strip_cookies(request_rec *r, const na_cookie_names_t *names)
 {
     const char *header = apr_table_get(r->headers_in, "Cookie");
-    const char *ours[] = {names->session, names->callback_url, names->csrf, names->pkce,
-                          names->state, names->nonce};
-    char *copy, *item, *last = NULL;
-    const char *kept = NULL;
-    apr_size_t i;
+    const char *const ours[] = {names->session, names->callback_url, names->csrf,
+                                names->pkce,    names->state,        names->nonce};
+    const char *kept;
 
     if (header == NULL) {
         return;
     }
-    copy = apr_pstrdup(r->pool, header);
-    for (item = apr_strtok(copy, ";", &last); item; item = apr_strtok(NULL, ";", &last)) {
-        int drop = 0;
-        while (*item == ' ' || *item == '\t') {
-            item++;
-        }
-        for (i = 0; i < sizeof(ours) / sizeof(ours[0]) && !drop; i++) {
-            apr_size_t n = strlen(ours[i]);
-            drop = strncmp(item, ours[i], n) == 0 && (item[n] == '=' || item[n] == '.');
-        }
-        if (!drop && *item) {
-            kept = kept ? apr_pstrcat(r->pool, kept, "; ", item, NULL) : item;
-        }
-    }
+    kept = na_cookie_strip(r->pool, header, ours, (int)(sizeof(ours) / sizeof(ours[0])));
     if (kept) {
         apr_table_setn(r->headers_in, "Cookie", kept);
     }

@@ -75,23 +75,41 @@ static void nextauth_oauth_clear(nextauth_req_t *req, const char *tag)
     }
 }
 
-/* Collects the tags of the state cookies a browser sends ("<state>.<tag>="). */
+/* Whether a cookie name is "<state>.<tag>", tag being NEXTAUTH_OAUTH_TAG_LEN hex digits. */
+static int nextauth_oauth_is_flow(const na_cookie_pair_t *pair, const char *base, apr_size_t n)
+{
+    apr_size_t i;
+
+    if (pair->name_len != n + 1 + NEXTAUTH_OAUTH_TAG_LEN || memcmp(pair->name, base, n) != 0
+        || pair->name[n] != '.') {
+        return 0;
+    }
+    for (i = n + 1; i < pair->name_len; i++) {
+        if (!strchr("0123456789abcdef", pair->name[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Collects the tags of the state cookies a browser sends ("<state>.<tag>="). A header
+ * too big to read (na_cookie.h) has none: nothing is read from it, nothing pruned. */
 static apr_array_header_t *nextauth_oauth_tags(nextauth_req_t *req)
 {
-    const char *header = apr_table_get(req->r->headers_in, "Cookie");
-    const char *base = req->names.state, *s = header;
-    apr_array_header_t *tags = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    const char *base = req->names.state;
     apr_size_t n = strlen(base);
+    apr_array_header_t *tags = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    na_cookie_iter_t it;
+    na_cookie_pair_t pair;
 
-    while (s && (s = strstr(s, base)) != NULL && tags->nelts < 2 * NEXTAUTH_OAUTH_MAX_FLOWS) {
-        int at_start = s == header || s[-1] == ' ' || s[-1] == ';';
-        if (at_start && s[n] == '.' && strspn(s + n + 1, "0123456789abcdef")
-                                           == NEXTAUTH_OAUTH_TAG_LEN
-            && s[n + 1 + NEXTAUTH_OAUTH_TAG_LEN] == '=') {
+    if (na_cookie_iter_init(&it, apr_table_get(req->r->headers_in, "Cookie")) != NA_OK) {
+        return tags;
+    }
+    while (tags->nelts < 2 * NEXTAUTH_OAUTH_MAX_FLOWS && na_cookie_iter_next(&it, &pair)) {
+        if (nextauth_oauth_is_flow(&pair, base, n)) {
             APR_ARRAY_PUSH(tags, const char *) =
-                apr_pstrmemdup(req->r->pool, s + n + 1, NEXTAUTH_OAUTH_TAG_LEN);
+                apr_pstrmemdup(req->r->pool, pair.name + n + 1, NEXTAUTH_OAUTH_TAG_LEN);
         }
-        s += n;
     }
     return tags;
 }

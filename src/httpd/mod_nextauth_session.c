@@ -302,14 +302,9 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
 
     if (!cache->loaded) {
         cache->loaded = 1;
-        const char *header = apr_table_get(r->headers_in, "Cookie");
-
-        /* The same cap as every other cookie: an oversized header is not read at all. */
-        if (header && strlen(header) > NA_MAX_COOKIE_HEADER) {
-            header = NULL;
-        }
-        rv = na_chunk_read_why(r->pool, header, names->session, &token, &cache->present,
-                               &err.detail);
+        /* The chunk reader applies the one Cookie header cap (na_cookie.h). */
+        rv = na_chunk_read_why(r->pool, apr_table_get(r->headers_in, "Cookie"), names->session,
+                               &token, &cache->present, &err.detail);
         if (rv == NA_OK && token == NULL) {
             rv = NA_EDENIED; /* no session cookie at all */
         }

@@ -132,6 +132,14 @@ static const na_test_read_t na_test_reads[] = {
     {B "=a%00b", NA_EINPUT, NULL, B},
     {B ".0=ab; " B ".16=x", NA_ETOOBIG, NULL, B ".0," B ".16"},
     {B ".99999=x", NA_ETOOBIG, NULL, B ".99999"},
+    /* the parsing rule of na_cookie.h: blanks around a value go, a blank before '='
+     * makes another name (as na_cookie_get has always read it) */
+    {B "=  abc \t", NA_OK, "abc", B},
+    {B "= \"abc\" ", NA_OK, "abc", B},
+    {B " =abc", NA_OK, NULL, ""},
+    {B ".0 =ab; " B ".0=cd", NA_OK, "cd", B ".0"},
+    {"x=\"; " B "=abc\"", NA_OK, "abc\"", B},
+    {B, NA_OK, NULL, ""},
 };
 
 #undef B
@@ -143,8 +151,8 @@ START_TEST(test_chunk_read)
     apr_array_header_t *present = NULL;
     int i;
 
-    ck_assert_msg(na_chunk_read(na_test_pool, tc->header, NA_TEST_BASE, &value, &present) ==
-                      tc->want,
+    ck_assert_msg(na_chunk_read(na_test_pool, tc->header, NA_TEST_BASE, &value, &present)
+                      == tc->want,
                   "'%s': wrong status", tc->header);
     if (tc->value) {
         ck_assert_ptr_nonnull(value);
@@ -197,10 +205,10 @@ START_TEST(test_chunk_flood)
 }
 END_TEST
 
-/* Exactly NA_CHUNK_MAX_READ chunks are read when small; the total is capped. */
+/* Exactly NA_CHUNK_MAX_READ chunks are read when small. */
 START_TEST(test_chunk_caps)
 {
-    const char *h = "", *value = NULL, *big = na_test_fill(NA_CHUNK_SIZE);
+    const char *h = "", *value = NULL;
     int i;
 
     for (i = 0; i < NA_CHUNK_MAX_READ; i++) {
@@ -208,17 +216,37 @@ START_TEST(test_chunk_caps)
     }
     ck_assert_int_eq(na_chunk_read(na_test_pool, h, NA_TEST_BASE, &value, NULL), NA_OK);
     ck_assert_uint_eq(strlen(value), 2 * NA_CHUNK_MAX_READ);
+}
+END_TEST
 
-    h = "";
-    for (i = 0; i < 5; i++) {
-        h = apr_psprintf(na_test_pool, "%s%s" NA_TEST_BASE ".%d=%s", h, i ? "; " : "", i, big);
-    }
-    ck_assert_int_eq(na_chunk_read(na_test_pool, h, NA_TEST_BASE, &value, NULL), NA_ETOOBIG);
-    ck_assert_ptr_null(value);
-    value = na_test_fill(NA_CHUNK_MAX_TOTAL);
+/* The Cookie header cap of na_cookie.h bounds the session: the largest one whose header
+ * fits (five chunks) reads back whole; one byte more and the header is not read at all,
+ * as if no session was sent (the glue used to apply this cap itself). */
+START_TEST(test_chunk_header_cap)
+{
+    const char *value = na_test_fill(4 * NA_CHUNK_SIZE + 1), *got = "untouched", *h;
+    apr_array_header_t *present = NULL;
+    apr_size_t overhead, fits;
+
+    /* names, '=' and "; " of a five-chunk header */
     h = na_test_header(na_chunk_split(na_test_pool, NA_TEST_BASE, value), NULL);
-    ck_assert_int_eq(na_chunk_read(na_test_pool, h, NA_TEST_BASE, &value, NULL), NA_OK);
-    ck_assert_uint_eq(strlen(value), NA_CHUNK_MAX_TOTAL);
+    overhead = strlen(h) - strlen(value);
+    fits = NA_MAX_COOKIE_HEADER - overhead;
+    ck_assert_uint_le(fits, NA_CHUNK_MAX_TOTAL);
+
+    value = na_test_fill(fits);
+    h = na_test_header(na_chunk_split(na_test_pool, NA_TEST_BASE, value), NULL);
+    ck_assert_uint_eq(strlen(h), NA_MAX_COOKIE_HEADER);
+    ck_assert_int_eq(na_chunk_read(na_test_pool, h, NA_TEST_BASE, &got, &present), NA_OK);
+    ck_assert_str_eq(got, value);
+    ck_assert_int_eq(present->nelts, 5);
+
+    value = na_test_fill(fits + 1);
+    h = na_test_header(na_chunk_split(na_test_pool, NA_TEST_BASE, value), NULL);
+    ck_assert_uint_eq(strlen(h), NA_MAX_COOKIE_HEADER + 1);
+    ck_assert_int_eq(na_chunk_read(na_test_pool, h, NA_TEST_BASE, &got, &present), NA_OK);
+    ck_assert_ptr_null(got);
+    ck_assert_int_eq(present->nelts, 0);
 }
 END_TEST
 
@@ -257,6 +285,7 @@ Suite *suite_chunk(void)
     tcase_add_test(tc, test_chunk_why);
     tcase_add_test(tc, test_chunk_flood);
     tcase_add_test(tc, test_chunk_caps);
+    tcase_add_test(tc, test_chunk_header_cap);
     tcase_add_test(tc, test_chunk_stale);
     suite_add_tcase(s, tc);
     return s;

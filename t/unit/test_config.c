@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "na_config.h"
+#include "na_directives.h"
 #include "na_kv.h"
 #include "suites.h"
 

@@ -60,6 +60,8 @@ static const na_test_get_t na_test_gets[] = {
     {NA_TEST_CSRF "=\"", "\""},
     {NA_TEST_CSRF "=", ""},
     {"  a=1 ;\t" NA_TEST_CSRF "=v  \t", "v"},
+    {NA_TEST_CSRF "= \tv", "v"}, /* blanks go at both ends of a value */
+    {NA_TEST_CSRF "= \"q\" ", "q"},
     {";;" NA_TEST_CSRF "=v;;", "v"},
     {NA_TEST_CSRF "=first; " NA_TEST_CSRF "=second", "first"},
     /* similar names are other cookies */
@@ -115,6 +117,197 @@ START_TEST(test_cookie_get_limits)
 }
 END_TEST
 
+/* ---- the scanner ----------------------------------------------------------------------- */
+
+/* Every pair of a header as "name=value|name=value|" (raw values), for the table. */
+static const char *na_test_pairs(const char *header)
+{
+    na_cookie_iter_t it;
+    na_cookie_pair_t pair;
+    const char *out = "";
+
+    ck_assert_int_eq(na_cookie_iter_init(&it, header), NA_OK);
+    while (na_cookie_iter_next(&it, &pair)) {
+        out = apr_pstrcat(na_test_pool, out, apr_pstrmemdup(na_test_pool, pair.name, pair.name_len),
+                          "=", apr_pstrmemdup(na_test_pool, pair.value, pair.value_len), "|", NULL);
+    }
+    /* at the end it stays at the end */
+    ck_assert_int_eq(na_cookie_iter_next(&it, &pair), 0);
+    return out;
+}
+
+typedef struct na_test_scan_t {
+    const char *header;
+    const char *pairs;
+} na_test_scan_t;
+
+static const na_test_scan_t na_test_scans[] = {
+    {"", ""},
+    {"a=1", "a=1|"},
+    {"a=1; b=2", "a=1|b=2|"},
+    {"a=1;b=2;", "a=1|b=2|"},
+    {" \t;; a = 1 \t; ;b=\"x y\" ", "a =1|b=\"x y\"|"},
+    /* truncated and shapeless pieces */
+    {"a", ""},
+    {"a=", "a=|"},
+    {"a=1; b", "a=1|"},
+    {"a=\"unterminated", "a=\"unterminated|"},
+    {";", ""},
+    {"=", "=|"},
+    /* empty names are pairs; only a reader asking for "" would take them */
+    {"=v; =w", "=v|=w|"},
+    /* '=' inside a value, ';' inside quotes still separates */
+    {"a=b=c", "a=b=c|"},
+    {"a=\"x;y\"", "a=\"x|"},
+    /* bytes are bytes: names are not folded, odd characters pass through */
+    {"A=1; a=2", "A=1|a=2|"},
+    {"\x01=\x7f; \xc3\xa9=\xff", "\x01=\x7f|\xc3\xa9=\xff|"},
+};
+
+START_TEST(test_cookie_scan)
+{
+    const na_test_scan_t *tc = &na_test_scans[_i];
+    const char *got = na_test_pairs(tc->header);
+
+    ck_assert_msg(strcmp(got, tc->pairs) == 0, "Cookie: '%s' -> '%s', want '%s'", tc->header, got,
+                  tc->pairs);
+}
+END_TEST
+
+/* A header is a C string: nothing after a NUL is seen, by the scanner or a reader. */
+START_TEST(test_cookie_scan_nul)
+{
+    static const char header[] = "a=1\0" NA_TEST_CSRF "=v";
+
+    ck_assert_str_eq(na_test_pairs(header), "a=1|");
+    ck_assert_ptr_null(na_cookie_get(na_test_pool, header, NA_TEST_CSRF));
+    ck_assert_str_eq(na_test_pairs(NULL), "");
+}
+END_TEST
+
+/* 16 KiB + 1 is refused whole, by the scanner (NA_ETOOBIG, no pair) and so by every
+ * reader; the stripper has no cap and still hides the module's cookie. */
+START_TEST(test_cookie_scan_over_cap)
+{
+    char *header = apr_palloc(na_test_pool, NA_MAX_COOKIE_HEADER + 2);
+    const char *names[] = {NA_TEST_CSRF};
+    na_cookie_iter_t it;
+    na_cookie_pair_t pair;
+
+    memset(header, 'p', NA_MAX_COOKIE_HEADER + 1);
+    memcpy(header, NA_TEST_CSRF "=v; a=", strlen(NA_TEST_CSRF "=v; a="));
+    header[NA_MAX_COOKIE_HEADER + 1] = '\0';
+    ck_assert_int_eq(na_cookie_iter_init(&it, header), NA_ETOOBIG);
+    ck_assert_int_eq(na_cookie_iter_next(&it, &pair), 0);
+    ck_assert_ptr_null(na_cookie_get(na_test_pool, header, NA_TEST_CSRF));
+    ck_assert_str_eq(na_cookie_strip(na_test_pool, header, names, 1),
+                     header + strlen(NA_TEST_CSRF "=v; "));
+    /* at the cap it is read */
+    header[NA_MAX_COOKIE_HEADER] = '\0';
+    ck_assert_int_eq(na_cookie_iter_init(&it, header), NA_OK);
+    ck_assert_pstr_eq(na_cookie_get(na_test_pool, header, NA_TEST_CSRF), "v");
+}
+END_TEST
+
+/* Thousands of pairs up to the cap: every one is seen, the last one is found. */
+START_TEST(test_cookie_scan_many_pairs)
+{
+    apr_size_t cap = NA_MAX_COOKIE_HEADER, o = 0;
+    char *header = apr_palloc(na_test_pool, cap + 1);
+    na_cookie_iter_t it;
+    na_cookie_pair_t pair;
+    int n = 0, want = 0;
+
+    while (o + strlen("x=1; ") + strlen(NA_TEST_CSRF "=last") <= cap) {
+        memcpy(header + o, "x=1; ", 5);
+        o += 5;
+        want++;
+    }
+    memcpy(header + o, NA_TEST_CSRF "=last", strlen(NA_TEST_CSRF "=last") + 1);
+    ck_assert_int_gt(want, 3000);
+    ck_assert_int_eq(na_cookie_iter_init(&it, header), NA_OK);
+    while (na_cookie_iter_next(&it, &pair)) {
+        n++;
+    }
+    ck_assert_int_eq(n, want + 1);
+    ck_assert_pstr_eq(na_cookie_get(na_test_pool, header, NA_TEST_CSRF), "last");
+}
+END_TEST
+
+typedef struct na_test_value_t {
+    const char *raw;
+    const char *want; /* NULL: refused */
+} na_test_value_t;
+
+static const na_test_value_t na_test_values[] = {
+    {"", ""},       {"\"\"", ""},     {"\"", "\""},   {"\"a", "\"a"},
+    {"\"a\"", "a"}, {"\"%41\"", "A"}, {"a+b", "a+b"}, {"%", NULL},
+    {"%4", NULL},   {"%zz", NULL},    {"%00", NULL},  {"%e2%9c%93", "\xe2\x9c\x93"},
+};
+
+START_TEST(test_cookie_value)
+{
+    const na_test_value_t *tc = &na_test_values[_i];
+    na_cookie_pair_t pair = {"n", 1, tc->raw, strlen(tc->raw)};
+    const char *got = na_cookie_value(na_test_pool, &pair);
+
+    ck_assert_msg(tc->want ? got && strcmp(got, tc->want) == 0 : got == NULL,
+                  "'%s' -> '%s', want '%s'", tc->raw, got ? got : "(null)",
+                  tc->want ? tc->want : "(null)");
+}
+END_TEST
+
+/* ---- hiding the module's cookies from a backend ---------------------------------------- */
+
+typedef struct na_test_strip_t {
+    const char *header;
+    const char *want; /* NULL: nothing left */
+} na_test_strip_t;
+
+static const na_test_strip_t na_test_strips[] = {
+    {"", NULL},
+    {"app=1", "app=1"},
+    {"next-auth.session-token=x", NULL},
+    {"app=1; next-auth.session-token=x; other=2", "app=1; other=2"},
+    /* chunks and per-flow check cookies are ours too */
+    {"next-auth.session-token.0=a; next-auth.session-token.1=b; app=1", "app=1"},
+    {"next-auth.state.0123abcd=s;app=1", "app=1"},
+    {"next-auth.session-token.whatever", NULL},
+    /* names that only share a prefix are not */
+    {"next-auth.session-tokenX=1; xnext-auth.state=2", "next-auth.session-tokenX=1; "
+                                                       "xnext-auth.state=2"},
+    {"next-auth.session-token =x", "next-auth.session-token =x"},
+    {"next-auth.session-token", "next-auth.session-token"},
+    /* kept pieces byte for byte, blanks before ';' included; empty pieces go */
+    {" a=1 ;;\t; b=\"q\" ; next-auth.csrf-token=t", "a=1 ; b=\"q\" "},
+    {"flag; a=1", "flag; a=1"},
+    {";;;", NULL},
+};
+
+START_TEST(test_cookie_strip)
+{
+    static const char *const names[] = {"next-auth.session-token", "next-auth.csrf-token",
+                                        "next-auth.state"};
+    const na_test_strip_t *tc = &na_test_strips[_i];
+    const char *got = na_cookie_strip(na_test_pool, tc->header, names, 3);
+
+    ck_assert_msg(tc->want ? got && strcmp(got, tc->want) == 0 : got == NULL,
+                  "Cookie: '%s' -> '%s', want '%s'", tc->header, got ? got : "(null)",
+                  tc->want ? tc->want : "(null)");
+}
+END_TEST
+
+/* Joining with "; " where the header had bare ';' must not overrun the buffer. */
+START_TEST(test_cookie_strip_dense)
+{
+    static const char *const names[] = {"z"};
+    const char *got = na_cookie_strip(na_test_pool, "a;b;c;d;z=1;e", names, 1);
+
+    ck_assert_pstr_eq(got, "a; b; c; d; e");
+    ck_assert_ptr_null(na_cookie_strip(na_test_pool, NULL, names, 1));
+}
+END_TEST
+
 /* ---- writing Set-Cookie -------------------------------------------------------------- */
 
 START_TEST(test_cookie_serialize_csrf)
@@ -124,8 +317,7 @@ START_TEST(test_cookie_serialize_csrf)
     ck_assert_str_eq(na_cookie_serialize(na_test_pool, "next-auth.csrf-token", "tok|hash", &attr),
                      "next-auth.csrf-token=tok%7Chash; Path=/; HttpOnly; SameSite=Lax");
     attr.secure = 1;
-    ck_assert_str_eq(na_cookie_serialize(na_test_pool, "__Host-next-auth.csrf-token", "t|h",
-                                         &attr),
+    ck_assert_str_eq(na_cookie_serialize(na_test_pool, "__Host-next-auth.csrf-token", "t|h", &attr),
                      "__Host-next-auth.csrf-token=t%7Ch; Path=/; HttpOnly; Secure; SameSite=Lax");
 }
 END_TEST
@@ -185,14 +377,16 @@ START_TEST(test_cookie_serialize_encodes_value)
     const na_test_encode_t *tc = &na_test_encodes[_i];
     na_cookie_attr_t attr = {NA_UNSET, 0, NULL, 0};
     const char *got = na_cookie_serialize(na_test_pool, "n", tc->value, &attr);
-    const char *want = apr_pstrcat(na_test_pool, "n=", tc->want, "; Path=/; HttpOnly; "
-                                   "SameSite=Lax", NULL);
+    const char *want = apr_pstrcat(na_test_pool, "n=", tc->want,
+                                   "; Path=/; HttpOnly; "
+                                   "SameSite=Lax",
+                                   NULL);
 
     ck_assert_str_eq(got, want);
     /* and the reader gives the value back */
-    ck_assert_pstr_eq(na_cookie_get(na_test_pool, apr_pstrcat(na_test_pool, "n=", tc->want,
-                                                              NULL), "n"),
-                      tc->value);
+    ck_assert_pstr_eq(
+        na_cookie_get(na_test_pool, apr_pstrcat(na_test_pool, "n=", tc->want, NULL), "n"),
+        tc->value);
 }
 END_TEST
 
@@ -210,12 +404,24 @@ Suite *suite_cookie(void)
     tcase_add_test(tc, test_cookie_get_limits);
     suite_add_tcase(s, tc);
 
+    tc = na_test_tcase("scan");
+    tcase_add_loop_test(tc, test_cookie_scan, 0, NA_TEST_COUNT(na_test_scans));
+    tcase_add_test(tc, test_cookie_scan_nul);
+    tcase_add_test(tc, test_cookie_scan_over_cap);
+    tcase_add_test(tc, test_cookie_scan_many_pairs);
+    tcase_add_loop_test(tc, test_cookie_value, 0, NA_TEST_COUNT(na_test_values));
+    suite_add_tcase(s, tc);
+
+    tc = na_test_tcase("strip");
+    tcase_add_loop_test(tc, test_cookie_strip, 0, NA_TEST_COUNT(na_test_strips));
+    tcase_add_test(tc, test_cookie_strip_dense);
+    suite_add_tcase(s, tc);
+
     tc = na_test_tcase("serialize");
     tcase_add_test(tc, test_cookie_serialize_csrf);
     tcase_add_test(tc, test_cookie_serialize_every_attribute);
     tcase_add_test(tc, test_cookie_serialize_delete);
-    tcase_add_loop_test(tc, test_cookie_serialize_encodes_value, 0,
-                        NA_TEST_COUNT(na_test_encodes));
+    tcase_add_loop_test(tc, test_cookie_serialize_encodes_value, 0, NA_TEST_COUNT(na_test_encodes));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -332,6 +332,73 @@ START_TEST(test_kv_shared_checks)
 }
 END_TEST
 
+/* ---- the key half alone (na_kv_match) ------------------------------------------------- */
+
+#define NA_TEST_NSPEC (NA_TEST_COUNT(na_test_spec) - 1)
+
+static const char *na_test_match(const char *line, const char **values)
+{
+    apr_array_header_t *words = NULL;
+
+    ck_assert_ptr_null(na_kv_tokenize(na_test_pool, line, &words));
+    return na_kv_match(na_test_pool, &na_test_call, words->nelts, (const char *const *)words->elts,
+                       values);
+}
+
+/* Values land in their spec's slot unchecked (an empty one too); absent keys are NULL. */
+START_TEST(test_kv_match_values)
+{
+    const char *values[NA_TEST_NSPEC];
+
+    memset(values, 0xff, sizeof(values));
+    ck_assert_ptr_null(na_test_match("UINT=not-a-number keep= str=\"a=b c\"", values));
+    ck_assert_str_eq(values[6], "not-a-number");
+    ck_assert_str_eq(values[11], "");
+    ck_assert_str_eq(values[0], "a=b c");
+    ck_assert_ptr_null(values[1]);
+    ck_assert_ptr_null(values[12]);
+    ck_assert_ptr_null(na_test_match("", values));
+    ck_assert_ptr_null(values[0]);
+}
+END_TEST
+
+/* The shape errors are na_kv_parse's, word for word, and leave values untouched. */
+START_TEST(test_kv_match_refusals)
+{
+    static const char *const lines[] = {"str", "=x", "nosuch=1", "onlyA=1", "str=a STR=b"};
+    const char *values[NA_TEST_NSPEC], *sentinel = "untouched";
+    na_test_target_t t;
+    int i, k;
+
+    for (i = 0; i < NA_TEST_COUNT(lines); i++) {
+        const char *msg;
+
+        for (k = 0; k < NA_TEST_NSPEC; k++) {
+            values[k] = sentinel;
+        }
+        msg = na_test_match(lines[i], values);
+        na_test_assert_directive_message(msg, "TestDirective", NULL);
+        memset(&t, 0, sizeof(t));
+        ck_assert_str_eq(msg, na_test_parse(lines[i], &t, NULL));
+        for (k = 0; k < NA_TEST_NSPEC; k++) {
+            ck_assert_ptr_eq(values[k], sentinel);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_kv_echo)
+{
+    char long_value[200];
+
+    ck_assert_str_eq(na_kv_echo(na_test_pool, "plain"), "plain");
+    ck_assert_str_eq(na_kv_echo(na_test_pool, "a\x01\nb\x7f"), "a\\x01\\x0ab\\x7f");
+    memset(long_value, 'v', sizeof(long_value) - 1);
+    long_value[sizeof(long_value) - 1] = '\0';
+    ck_assert_uint_eq(strlen(na_kv_echo(na_test_pool, long_value)), 120 + 3);
+}
+END_TEST
+
 Suite *suite_kv(void)
 {
     Suite *s = suite_create("kv");
@@ -349,6 +416,12 @@ Suite *suite_kv(void)
     tcase_add_test(tc, test_kv_parse_secret_never_echoed);
     tcase_add_test(tc, test_kv_accepted_by_kind);
     tcase_add_test(tc, test_kv_shared_checks);
+    suite_add_tcase(s, tc);
+
+    tc = na_test_tcase("match");
+    tcase_add_test(tc, test_kv_match_values);
+    tcase_add_test(tc, test_kv_match_refusals);
+    tcase_add_test(tc, test_kv_echo);
     suite_add_tcase(s, tc);
     return s;
 }

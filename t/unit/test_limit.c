@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "na_config.h"
+#include "na_directives.h"
 #include "na_kv.h"
 #include "na_limit.h"
 #include "suites.h"
@@ -78,7 +79,15 @@ START_TEST(test_limit_directive)
     } bad[] = {
         {"credentialsUser=3/0", "credentialsUser='3/0'"},
         {"credentialsUsers=3/60", "unknown key 'credentialsUsers'"},
-        {"credentialsUser", "'credentialsUser' is not key=N/SECONDS"},
+        /* the words are split by na_kv_match, with na_kv's messages */
+        {"credentialsUser", "'credentialsUser' is not key=value; accepted keys: emailAddress, "
+                            "emailIp, credentialsUser, credentialsIp"},
+        {"=3/60", "'=3/60' is not key=value"},
+        {"emailIp=1/60 EMAILIP=2/60", "'emailIp' is given twice"},
+        {"emailIp=1/60=2", "emailIp='1/60=2': SECONDS"},
+        {"emailIp=1/\x01", "emailIp='1/\\x01'"},
+        /* every key is matched before any value is parsed */
+        {"emailIp=bad nosuch=1", "unknown key 'nosuch'"},
         {"emailIp=1/60 emailIp=2/60", "'emailIp' is given twice"},
         {"emailAddress=five/3600", "emailAddress='five/3600'"},
         {"credentialsIp=", "credentialsIp=''"},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "na_config.h"
+#include "na_directives.h"
 #include "na_kv.h"
 #include "na_mail.h"
 #include "na_provider.h"
