@@ -151,14 +151,14 @@ na_status_t nextauth_oidc_perform(request_rec *r, const na_http_request_t *hreq,
     na_err_t err = {NULL, NULL, 0};
     na_status_t rv = na_http_perform(r->pool, hreq, resp, &err);
 
+    /* The URL is the configuration's or the IdP's: no failure here is the browser's. */
     if (rv != NA_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00028) "request to %s failed: %s",
-                      na_http_log_safe(r->pool, hreq->url, 200),
-                      err.detail ? err.detail : "error");
+        nextauth_fail_log(r, NA_LOGNO(00028), nextauth_fail_upstream(rv), &err,
+                          "request to %s failed", na_http_log_safe(r->pool, hreq->url, 200));
     }
     else if (resp->status < 200 || resp->status > 299) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00029) "%s answered HTTP %d",
-                      na_http_log_safe(r->pool, hreq->url, 200), resp->status);
+        nextauth_fail_log(r, NA_LOGNO(00029), NA_EPEER, NULL, "%s answered HTTP %d",
+                          na_http_log_safe(r->pool, hreq->url, 200), resp->status);
     }
     return rv;
 }
@@ -212,11 +212,13 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
         doc.body = text;
         doc.len = text ? strlen(text) : 0;
         doc.content_type = "application/json";
+        if (text == NULL) {
+            na_err_set(r->pool, &err, NA_EPEER, NULL, "not fetched");
+        }
         if (text == NULL || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err)
                                 != NA_OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00030)
-                          "OpenID discovery of %s failed: %s", prov->issuer,
-                          err.detail ? err.detail : "not fetched");
+            nextauth_fail_log(r, NA_LOGNO(00030), NA_EPEER, &err, "OpenID discovery of %s failed",
+                              prov->issuer);
             return APR_EGENERAL;
         }
         nextauth_oidc_remember(r, na_oauth_discovery_url(r->pool, prov->issuer), text);
@@ -227,5 +229,11 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
     out->userinfo_endpoint = prov->userinfo ? prov->userinfo : out->userinfo_endpoint;
     out->jwks_uri = prov->jwks ? prov->jwks : out->jwks_uri;
     out->issuer = out->issuer ? out->issuer : prov->issuer;
-    return (out->authorization_endpoint && out->token_endpoint) ? APR_SUCCESS : APR_EGENERAL;
+    if (out->authorization_endpoint == NULL || out->token_endpoint == NULL) {
+        /* Callers answer without a line of their own: this one says why. */
+        nextauth_fail_log(r, NA_LOGNO(00164), NA_EINTERNAL, NULL,
+                          "%s has no authorization or token endpoint", prov->id);
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
 }
