@@ -123,8 +123,8 @@ static na_status_t nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
         return nextauth_cb_peer(cb, st, NULL);
     }
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if ((st = nextauth_oidc_perform(r, &hreq, &resp)) != NA_OK) {
-        return nextauth_cb_peer(cb, st, "token endpoint unreachable");
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
     if ((st = na_oauth_token_parse(r->pool, &resp, &cb->tokens, &cb->err)) != NA_OK) {
         return nextauth_cb_peer(cb, st, NULL);
@@ -150,10 +150,12 @@ static na_status_t nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
         if (attempt == 1 && !nextauth_oidc_may_refetch(r, cb->ep.jwks_uri)) {
             break;
         }
-        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1);
+        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1, &err);
         if (text == NULL
             || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
-            return nextauth_cb_peer(cb, NA_EPEER, "JWKS unavailable or unusable");
+            return nextauth_cb_peer(cb, NA_EPEER,
+                                    apr_pstrcat(r->pool, "JWKS unavailable or unusable: ",
+                                                err.detail ? err.detail : "error", NULL));
         }
         nextauth_oidc_remember(r, cb->ep.jwks_uri, text);
         rv = na_jws_verify(r->pool, jwks, cb->tokens.id_token, out, &err);
@@ -193,8 +195,8 @@ static na_status_t nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
     }
     na_oauth_userinfo_request(cb->prov, cb->ep.userinfo_endpoint, cb->tokens.access_token, &hreq);
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if ((st = nextauth_oidc_perform(r, &hreq, &resp)) != NA_OK) {
-        return nextauth_cb_peer(cb, st, "userinfo unavailable");
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
     if ((st = na_oauth_userinfo_parse(r->pool, profile, &resp, &user, &cb->err)) != NA_OK) {
         return nextauth_cb_peer(cb, st, NULL);
@@ -219,7 +221,9 @@ static void nextauth_cb_github_email(nextauth_cb_t *cb)
     request_rec *r = cb->req->r;
     na_http_request_t hreq;
     na_http_response_t resp;
+    na_err_t err = {NULL, NULL, 0};
     const char *email = NULL;
+    na_status_t st;
 
     if (cb->user.email || na_oauth_profile_for(cb->prov) != NA_OAUTH_PROFILE_GITHUB) {
         return;
@@ -228,10 +232,19 @@ static void nextauth_cb_github_email(nextauth_cb_t *cb)
                                                     "/emails", NULL),
                               cb->tokens.access_token, &hreq);
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) == NA_OK
-        && na_oauth_github_email(r->pool, &resp, &email, NULL) == NA_OK) {
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &err)) == NA_OK && resp.status >= 200
+        && resp.status <= 299
+        && (st = na_oauth_github_email(r->pool, &resp, &email, &err)) == NA_OK) {
         cb->user.email = email;
+        return;
     }
+    /* As next-auth, the sign-in goes on without the address; the operator hears why. */
+    if (st == NA_OK) {
+        na_err_set(r->pool, &err, NA_EPEER, NULL, "HTTP %d", resp.status);
+        st = NA_EPEER;
+    }
+    nextauth_fail_log(r, NA_LOGNO(00166), nextauth_fail_upstream(st), &err,
+                      "%s: no address from /user/emails", cb->prov->id);
 }
 
 static na_status_t nextauth_cb_profile_oidc(nextauth_cb_t *cb)

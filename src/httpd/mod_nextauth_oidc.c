@@ -144,23 +144,20 @@ int nextauth_oidc_may_refetch(request_rec *r, const char *url)
     return ok;
 }
 
-/* One outbound request, logged by its outcome (never with tokens or secrets). */
+/* One outbound request. A failure is not logged here but described in *err (never with
+ * tokens or secrets), so that the step that asked logs it once, with its own context. The
+ * URL is the configuration's or the IdP's: no failure here is the browser's. */
 na_status_t nextauth_oidc_perform(request_rec *r, const na_http_request_t *hreq,
-                                  na_http_response_t *resp)
+                                  na_http_response_t *resp, na_err_t *err)
 {
-    na_err_t err = {NULL, NULL, 0};
-    na_status_t rv = na_http_perform(r->pool, hreq, resp, &err);
+    na_status_t rv = na_http_perform(r->pool, hreq, resp, err);
 
-    /* The URL is the configuration's or the IdP's: no failure here is the browser's. */
     if (rv != NA_OK) {
-        nextauth_fail_log(r, NA_LOGNO(00028), nextauth_fail_upstream(rv), &err,
-                          "request to %s failed", na_http_log_safe(r->pool, hreq->url, 200));
+        return na_err_set(r->pool, err, nextauth_fail_upstream(rv), NULL,
+                          "request to %s failed: %s", na_http_log_safe(r->pool, hreq->url, 200),
+                          err->detail ? err->detail : "error");
     }
-    else if (resp->status < 200 || resp->status > 299) {
-        nextauth_fail_log(r, NA_LOGNO(00029), NA_EPEER, NULL, "%s answered HTTP %d",
-                          na_http_log_safe(r->pool, hreq->url, 200), resp->status);
-    }
-    return rv;
+    return NA_OK;
 }
 
 /* The provider's timeout bounds the whole exchange, connecting included. */
@@ -176,7 +173,7 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, na_http_request_t *hreq)
  * fetched document enters the cache only through nextauth_oidc_remember, after it parsed:
  * a maintenance page answered with 200 must not stick for an hour. */
 const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
-                                int force)
+                                int force, na_err_t *err)
 {
     const char *cached = force ? NULL : nextauth_oidc_cached(r, url);
     na_http_request_t hreq;
@@ -187,7 +184,12 @@ const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const
     }
     na_http_request_init(&hreq, NA_HTTP_GET, url);
     nextauth_oidc_timeouts(prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK || resp.status != 200) {
+    if (nextauth_oidc_perform(r, &hreq, &resp, err) != NA_OK) {
+        return NULL;
+    }
+    if (resp.status != 200) {
+        na_err_set(r->pool, err, NA_EPEER, NULL, "%s answered HTTP %d",
+                   na_http_log_safe(r->pool, url, 200), resp.status);
         return NULL;
     }
     return resp.body; /* remembered by the caller once it parses */
@@ -206,15 +208,12 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
     out->auth_methods = NA_OAUTH_AUTH_BASIC;
     if (prov->issuer && (!prov->authorization || !prov->token
                          || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
-        text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0);
+        text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0, &err);
         memset(&doc, 0, sizeof(doc));
         doc.status = 200;
         doc.body = text;
         doc.len = text ? strlen(text) : 0;
         doc.content_type = "application/json";
-        if (text == NULL) {
-            na_err_set(r->pool, &err, NA_EPEER, NULL, "not fetched");
-        }
         if (text == NULL || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err)
                                 != NA_OK) {
             nextauth_fail_log(r, NA_LOGNO(00030), NA_EPEER, &err, "OpenID discovery of %s failed",

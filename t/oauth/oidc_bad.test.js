@@ -319,9 +319,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
                 const agent = new Agent(base);
                 const { callback } = await agent.toCallback('oidc');
                 await setMode(idp, { token: kind });
-                // The IdP's fault: error lines only (NA00029 or NA00028, then NA00032).
+                // The IdP's fault: one error line, and no info line beside it.
                 await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                    /NA00032: OAuth callback of oidc refused/, { level: 'error' });
+                                    /NA00032: OAuth callback of oidc refused/,
+                                    {level : 'error', once : true});
                 assert.equal((await peerStats(idp)).counts.token, 1);
             });
         }
@@ -332,9 +333,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
                     const agent = new Agent(base);
                     const { callback } = await agent.toCallback('oidc');
                     await setMode(idp, { token: kind, seconds });
-                    const res = await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                        /NA00028: request to .*\/token failed: .*(timeout|Timeout|timed out)/,
-                        { withinMs: WITHIN });
+                    const res = await expectFailure(
+                        () => agent.request(callback), 'OAuthCallback',
+                        /NA00032: OAuth callback of oidc refused: request to .*\/token failed: .*(timeout|Timeout|timed out)/,
+                        {withinMs : WITHIN});
                     assert.ok(res.ms >= TIMEOUT * 1000 - 200, `gave up after ${res.ms} ms`);
                 });
         }
@@ -381,18 +383,20 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
 
         it('the provider down (connection refused) → OAuthSignin at once', async () => {
             const agent = new Agent(base);
-            await expectFailure(() => agent.signin('down'), 'OAuthSignin',
-                /NA00028: request to http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed/,
-                { withinMs: 1500 });
+            await expectFailure(
+                () => agent.signin('down'), 'OAuthSignin',
+                /NA00030: OpenID discovery of .* failed: request to http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed/,
+                {withinMs : 1500, level : 'error', once : true});
             assert.deepEqual(agent.checkCookies(), []);
         });
 
         it(`a provider that accepts and never answers → OAuthSignin after ~${TIMEOUT} s`,
             async () => {
                 const agent = new Agent(base);
-                const res = await expectFailure(() => agent.signin('blackhole'), 'OAuthSignin',
-                    /NA00028: request to .*openid-configuration failed: .*Timeout/,
-                    { withinMs: WITHIN });
+                const res = await expectFailure(
+                    () => agent.signin('blackhole'), 'OAuthSignin',
+                    /NA00030: OpenID discovery of .* failed: request to .*openid-configuration failed: .*Timeout/,
+                    {withinMs : WITHIN});
                 assert.ok(res.ms >= TIMEOUT * 1000 - 200, `gave up after ${res.ms} ms`);
             });
 
@@ -402,8 +406,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
             assert.equal(s.status, 302);
             assert.ok(s.authorizeUrl.startsWith(`${idp.url}/auth?`), s.location);
             const callback = `${base}/callback/downtoken?code=somecode&state=${s.state}`;
-            await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                /NA00028: request to http:\/\/127\.0\.0\.1:\d+\/token failed/, { withinMs: 1500 });
+            await expectFailure(
+                () => agent.request(callback), 'OAuthCallback',
+                /NA00032: OAuth callback of downtoken refused: request to http:\/\/127\.0\.0\.1:\d+\/token failed/,
+                {withinMs : 1500, level : 'error', once : true});
         });
 
         it('a flood of ID tokens with unknown kids: the JWKS is refetched once, not per token',
