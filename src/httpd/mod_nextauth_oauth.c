@@ -154,7 +154,7 @@ int nextauth_oauth_signin(nextauth_req_t *req, const na_provider_t *prov)
     na_status_t st;
 
     if (nextauth_oidc_endpoints(r, prov, &ep) != APR_SUCCESS) {
-        /* Discovery or its request logged why (NA00030, NA00028). */
+        /* Discovery logged why (NA00030, or NA00164 without endpoints). */
         return nextauth_fail_logged(req, NA_EPEER, NULL, NA_OAUTH_ERR_SIGNIN);
     }
     if ((st = na_oauth_checks_new(r->pool, prov->checks, &checks)) != NA_OK) {

@@ -353,7 +353,7 @@ static int nextauth_cb_run(nextauth_cb_t *cb)
         return nextauth_cb_refuse(cb, "no code");
     }
     if (nextauth_oidc_endpoints(cb->req->r, cb->prov, &cb->ep) != APR_SUCCESS) {
-        /* Discovery or its request logged why (NA00030, NA00028). */
+        /* Discovery logged why (NA00030, or NA00164 without endpoints). */
         return nextauth_fail_logged(cb->req, NA_EPEER, NULL, NA_OAUTH_ERR_CALLBACK);
     }
     /* RFC 9207: an iss the IdP sends must be the issuer we talk to (mix-up defence). */
