@@ -19,6 +19,9 @@ typedef struct nextauth_fail_class_t {
     const char *code; /* the NextAuth code when neither the core nor the call site gave one */
 } nextauth_fail_class_t;
 
+/* JSON statuses as next-auth's sign-in and callback steps answer them: 200 with the error
+ * URL, 403 for a refusal. (The credentials route's 401 and signin.c's 500 Configuration
+ * are fixed by their route, not by a class: they still go through nextauth_fail.) */
 static const nextauth_fail_class_t nextauth_fail_classes[] = {
     /* A failure reported without a class is a bug of ours. */
     [NA_OK] = {HTTP_OK, APLOG_ERR, "Configuration"},
