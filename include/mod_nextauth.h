@@ -127,18 +127,21 @@ void nextauth_oidc_child_init(apr_pool_t *p, server_rec *s);
 /** The provider's endpoints, its configuration completed by (cached) discovery. */
 apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
                                      struct na_oauth_discovery_t *out);
-/** GET a JSON document through the per-process cache (force: skip the cached copy). */
+/** GET a JSON document through the per-process cache (force: skip the cached copy);
+ *  NULL with *err filled (not logged) when it cannot be had. */
 const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
-                                int force);
+                                int force, na_err_t *err);
 /** Keep a fetched document that parsed, for later requests of this process. */
 void nextauth_oidc_remember(request_rec *r, const char *url, const char *text);
 /** 1 when a forced JWKS refetch is allowed now (at most one a minute per URL). */
 int nextauth_oidc_may_refetch(request_rec *r, const char *url);
 /** Apply the provider's timeout to an outbound request. */
 void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t *hreq);
-/** One outbound request, failures logged. */
+/** One outbound request; a failure fills *err ("request to <url> failed: ...", a class
+ *  that is never the browser's) for the caller's one log line. The HTTP status is the
+ *  caller's to judge. */
 na_status_t nextauth_oidc_perform(request_rec *r, const struct na_http_request_t *hreq,
-                                  struct na_http_response_t *resp);
+                                  struct na_http_response_t *resp, na_err_t *err);
 
 /* mod_nextauth_db.c: users, accounts, verification tokens and database sessions in
  * next-auth's SQL adapter schema (conf/schema/), through mod_dbd's pool with prepared
@@ -256,17 +259,52 @@ int nextauth_route_signout_page(nextauth_req_t *req);
 int nextauth_route_verify_request(nextauth_req_t *req);
 int nextauth_route_error(nextauth_req_t *req);
 int nextauth_route_logo(nextauth_req_t *req);
-/**
- * Send the user where next-auth sends a failure with this error code: sign-in page
- * codes to the sign-in page (or NextAuthPages signIn), all others to the error page
- * (or NextAuthPages error). In JSON mode the answer is {"url": ...} with json_status.
- */
-int nextauth_fail(nextauth_req_t *req, const char *code, int json_status);
-/** The URL nextauth_fail sends the user to. */
-const char *nextauth_error_url(nextauth_req_t *req, const char *code);
+/** "<origin><page>", with "?key=value" when key is given (custom pages; page is local). */
+const char *nextauth_pages_custom(nextauth_req_t *req, const char *page, const char *key,
+                                  const char *value);
+/** NextAuthPages signIn with the callbackUrl and, when given, the error value. */
+const char *nextauth_pages_signin_url(nextauth_req_t *req, const char *error);
 struct na_page_view_t;
 /** What a built-in page shows for this request: language, theme, CSRF token, URLs. */
 struct na_page_view_t *nextauth_pages_view(nextauth_req_t *req);
+
+/* mod_nextauth_fail.c: one way from a failure to its log line and its answer. The
+ * class (na_status_t) picks the log level (client faults at INFO, ours and our peers' at
+ * ERR), the JSON status and the default NextAuth code, in one table; the call site gives
+ * its own log number, NA_LOGNO(n), so each line still names where it was written. */
+/**
+ * Log a failure once, at its class's level: "<logno><what>: <err->detail>" (err may be
+ * NULL; the detail is for the log only).
+ */
+void nextauth_fail_log(request_rec *r, const char *logno, na_status_t status,
+                       const na_err_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/**
+ * Log a failed step (as nextauth_fail_log) and answer it as next-auth does: the user goes
+ * to the page of the NextAuth code (err->code when the core set one, else code, else the
+ * class's), in JSON mode {"url": ...} with the class's status.
+ */
+int nextauth_fail_with(nextauth_req_t *req, const char *logno, na_status_t status,
+                       const na_err_t *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/** Answer as nextauth_fail_with, without a log line: the callee logged the cause already
+ *  (the database layer, an outbound request), and one event gets one line. */
+int nextauth_fail_logged(nextauth_req_t *req, na_status_t status, const na_err_t *err,
+                         const char *code);
+/** A failed CSRF check on a POST (a client fault, logged at INFO under logno): back to
+ *  base_url + page with csrf=true, or that URL as JSON with status 200. */
+int nextauth_fail_csrf(nextauth_req_t *req, const char *logno, const char *page);
+/** What a core function refused came from a peer or from our configuration, not from the
+ *  browser: a client class becomes NA_EPEER (logged at ERR); others are kept. */
+na_status_t nextauth_fail_upstream(na_status_t status);
+/** The log level of a class. */
+int nextauth_fail_level(na_status_t status);
+/** Legacy (mod_nextauth_signin.c until it moves to nextauth_fail_with): logs NA00008 at
+ *  INFO and answers code, in JSON mode with json_status. */
+int nextauth_fail(nextauth_req_t *req, const char *code, int json_status);
+/** Where next-auth sends a failure with this code: sign-in page codes to the sign-in
+ *  page (or NextAuthPages signIn), all others to the error page (or NextAuthPages error). */
+const char *nextauth_error_url(nextauth_req_t *req, const char *code);
 
 /* mod_nextauth_body.c */
 /** Read a bounded urlencoded or JSON POST body into *form; OK or an HTTP status. */

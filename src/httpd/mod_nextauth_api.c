@@ -22,7 +22,7 @@ static int nextauth_api_send(request_rec *r, json_t *json)
     const char *body = json ? nextauth_api_dump(r, json) : NULL;
 
     if (body == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00006) "cannot build JSON reply");
+        nextauth_fail_log(r, NA_LOGNO(00006), NA_EINTERNAL, NULL, "cannot build JSON reply");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return nextauth_reply_json(r, HTTP_OK, body);
@@ -112,6 +112,8 @@ int nextauth_route_session(nextauth_req_t *req)
     int status;
 
     if (r->method_number == M_POST && !nextauth_req_csrf_ok(req)) {
+        nextauth_fail_log(r, NA_LOGNO(00165), NA_EINPUT, NULL,
+                          "CSRF check failed on the session update");
         return nextauth_reply_json(r, HTTP_BAD_REQUEST, "{}");
     }
     if (r->method_number != M_POST) {

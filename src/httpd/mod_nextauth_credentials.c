@@ -20,8 +20,8 @@ authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *pro
                                                          AUTHN_PROVIDER_VERSION);
 
         if (authn == NULL || authn->check_password == NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00016)
-                          "authn provider '%s' is not available", name);
+            nextauth_fail_log(r, NA_LOGNO(00016), NA_EINTERNAL, NULL,
+                              "authn provider '%s' is not available", name);
             return AUTH_GENERAL_ERROR;
         }
         apr_table_setn(r->notes, AUTHN_PROVIDER_NAME_NOTE, name);

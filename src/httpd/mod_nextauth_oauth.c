@@ -169,28 +169,34 @@ int nextauth_oauth_signin(nextauth_req_t *req, const na_provider_t *prov)
     na_oauth_authorize_t az;
     na_err_t err = {NULL, NULL, 0};
     const char *url = NULL, *tag;
+    na_status_t st;
 
-    if (nextauth_oidc_endpoints(r, prov, &ep) != APR_SUCCESS
-        || na_oauth_checks_new(r->pool, prov->checks, &checks) != NA_OK) {
-        return nextauth_fail(req, "OAuthSignin", HTTP_OK);
+    if (nextauth_oidc_endpoints(r, prov, &ep) != APR_SUCCESS) {
+        /* Discovery logged why (NA00030, or NA00164 without endpoints). */
+        return nextauth_fail_logged(req, NA_EPEER, NULL, NA_OAUTH_ERR_SIGNIN);
+    }
+    if ((st = na_oauth_checks_new(r->pool, prov->checks, &checks)) != NA_OK) {
+        return nextauth_fail_with(req, NA_LOGNO(00162), st, NULL, NA_OAUTH_ERR_SIGNIN,
+                                  "%s: cannot make the state, PKCE or nonce", prov->id);
     }
     az.provider = prov;
     az.endpoint = ep.authorization_endpoint;
     az.redirect_uri = nextauth_oauth_redirect_uri(req, prov);
     az.checks = &checks;
     az.extra = req->query;
-    if (na_oauth_authorize_url(r->pool, &az, &url, &err) != NA_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00031)
-                      "cannot build the authorization URL of %s: %s", prov->id,
-                      err.detail ? err.detail : "error");
-        return nextauth_fail(req, "OAuthSignin", HTTP_OK);
+    /* The endpoint is the configuration's or the IdP's: a refusal is not the user's. */
+    if ((st = na_oauth_authorize_url(r->pool, &az, &url, &err)) != NA_OK) {
+        return nextauth_fail_with(req, NA_LOGNO(00031), nextauth_fail_upstream(st), &err,
+                                  NA_OAUTH_ERR_SIGNIN, "cannot build the authorization URL of %s",
+                                  prov->id);
     }
     tag = nextauth_oauth_tag(r->pool, checks.state);
     if (tag) {
         nextauth_oauth_prune(req);
     }
     if (nextauth_oauth_set_checks(req, prov, &checks, tag) != APR_SUCCESS) {
-        return nextauth_fail(req, "OAuthSignin", HTTP_OK);
+        return nextauth_fail_with(req, NA_LOGNO(00163), NA_EINTERNAL, NULL, NA_OAUTH_ERR_SIGNIN,
+                                  "%s: cannot seal the check cookies", prov->id);
     }
     return nextauth_reply_redirect(req, url, HTTP_OK);
 }

@@ -18,14 +18,33 @@ typedef struct nextauth_cb_t {
     na_oauth_checks_t stored;      /* values from the check cookies */
     na_oauth_tokens_t tokens;
     na_oauth_user_t user;
+    na_err_t err; /* why a step failed */
 } nextauth_cb_t;
 
-/* The callback's failure: logged with its reason, the user sent to OAuthCallback. */
-static int nextauth_cb_fail(nextauth_cb_t *cb, int level, const char *why)
+/* The callback's failure: logged once with its reason at its class's level, the user
+ * sent to OAuthCallback. */
+static int nextauth_cb_fail(nextauth_cb_t *cb, na_status_t status)
 {
-    ap_log_rerror(APLOG_MARK, level, 0, cb->req->r, NA_LOGNO(00032)
-                  "OAuth callback of %s refused: %s", cb->prov->id, why);
-    return nextauth_fail(cb->req, "OAuthCallback", HTTP_OK);
+    return nextauth_fail_with(cb->req, NA_LOGNO(00032), status, &cb->err, NA_OAUTH_ERR_CALLBACK,
+                              "OAuth callback of %s refused", cb->prov->id);
+}
+
+/* A failure met before the back channel: what the browser brought. */
+static int nextauth_cb_refuse(nextauth_cb_t *cb, const char *why)
+{
+    na_err_set(cb->req->r->pool, &cb->err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK, "%s", why);
+    return nextauth_cb_fail(cb, NA_EINPUT);
+}
+
+/* A failure of the back channel (token endpoint, JWKS, ID token, userinfo): what the IdP
+ * sent, or how we asked for it, so never the browser's fault (logged at ERR). */
+static na_status_t nextauth_cb_peer(nextauth_cb_t *cb, na_status_t status, const char *why)
+{
+    if (cb->err.detail == NULL || why != NULL) {
+        na_err_set(cb->req->r->pool, &cb->err, status, NA_OAUTH_ERR_CALLBACK, "%s",
+                   why ? why : "refused");
+    }
+    return nextauth_fail_upstream(status == NA_OK ? NA_EPEER : status);
 }
 
 static int nextauth_cb_count(void *rec, const char *key, const char *value)
@@ -85,13 +104,13 @@ static const char *nextauth_cb_checks(nextauth_cb_t *cb, const char *state)
     return NULL;
 }
 
-static const char *nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
+static na_status_t nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
 {
     request_rec *r = cb->req->r;
     na_oauth_token_req_t treq;
     na_http_request_t hreq;
     na_http_response_t resp;
-    na_err_t err = {NULL, NULL, 0};
+    na_status_t st;
 
     treq.provider = cb->prov;
     treq.endpoint = cb->ep.token_endpoint;
@@ -100,22 +119,22 @@ static const char *nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
     treq.redirect_uri = apr_pstrcat(r->pool, cb->req->base_url, "/callback/", cb->prov->id,
                                     NULL);
     treq.code_verifier = cb->stored.code_verifier;
-    if (na_oauth_token_request(r->pool, &treq, &hreq, &err) != NA_OK) {
-        return err.detail ? err.detail : "cannot build the token request";
+    if ((st = na_oauth_token_request(r->pool, &treq, &hreq, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK) {
-        return "token endpoint unreachable";
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
-    if (na_oauth_token_parse(r->pool, &resp, &cb->tokens, &err) != NA_OK) {
-        return err.detail ? err.detail : "token response refused";
+    if ((st = na_oauth_token_parse(r->pool, &resp, &cb->tokens, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
-    return NULL;
+    return NA_OK;
 }
 
 /* Verify the ID token with the issuer's keys; a token signed with a key we do not know
  * yet makes us fetch the key set again, once a minute at most (key rotation). */
-static const char *nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
+static na_status_t nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
 {
     request_rec *r = cb->req->r;
     na_jws_jwks_t *jwks = NULL;
@@ -125,25 +144,28 @@ static const char *nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
     int attempt;
 
     if (cb->ep.jwks_uri == NULL) {
-        return "no jwks_uri for this provider";
+        return nextauth_cb_peer(cb, NA_EPEER, "no jwks_uri for this provider");
     }
     for (attempt = 0; attempt < 2 && rv == NA_EDENIED; attempt++) {
         if (attempt == 1 && !nextauth_oidc_may_refetch(r, cb->ep.jwks_uri)) {
             break;
         }
-        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1);
+        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1, &err);
         if (text == NULL
             || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
-            return "JWKS unavailable or unusable";
+            return nextauth_cb_peer(cb, NA_EPEER,
+                                    apr_pstrcat(r->pool, "JWKS unavailable or unusable: ",
+                                                err.detail ? err.detail : "error", NULL));
         }
         nextauth_oidc_remember(r, cb->ep.jwks_uri, text);
         rv = na_jws_verify(r->pool, jwks, cb->tokens.id_token, out, &err);
     }
     if (rv != NA_OK) {
-        return apr_pstrcat(r->pool, "ID token signature: ",
-                           err.detail ? err.detail : "no matching key", NULL);
+        return nextauth_cb_peer(cb, rv,
+                                apr_pstrcat(r->pool, "ID token signature: ",
+                                            err.detail ? err.detail : "no matching key", NULL));
     }
-    return NULL;
+    return NA_OK;
 }
 
 /* An address the IdP itself calls unverified is not the user's to claim (issue 11): it
@@ -159,36 +181,38 @@ static void nextauth_cb_trust(nextauth_cb_t *cb, na_oauth_user_t *user, const ch
 }
 
 /* userinfo with the access token; for an OIDC provider its sub must be the ID token's. */
-static const char *nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
+static na_status_t nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
 {
     request_rec *r = cb->req->r;
     int profile = na_oauth_profile_for(cb->prov);
     na_http_request_t hreq;
     na_http_response_t resp;
     na_oauth_user_t user;
-    na_err_t err = {NULL, NULL, 0};
+    na_status_t st;
 
     if (cb->ep.userinfo_endpoint == NULL) {
-        return id_sub ? NULL : "no userinfo endpoint";
+        return id_sub ? NA_OK : nextauth_cb_peer(cb, NA_EPEER, "no userinfo endpoint");
     }
     na_oauth_userinfo_request(cb->prov, cb->ep.userinfo_endpoint, cb->tokens.access_token, &hreq);
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK
-        || na_oauth_userinfo_parse(r->pool, profile, &resp, &user, &err) != NA_OK) {
-        return err.detail ? err.detail : "userinfo unavailable";
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
+    }
+    if ((st = na_oauth_userinfo_parse(r->pool, profile, &resp, &user, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
     if (id_sub && strcmp(user.id, id_sub) != 0) {
-        return "userinfo sub differs from the ID token's";
+        return nextauth_cb_peer(cb, NA_EPEER, "userinfo sub differs from the ID token's");
     }
     nextauth_cb_trust(cb, &user, "userinfo");
     if (id_sub) {
         cb->user.email = cb->user.email ? cb->user.email : user.email;
         cb->user.name = cb->user.name ? cb->user.name : user.name;
         cb->user.image = cb->user.image ? cb->user.image : user.image;
-        return NULL;
+        return NA_OK;
     }
     cb->user = user;
-    return NULL;
+    return NA_OK;
 }
 
 /* GitHub keeps a private address out of /user; its /user/emails has it. */
@@ -197,7 +221,9 @@ static void nextauth_cb_github_email(nextauth_cb_t *cb)
     request_rec *r = cb->req->r;
     na_http_request_t hreq;
     na_http_response_t resp;
+    na_err_t err = {NULL, NULL, 0};
     const char *email = NULL;
+    na_status_t st;
 
     if (cb->user.email || na_oauth_profile_for(cb->prov) != NA_OAUTH_PROFILE_GITHUB) {
         return;
@@ -206,43 +232,51 @@ static void nextauth_cb_github_email(nextauth_cb_t *cb)
                                                     "/emails", NULL),
                               cb->tokens.access_token, &hreq);
     nextauth_oidc_timeouts(cb->prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) == NA_OK
-        && na_oauth_github_email(r->pool, &resp, &email, NULL) == NA_OK) {
+    if ((st = nextauth_oidc_perform(r, &hreq, &resp, &err)) == NA_OK && resp.status >= 200
+        && resp.status <= 299
+        && (st = na_oauth_github_email(r->pool, &resp, &email, &err)) == NA_OK) {
         cb->user.email = email;
+        return;
     }
+    /* As next-auth, the sign-in goes on without the address; the operator hears why. */
+    if (st == NA_OK) {
+        na_err_set(r->pool, &err, NA_EPEER, NULL, "HTTP %d", resp.status);
+        st = NA_EPEER;
+    }
+    nextauth_fail_log(r, NA_LOGNO(00166), nextauth_fail_upstream(st), &err,
+                      "%s: no address from /user/emails", cb->prov->id);
 }
 
-static const char *nextauth_cb_profile_oidc(nextauth_cb_t *cb)
+static na_status_t nextauth_cb_profile_oidc(nextauth_cb_t *cb)
 {
     request_rec *r = cb->req->r;
     na_jws_verified_t verified;
     na_idtoken_expect_t expect;
     na_idtoken_claims_t claims;
-    na_err_t err = {NULL, NULL, 0};
-    const char *why;
+    na_status_t st;
 
     if (cb->tokens.id_token == NULL) {
-        return "no id_token in the token response";
+        return nextauth_cb_peer(cb, NA_EPEER, "no id_token in the token response");
     }
-    if ((why = nextauth_cb_verify(cb, &verified)) != NULL) {
-        return why;
+    if ((st = nextauth_cb_verify(cb, &verified)) != NA_OK) {
+        return st;
     }
     expect.issuer = cb->ep.issuer;
     expect.client_id = cb->prov->client_id;
     expect.nonce = (cb->prov->checks & NA_CHECK_NONCE) ? cb->stored.nonce : NULL;
     expect.now = apr_time_sec(r->request_time);
     expect.tolerance = NA_IDTOKEN_TOLERANCE;
-    if (na_idtoken_check(r->pool, &verified, &expect, &claims, &err) != NA_OK) {
-        return err.detail ? err.detail : "ID token claims refused";
+    if ((st = na_idtoken_check(r->pool, &verified, &expect, &claims, &cb->err)) != NA_OK) {
+        return nextauth_cb_peer(cb, st, NULL);
     }
     /* The claims are cleaned exactly as userinfo's are: the token is the IdP's word on who
      * signed in, not on what is safe to show or to match. */
-    if (na_oauth_idtoken_user(r->pool, claims.json, strlen(claims.json), &cb->user, &err)
+    if ((st = na_oauth_idtoken_user(r->pool, claims.json, strlen(claims.json), &cb->user, &cb->err))
         != NA_OK) {
-        return err.detail ? err.detail : "ID token claims unusable";
+        return nextauth_cb_peer(cb, st, NULL);
     }
     nextauth_cb_trust(cb, &cb->user, "ID token");
-    return cb->user.email ? NULL : nextauth_cb_userinfo(cb, cb->user.id);
+    return cb->user.email ? NA_OK : nextauth_cb_userinfo(cb, cb->user.id);
 }
 
 static int nextauth_cb_finish(nextauth_cb_t *cb)
@@ -284,12 +318,13 @@ static int nextauth_cb_provider_error(nextauth_cb_t *cb, const char *error)
 {
     const char *desc = apr_table_get(cb->params, "error_description");
 
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00034)
-                  "%s answered error=%s (%s)", cb->prov->id,
-                  ap_escape_logitem(cb->req->r->pool, apr_pstrndup(cb->req->r->pool, error, 64)),
-                  desc ? ap_escape_logitem(cb->req->r->pool,
-                                           apr_pstrndup(cb->req->r->pool, desc, 200)) : "-");
-    return nextauth_fail(cb->req, "Callback", HTTP_OK);
+    /* It came through the browser, and is most often the user cancelling: INFO. */
+    return nextauth_fail_with(
+        cb->req, NA_LOGNO(00034), NA_EINPUT, NULL, "Callback", "%s answered error=%s (%s)",
+        cb->prov->id,
+        ap_escape_logitem(cb->req->r->pool, apr_pstrndup(cb->req->r->pool, error, 64)),
+        desc ? ap_escape_logitem(cb->req->r->pool, apr_pstrndup(cb->req->r->pool, desc, 200))
+             : "-");
 }
 
 static int nextauth_cb_run(nextauth_cb_t *cb)
@@ -300,9 +335,10 @@ static int nextauth_cb_run(nextauth_cb_t *cb)
     const char *iss = nextauth_cb_param(cb, "iss", &repeated);
     const char *error = apr_table_get(cb->params, "error");
     const char *why;
+    na_status_t st;
 
     if (repeated) {
-        return nextauth_cb_fail(cb, APLOG_INFO, "a parameter was repeated");
+        return nextauth_cb_refuse(cb, "a parameter was repeated");
     }
     /* As next-auth: the provider's error= is read before the checks (Callback, not
      * OAuthCallback); the flow's check cookies are spent either way. */
@@ -311,22 +347,24 @@ static int nextauth_cb_run(nextauth_cb_t *cb)
         return nextauth_cb_provider_error(cb, error);
     }
     if (why != NULL) {
-        return nextauth_cb_fail(cb, APLOG_INFO, why);
+        return nextauth_cb_refuse(cb, why);
     }
     if (code == NULL || *code == '\0') {
-        return nextauth_cb_fail(cb, APLOG_INFO, "no code");
+        return nextauth_cb_refuse(cb, "no code");
     }
     if (nextauth_oidc_endpoints(cb->req->r, cb->prov, &cb->ep) != APR_SUCCESS) {
-        return nextauth_cb_fail(cb, APLOG_ERR, "provider metadata unavailable");
+        /* Discovery logged why (NA00030, or NA00164 without endpoints). */
+        return nextauth_fail_logged(cb->req, NA_EPEER, NULL, NA_OAUTH_ERR_CALLBACK);
     }
     /* RFC 9207: an iss the IdP sends must be the issuer we talk to (mix-up defence). */
     if (iss && (cb->ep.issuer == NULL || strcmp(iss, cb->ep.issuer) != 0)) {
-        return nextauth_cb_fail(cb, APLOG_INFO, "iss parameter is not the provider's issuer");
+        return nextauth_cb_refuse(cb, "iss parameter is not the provider's issuer");
     }
-    if ((why = nextauth_cb_exchange(cb, code)) != NULL
-        || (why = cb->prov->kind == NA_PROVIDER_OIDC ? nextauth_cb_profile_oidc(cb)
-                                                      : nextauth_cb_userinfo(cb, NULL)) != NULL) {
-        return nextauth_cb_fail(cb, APLOG_ERR, why);
+    if ((st = nextauth_cb_exchange(cb, code)) != NA_OK
+        || (st = cb->prov->kind == NA_PROVIDER_OIDC ? nextauth_cb_profile_oidc(cb)
+                                                    : nextauth_cb_userinfo(cb, NULL))
+               != NA_OK) {
+        return nextauth_cb_fail(cb, st);
     }
     nextauth_cb_github_email(cb);
     return nextauth_cb_finish(cb);

@@ -144,23 +144,20 @@ int nextauth_oidc_may_refetch(request_rec *r, const char *url)
     return ok;
 }
 
-/* One outbound request, logged by its outcome (never with tokens or secrets). */
+/* One outbound request. A failure is not logged here but described in *err (never with
+ * tokens or secrets), so that the step that asked logs it once, with its own context. The
+ * URL is the configuration's or the IdP's: no failure here is the browser's. */
 na_status_t nextauth_oidc_perform(request_rec *r, const na_http_request_t *hreq,
-                                  na_http_response_t *resp)
+                                  na_http_response_t *resp, na_err_t *err)
 {
-    na_err_t err = {NULL, NULL, 0};
-    na_status_t rv = na_http_perform(r->pool, hreq, resp, &err);
+    na_status_t rv = na_http_perform(r->pool, hreq, resp, err);
 
     if (rv != NA_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00028) "request to %s failed: %s",
-                      na_http_log_safe(r->pool, hreq->url, 200),
-                      err.detail ? err.detail : "error");
+        return na_err_set(r->pool, err, nextauth_fail_upstream(rv), NULL,
+                          "request to %s failed: %s", na_http_log_safe(r->pool, hreq->url, 200),
+                          err->detail ? err->detail : "error");
     }
-    else if (resp->status < 200 || resp->status > 299) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00029) "%s answered HTTP %d",
-                      na_http_log_safe(r->pool, hreq->url, 200), resp->status);
-    }
-    return rv;
+    return NA_OK;
 }
 
 /* The provider's timeout bounds the whole exchange, connecting included. */
@@ -176,7 +173,7 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, na_http_request_t *hreq)
  * fetched document enters the cache only through nextauth_oidc_remember, after it parsed:
  * a maintenance page answered with 200 must not stick for an hour. */
 const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const char *url,
-                                int force)
+                                int force, na_err_t *err)
 {
     const char *cached = force ? NULL : nextauth_oidc_cached(r, url);
     na_http_request_t hreq;
@@ -187,7 +184,12 @@ const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const
     }
     na_http_request_init(&hreq, NA_HTTP_GET, url);
     nextauth_oidc_timeouts(prov, &hreq);
-    if (nextauth_oidc_perform(r, &hreq, &resp) != NA_OK || resp.status != 200) {
+    if (nextauth_oidc_perform(r, &hreq, &resp, err) != NA_OK) {
+        return NULL;
+    }
+    if (resp.status != 200) {
+        na_err_set(r->pool, err, NA_EPEER, NULL, "%s answered HTTP %d",
+                   na_http_log_safe(r->pool, url, 200), resp.status);
         return NULL;
     }
     return resp.body; /* remembered by the caller once it parses */
@@ -206,7 +208,7 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
     out->auth_methods = NA_OAUTH_AUTH_BASIC;
     if (prov->issuer && (!prov->authorization || !prov->token
                          || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
-        text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0);
+        text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0, &err);
         memset(&doc, 0, sizeof(doc));
         doc.status = 200;
         doc.body = text;
@@ -214,9 +216,8 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
         doc.content_type = "application/json";
         if (text == NULL || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err)
                                 != NA_OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00030)
-                          "OpenID discovery of %s failed: %s", prov->issuer,
-                          err.detail ? err.detail : "not fetched");
+            nextauth_fail_log(r, NA_LOGNO(00030), NA_EPEER, &err, "OpenID discovery of %s failed",
+                              prov->issuer);
             return APR_EGENERAL;
         }
         nextauth_oidc_remember(r, na_oauth_discovery_url(r->pool, prov->issuer), text);
@@ -227,5 +228,11 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
     out->userinfo_endpoint = prov->userinfo ? prov->userinfo : out->userinfo_endpoint;
     out->jwks_uri = prov->jwks ? prov->jwks : out->jwks_uri;
     out->issuer = out->issuer ? out->issuer : prov->issuer;
-    return (out->authorization_endpoint && out->token_endpoint) ? APR_SUCCESS : APR_EGENERAL;
+    if (out->authorization_endpoint == NULL || out->token_endpoint == NULL) {
+        /* Callers answer without a line of their own: this one says why. */
+        nextauth_fail_log(r, NA_LOGNO(00164), NA_EINTERNAL, NULL,
+                          "%s has no authorization or token endpoint", prov->id);
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
 }

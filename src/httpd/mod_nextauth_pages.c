@@ -24,8 +24,8 @@ na_page_view_t *nextauth_pages_view(nextauth_req_t *req)
 
 /* "<origin><page>" + '?' or '&' + "key=value": the custom pages take the parameters
  * next-auth sends. The page path was checked to be local at startup. */
-static const char *nextauth_pages_custom(nextauth_req_t *req, const char *page,
-                                         const char *key, const char *value)
+const char *nextauth_pages_custom(nextauth_req_t *req, const char *page, const char *key,
+                                  const char *value)
 {
     const char *url = apr_pstrcat(req->r->pool, req->origin, page, NULL);
 
@@ -38,41 +38,15 @@ static const char *nextauth_pages_custom(nextauth_req_t *req, const char *page,
 /* The custom sign-in page gets the resolved callbackUrl and, when there is one, the
  * error value (for GET signin/<id> that is the id, a next-auth quirk kept for pages
  * that rely on it). */
-static const char *nextauth_pages_signin_url(nextauth_req_t *req, const char *error)
+const char *nextauth_pages_signin_url(nextauth_req_t *req, const char *error)
 {
-    const char *url = nextauth_pages_custom(req, req->conf->pages.signin, "callbackUrl",
-                                            req->callback_url);
+    const char *url =
+        nextauth_pages_custom(req, req->conf->pages.signin, "callbackUrl", req->callback_url);
 
     if (error && *error) {
         url = na_url_append_query(req->r->pool, url, "error", error);
     }
     return url;
-}
-
-const char *nextauth_error_url(nextauth_req_t *req, const char *code)
-{
-    na_error_info_t info = na_page_error_info(code);
-    const char *param = info.on_signin ? info.code : code;
-
-    if (info.on_signin) {
-        if (req->conf->pages.signin) {
-            return nextauth_pages_signin_url(req, info.code);
-        }
-        return na_url_append_query(req->r->pool, apr_pstrcat(req->r->pool, req->base_url,
-                                                             "/signin", NULL), "error", param);
-    }
-    if (req->conf->pages.error) {
-        return nextauth_pages_custom(req, req->conf->pages.error, "error", param);
-    }
-    return na_url_append_query(req->r->pool, apr_pstrcat(req->r->pool, req->base_url, "/error",
-                                                         NULL), "error", param);
-}
-
-int nextauth_fail(nextauth_req_t *req, const char *code, int json_status)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00008) "sign-in failed: %s",
-                  na_page_error_info(code).code);
-    return nextauth_reply_redirect(req, nextauth_error_url(req, code), json_status);
 }
 
 /* An e-mail to pre-fill is shown only when it is plausible text; anything else is
@@ -107,23 +81,21 @@ int nextauth_route_signin_page(nextauth_req_t *req)
 int nextauth_route_signout_page(nextauth_req_t *req)
 {
     if (req->conf->pages.signout) {
-        return nextauth_reply_redirect(req, nextauth_pages_custom(req, req->conf->pages.signout,
-                                                                  NULL, NULL), HTTP_OK);
+        return nextauth_reply_redirect(
+            req, nextauth_pages_custom(req, req->conf->pages.signout, NULL, NULL), HTTP_OK);
     }
-    return nextauth_reply_html(req, HTTP_OK, na_page_signout(req->r->pool,
-                                                             nextauth_pages_view(req)));
+    return nextauth_reply_html(req, HTTP_OK,
+                               na_page_signout(req->r->pool, nextauth_pages_view(req)));
 }
 
 int nextauth_route_verify_request(nextauth_req_t *req)
 {
     if (req->conf->pages.verify_request) {
-        return nextauth_reply_redirect(req, nextauth_pages_custom(
-                                                req, req->conf->pages.verify_request, NULL,
-                                                NULL),
-                                       HTTP_OK);
+        return nextauth_reply_redirect(
+            req, nextauth_pages_custom(req, req->conf->pages.verify_request, NULL, NULL), HTTP_OK);
     }
-    return nextauth_reply_html(req, HTTP_OK, na_page_verify_request(req->r->pool,
-                                                                    nextauth_pages_view(req)));
+    return nextauth_reply_html(req, HTTP_OK,
+                               na_page_verify_request(req->r->pool, nextauth_pages_view(req)));
 }
 
 /* GET error: sign-in codes move to the sign-in page; the others render here or go to

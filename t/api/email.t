@@ -88,6 +88,55 @@ sub hidden_fields {
     is((json_of($res) || {})->{url}, "$BASE/signin?error=EmailSignin", 'json=true: the URL');
 }
 
+# --- one line per failure, at the level of its class -----------------------------------
+# A client fault (a refused address, a wrong CSRF token, a used or expired link) is one
+# info line; a peer fault (the SMTP server down) one error line, and no info line beside it.
+{
+    my ($csrf, $jar) = csrf_roundtrip('email');
+    my $m = log_mark();
+    my $res = post_form('/signin/email', $jar, csrfToken => $csrf, email => 'a@x.com,b@y.com');
+    is($res->header('Location'), "$BASE/signin?error=EmailSignin", 'level: refused address');
+    log_event($m, qr/NA00037: magic-link request refused: e-mail address refused/, 'info',
+              'refused address: one info line');
+
+    $m = log_mark();
+    $res = post_form('/signin/email', $jar, csrfToken => $csrf, email => 'lev@example.com');
+    is($res->header('Location'), "$BASE/signin?error=EmailSignin", 'level: SMTP down');
+    log_event($m, qr/NA00036: email: the sign-in mail was not sent: smtp /, 'error',
+              'SMTP down: one error line, no info line beside it');
+
+    $m = log_mark();
+    $res = post_form('/signin/email', $jar, csrfToken => $csrf, email => 'lev@example.com',
+                     json => 'true');
+    is($res->code, 200, 'level: SMTP down, json=true: still 200');
+
+    my $late = plant('lev@example.com', time - 5);
+    $m = log_mark();
+    $res = req(GET => url('email', link_path('quick', $late, 'lev@example.com')));
+    is($res->header('Location'), "$BASE/error?error=Verification", 'level: expired link');
+    log_event($m, qr/NA00082: quick: magic link refused: expired/, 'info',
+              'expired link: one info line');
+
+    $m = log_mark();
+    $res = req(GET => url('email', link_path('quick', $late, 'lev@example.com')));
+    is($res->header('Location'), "$BASE/error?error=Verification", 'level: used link');
+    log_event($m, qr/NA00081: quick: magic link refused: unknown/, 'info',
+              'used link: one info line');
+
+    $m = log_mark();
+    $res = req(GET => url('email', '/api/auth/callback/quick?email=lev%40example.com'));
+    is($res->header('Location'), "$BASE/error?error=configuration", 'level: no token');
+    log_event($m, qr/NA00161: quick: magic link without a token/, 'info',
+              'no token: one info line');
+
+    $m = log_mark();
+    $res = post_form('/callback/email', $jar, csrfToken => '0' x 64, token => 'f' x 64,
+                     email => 'lev@example.com');
+    is($res->header('Location'), "$BASE/signin?csrf=true", 'level: wrong CSRF');
+    log_event($m, qr{NA00083: CSRF check failed on POST /api/auth/callback/email}, 'info',
+              'wrong CSRF on the confirmation: one info line');
+}
+
 # --- the per-address limit: 4 requests, then 429 ---------------------------------------
 {
     my ($csrf, $jar) = csrf_roundtrip('email');

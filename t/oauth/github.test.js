@@ -158,8 +158,10 @@ describe('the github preset against a GitHub-shaped server', { timeout: 90000 },
             const agent = new Agent(base);
             const { callback } = await agent.toCallback('github', 'alice');
             await setMode(gh, { token: 'slow', seconds: 8 });
-            const res = await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                /NA00028: request to .*access_token failed/, (TIMEOUT + 3) * 1000);
+            const res = await expectFailure(
+                () => agent.request(callback), 'OAuthCallback',
+                /NA00032: OAuth callback of github refused: request to .*access_token failed/,
+                (TIMEOUT + 3) * 1000);
             assert.ok(res.ms >= TIMEOUT * 1000 - 200, `gave up after ${res.ms} ms`);
         });
 

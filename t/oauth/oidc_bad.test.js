@@ -40,12 +40,24 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
 
     // Run `step` (resolving a response), assert it failed with `code`, and that the log
     // says why (`why`, a RegExp matched against the lines written meanwhile).
-    async function expectFailure(step, code, why, { withinMs = FAST } = {}) {
+    async function expectFailure(step, code, why, { withinMs = FAST, level, once } = {}) {
         const mark = logMark();
         const res = await step();
         assertFailed(res, base, code, { withinMs });
         if (why) assert.match(logSince(mark), why);
+        if (level) assertLevel(logSince(mark), why, level, once);
         return res;
+    }
+
+    // One failure is logged at the level of its class (the browser's faults at info, the
+    // IdP's and ours at error), never at both; `once`: in exactly one line.
+    function assertLevel(text, why, level, once) {
+        const lines = text.split('\n')
+            .filter((l) => /\[nextauth:(?:info|notice|warn|error|crit|alert|emerg)\]/.test(l));
+        const other = lines.filter((l) => !l.includes(`[nextauth:${level}]`));
+        assert.deepEqual(other, [], `only ${level} lines for this failure`);
+        assert.ok(lines.some((l) => why.test(l)), `a ${level} line matching ${why}`);
+        if (once) assert.equal(lines.length, 1, `one line: ${lines.join('\n')}`);
     }
 
     before(async () => {
@@ -107,7 +119,8 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
             const { callback } = await agent.toCallback('oidc');
             const forged = 'A'.repeat(43);
             await expectFailure(() => agent.request(withParams(callback, { state: forged })),
-                'OAuthCallback', /check cookie next-auth\.state\.[0-9a-f]{8} missing/);
+                'OAuthCallback', /NA00032: .*check cookie next-auth\.state\.[0-9a-f]{8} missing/,
+                { level: 'info', once: true });
             assert.equal(agent.hasSession(), false);
         });
 
@@ -241,7 +254,7 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
                 assert.equal(q.get('error'), 'access_denied');
                 assert.match(q.get('error_description'), /<script>/);
                 const res = await expectFailure(() => agent.request(callback), 'Callback',
-                    /answered error=access_denied/);
+                    /NA00034: oidc answered error=access_denied/, { level: 'info', once: true });
                 const all = JSON.stringify(res.headers) + res.body;
                 assert.doesNotMatch(all, /script|alert|xss/i);
                 // The sign-in page it lands on does not show it either.
@@ -306,8 +319,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
                 const agent = new Agent(base);
                 const { callback } = await agent.toCallback('oidc');
                 await setMode(idp, { token: kind });
+                // The IdP's fault: one error line, and no info line beside it.
                 await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                    /NA00032: OAuth callback of oidc refused/);
+                                    /NA00032: OAuth callback of oidc refused/,
+                                    {level : 'error', once : true});
                 assert.equal((await peerStats(idp)).counts.token, 1);
             });
         }
@@ -318,9 +333,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
                     const agent = new Agent(base);
                     const { callback } = await agent.toCallback('oidc');
                     await setMode(idp, { token: kind, seconds });
-                    const res = await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                        /NA00028: request to .*\/token failed: .*(timeout|Timeout|timed out)/,
-                        { withinMs: WITHIN });
+                    const res = await expectFailure(
+                        () => agent.request(callback), 'OAuthCallback',
+                        /NA00032: OAuth callback of oidc refused: request to .*\/token failed: .*(timeout|Timeout|timed out)/,
+                        {withinMs : WITHIN});
                     assert.ok(res.ms >= TIMEOUT * 1000 - 200, `gave up after ${res.ms} ms`);
                 });
         }
@@ -358,7 +374,8 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
         it('discovery whose issuer differs from the configured one → OAuthSignin', async () => {
             const agent = new Agent(base);
             const res = await expectFailure(() => agent.signin('wrongdisc'), 'OAuthSignin',
-                /NA00030: OpenID discovery of .* failed: .*issuer mismatch/);
+                /NA00030: OpenID discovery of .* failed: .*issuer mismatch/,
+                { level: 'error', once: true });
             assert.deepEqual(agent.checkCookies(), [], 'no check cookies for a failed sign-in');
             assert.equal(res.authorizeUrl, null);
             assert.equal((await peerStats(stack.peers.wrongdisc)).counts.authorization, undefined);
@@ -366,18 +383,20 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
 
         it('the provider down (connection refused) → OAuthSignin at once', async () => {
             const agent = new Agent(base);
-            await expectFailure(() => agent.signin('down'), 'OAuthSignin',
-                /NA00028: request to http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed/,
-                { withinMs: 1500 });
+            await expectFailure(
+                () => agent.signin('down'), 'OAuthSignin',
+                /NA00030: OpenID discovery of .* failed: request to http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed/,
+                {withinMs : 1500, level : 'error', once : true});
             assert.deepEqual(agent.checkCookies(), []);
         });
 
         it(`a provider that accepts and never answers → OAuthSignin after ~${TIMEOUT} s`,
             async () => {
                 const agent = new Agent(base);
-                const res = await expectFailure(() => agent.signin('blackhole'), 'OAuthSignin',
-                    /NA00028: request to .*openid-configuration failed: .*Timeout/,
-                    { withinMs: WITHIN });
+                const res = await expectFailure(
+                    () => agent.signin('blackhole'), 'OAuthSignin',
+                    /NA00030: OpenID discovery of .* failed: request to .*openid-configuration failed: .*Timeout/,
+                    {withinMs : WITHIN});
                 assert.ok(res.ms >= TIMEOUT * 1000 - 200, `gave up after ${res.ms} ms`);
             });
 
@@ -387,8 +406,10 @@ describe('OpenID Connect bad input', { timeout: 120000 }, () => {
             assert.equal(s.status, 302);
             assert.ok(s.authorizeUrl.startsWith(`${idp.url}/auth?`), s.location);
             const callback = `${base}/callback/downtoken?code=somecode&state=${s.state}`;
-            await expectFailure(() => agent.request(callback), 'OAuthCallback',
-                /NA00028: request to http:\/\/127\.0\.0\.1:\d+\/token failed/, { withinMs: 1500 });
+            await expectFailure(
+                () => agent.request(callback), 'OAuthCallback',
+                /NA00032: OAuth callback of downtoken refused: request to http:\/\/127\.0\.0\.1:\d+\/token failed/,
+                {withinMs : 1500, level : 'error', once : true});
         });
 
         it('a flood of ID tokens with unknown kids: the JWKS is refetched once, not per token',

@@ -145,12 +145,15 @@ csrf_failed(post('signin/nope', $csrf, form_body(csrfToken => $token), @FORM),
     ok(grep({ /^next-auth\.session-token=;.*Max-Age=0/ } set_cookies($res)),
        'control: a valid sign-out clears');
 
-    # POST session (the client's update) with a bad token: 400 {}.
+    # POST session (the client's update) with a bad token: 400 {}, one info line.
+    my $m = log_mark();
     $res = post('session', "$csrf; $session", '{"csrfToken":"' . $token2 . '","data":{}}',
                 'Content-Type' => 'application/json');
     is($res->code, 400, 'POST session, mismatched token: 400');
     is($res->content, '{}', 'POST session, mismatched token: {}');
     is(session_cookie($res), '', 'POST session, mismatched token: no cookie refreshed');
+    log_event($m, qr/NA00165: CSRF check failed on the session update/, 'info',
+              'POST session, mismatched token: one info line (a client fault)');
 }
 
 # Failed checks are client faults: info (NA00017 / NA00003), no error.

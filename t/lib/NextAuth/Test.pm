@@ -30,7 +30,7 @@ use Apache::TestRequest ();
 our @EXPORT = qw(
     url origin req json_of json_keys set_cookies parse_set_cookie cookie_named
     csrf_roundtrip cookie_jar csrf_hash uri_component secret_of log_mark log_clean
-    conf_check conf_fails conf_ok start_httpd is_root write_file
+    conf_check conf_fails conf_ok start_httpd is_root write_file log_event
     NO_STORE_HEADERS
     form_body signin signin_form session_cookie cookie_header_of header_problems
     html_problems echo_of on_origin query_param uri_decode password_of
@@ -276,6 +276,19 @@ sub log_clean {
     diag("unexpected log line: $_") for @bad;
     diag("expected log line not found: $_") for @missing;
     diag("secret in log line: $_") for @leaks;
+    return $ok;
+}
+
+# One event, one line (STYLE: client faults at info, ours and our peers' at error, never
+# both): since MARK the module wrote exactly one line at info or above, it matches RE and
+# it is at LEVEL ('info' or 'error').
+sub log_event {
+    my ($mark, $re, $level, $name) = @_;
+    my @lines = grep { /\[nextauth:(?:info|notice|warn|error|crit|alert|emerg)\]/ }
+                log_lines_since($mark);
+    my $ok = ok(@lines == 1 && $lines[0] =~ $re && $lines[0] =~ /\[nextauth:\Q$level\E\]/,
+                $name // "one $level line matching $re");
+    diag('module lines: ' . (@lines ? join('', @lines) : "none\n")) unless $ok;
     return $ok;
 }
 
