@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The module's SQL (include/mod_nextauth_db_sql.h) through apr_dbd on SQLite and on
+// The module's SQL (include/na_store_sql.h) through apr_dbd on SQLite and on
 // PostgreSQL 15: build/db/sqlcheck (t/db/sqlcheck.c, built by t/db/run.sh) runs every
 // statement, verification tokens included, against fresh conf/schema/ tables.
 'use strict';

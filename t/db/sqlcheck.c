@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors
  *
- * The module's own SQL (include/mod_nextauth_db_sql.h) through apr_dbd, as mod_dbd runs
+ * The module's own SQL (include/na_store_sql.h) through apr_dbd, as mod_dbd runs
  * it, on one database: `sqlcheck sqlite3 FILE` or `sqlcheck pgsql "host=... dbname=..."`
  * (tables from conf/schema/ already made, empty). Prints TAP; exits 1 on any failure.
  * t/db/sql.test.js builds and runs it on SQLite and PostgreSQL. Covers what the httpd
@@ -15,7 +15,7 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
-#include "mod_nextauth_db_sql.h"
+#include "na_store_sql.h"
 
 static apr_pool_t *pool;
 static const apr_dbd_driver_t *drv;
@@ -92,10 +92,10 @@ int main(int argc, char **argv)
     }
     sqlite = strcmp(apr_dbd_name(drv), "sqlite3") == 0;
     for (i = 0; i < NA_SQL__COUNT; i++) {
-        int rv = apr_dbd_prepare(drv, pool, db, sqlite ? nextauth_sql[i].sqlite
-                                                       : nextauth_sql[i].pgsql,
-                                 nextauth_sql[i].label, &stmts[i]);
-        ok(rv == 0, apr_psprintf(pool, "prepare %s%s%s", nextauth_sql[i].label,
+        int rv = apr_dbd_prepare(drv, pool, db, sqlite ? na_store_sql[i].sqlite
+                                                       : na_store_sql[i].pgsql,
+                                 na_store_sql[i].label, &stmts[i]);
+        ok(rv == 0, apr_psprintf(pool, "prepare %s%s%s", na_store_sql[i].label,
                                  rv ? ": " : "", rv ? apr_dbd_error(drv, db, rv) : ""));
         if (rv) {
             return 1;
