@@ -97,33 +97,6 @@ apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
  *  has passed; *expires_before receives the expiry before any move. */
 apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expires_before);
 
-/* mod_nextauth_db.c: the store (na_store.h) on mod_dbd's connection of the request. The
- * rows are the core's. Each nextauth_db_* call answers APR_SUCCESS, APR_NOTFOUND (no such
- * row), or another error that it has logged (a missing table is logged naming the schema
- * file, and answered NEXTAUTH_DB_ESCHEMA). */
-typedef na_store_user_t nextauth_user_t;
-typedef na_store_account_t nextauth_account_t;
-
-/** The store on this request's connection, its notes logged against r; NULL (logged)
- *  when mod_dbd gives no connection. */
-na_store_t *nextauth_db_store(request_rec *r);
-apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user);
-apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,
-                                      apr_int64_t expires);
-/** Delete the row matching identifier and hash in one statement and give its expiry:
- *  single use, also across hosts. APR_NOTFOUND when no row matched. */
-apr_status_t nextauth_db_token_use(request_rec *r, const char *identifier, const char *hash,
-                                   apr_int64_t *expires);
-apr_status_t nextauth_db_session_create(request_rec *r, const char *user_id, const char *token,
-                                        apr_int64_t expires);
-apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int64_t *expires,
-                                     nextauth_user_t **user);
-apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
-apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
-/** The error every call answers when a table is missing (conf/schema/ not applied):
- *  callers end the request with the Configuration error. */
-#define NEXTAUTH_DB_ESCHEMA NA_STORE_ESCHEMA
-
 /* mod_nextauth_signin.c: POST signin/:provider */
 int nextauth_route_signin_post(nextauth_req_t *req);
 /** next-auth's answer to a failed CSRF check on a sign-in or sign-out POST (NA00017). */
@@ -140,7 +113,7 @@ int nextauth_route_signout_post(nextauth_req_t *req);
  *  linked or created; account may be NULL for credentials), session cookie or database
  *  session, redirect to NextAuthPages newUser (new users) or the callback URL. */
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
-                             na_session_claims_t *claims, const nextauth_account_t *account);
+                             na_session_claims_t *claims, const na_store_account_t *account);
 
 /* mod_nextauth_oauth.c, mod_nextauth_oauth_callback.c, mod_nextauth_oidc.c */
 #include "na_oauth.h"
@@ -172,6 +145,33 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t 
 /** One outbound request, failures logged. */
 na_status_t nextauth_oidc_perform(request_rec *r, const struct na_http_request_t *hreq,
                                   struct na_http_response_t *resp);
+
+/* mod_nextauth_db.c: the store (na_store.h) on mod_dbd's connection of the request. The
+ * rows are the core's. Each nextauth_db_* call answers APR_SUCCESS, APR_NOTFOUND (no such
+ * row), or another error that it has logged (a missing table is logged naming the schema
+ * file, and answered NEXTAUTH_DB_ESCHEMA). */
+typedef na_store_user_t nextauth_user_t;
+typedef na_store_account_t nextauth_account_t;
+
+/** The store on this request's connection, its notes logged against r; NULL (logged)
+ *  when mod_dbd gives no connection. */
+na_store_t *nextauth_db_store(request_rec *r);
+apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user);
+apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,
+                                      apr_int64_t expires);
+/** Delete the row matching identifier and hash in one statement and give its expiry:
+ *  single use, also across hosts. APR_NOTFOUND when no row matched. */
+apr_status_t nextauth_db_token_use(request_rec *r, const char *identifier, const char *hash,
+                                   apr_int64_t *expires);
+apr_status_t nextauth_db_session_create(request_rec *r, const char *user_id, const char *token,
+                                        apr_int64_t expires);
+apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int64_t *expires,
+                                     nextauth_user_t **user);
+apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
+apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
+/** The error every call answers when a table is missing (conf/schema/ not applied):
+ *  callers end the request with the Configuration error. */
+#define NEXTAUTH_DB_ESCHEMA NA_STORE_ESCHEMA
 
 /* mod_nextauth_email.c */
 int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov);

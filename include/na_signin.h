@@ -62,12 +62,12 @@ typedef struct na_signin_result_t {
  * - OAuth, account new, nobody: a new user (is_new) and the account linked.
  * A first sign-in of the same account running elsewhere at the same moment ends as that
  * one's user (a short wait lets its link appear); a half-made user of ours is removed.
- * NA_OK fills *out (the user from the store's pool). Otherwise *out is unspecified and
- * *err has the NextAuth code: NA_EDENIED with OAuthAccountNotLinked (the account or its
- * e-mail belongs to another user); NA_EINTERNAL with Callback (no account or no address:
- * a provider mapping bug, noted); or the store's failure (na_store.h, noted by the store)
- * with Configuration when a table is missing, else Callback, EmailCreateAccount or
- * OAuthCreateAccount as next-auth names the step that failed.
+ * NA_OK fills *out (the user from the store's pool, or in->current). Otherwise *out is
+ * unspecified and *err has the NextAuth code: NA_EDENIED with OAuthAccountNotLinked (the
+ * account or its e-mail belongs to another user); NA_EINTERNAL with Callback (no account
+ * or no address: a provider mapping bug, noted); or the store's failure (na_store.h,
+ * noted by the store) with Configuration when a table is missing, else Callback,
+ * EmailCreateAccount or OAuthCreateAccount as next-auth names the step that failed.
  */
 na_status_t na_signin_resolve(const na_signin_t *in, na_signin_result_t *out, na_err_t *err);
 
