@@ -3,9 +3,9 @@ APXS     ?= apxs
 DEMO_USER ?= $(shell id -u >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && echo www-data || id -un)
 DEMO_GROUP ?= $(shell [ "$$(id -u)" = 0 ] && echo www-data || id -gn)
 UNIT_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude \
-              $(shell pkg-config --cflags apr-1 apr-util-1 openssl libcurl jansson check)
+              $(shell pkg-config --cflags apr-1 apr-util-1 openssl libcurl jansson check sqlite3)
 UNIT_LIBS   = build/libnextauth.a \
-              $(shell pkg-config --libs apr-1 apr-util-1 openssl libcurl jansson check) -lunistring
+              $(shell pkg-config --libs apr-1 apr-util-1 openssl libcurl jansson check sqlite3) -lunistring
 
 all: module
 

@@ -13,6 +13,7 @@
 #include "na_directives.h" /* every glue file reports with the directive names */
 #include "na_route.h"
 #include "na_session.h"
+#include "na_store.h"
 
 /* Glue-private declarations: only src/httpd and mod_nextauth.c include this. */
 
@@ -97,17 +98,23 @@ apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
  *  has passed; *expires_before receives the expiry before any move. */
 apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expires_before);
 
-/* mod_nextauth_signin.c */
+/* mod_nextauth_signin.c: POST signin/:provider */
 int nextauth_route_signin_post(nextauth_req_t *req);
+/** next-auth's answer to a failed CSRF check on a sign-in or sign-out POST (NA00017). */
+int nextauth_signin_csrf_failed(nextauth_req_t *req, const char *page);
+
+/* mod_nextauth_callback.c: GET|POST callback/:provider (credentials sign-in included) */
 int nextauth_route_callback(nextauth_req_t *req);
+
+/* mod_nextauth_signout.c: POST signout (and sign-out at the provider) */
 int nextauth_route_signout_post(nextauth_req_t *req);
+
+/* mod_nextauth_complete.c */
 /** Sign the user in: policy check, with NextAuthDatabase the user and account (found,
  *  linked or created; account may be NULL for credentials), session cookie or database
  *  session, redirect to NextAuthPages newUser (new users) or the callback URL. */
-struct nextauth_account_t;
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
-                             na_session_claims_t *claims,
-                             const struct nextauth_account_t *account);
+                             na_session_claims_t *claims, const na_store_account_t *account);
 
 /* mod_nextauth_oauth.c, mod_nextauth_oauth_callback.c, mod_nextauth_oidc.c */
 #include "na_oauth.h"
@@ -143,44 +150,17 @@ void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t 
 na_status_t nextauth_oidc_perform(request_rec *r, const struct na_http_request_t *hreq,
                                   struct na_http_response_t *resp, na_err_t *err);
 
-/* mod_nextauth_db.c: users, accounts, verification tokens and database sessions in
- * next-auth's SQL adapter schema (conf/schema/), through mod_dbd's pool with prepared
- * statements only. Each call answers APR_SUCCESS, APR_NOTFOUND (no such row), or
- * another error that it has logged (a missing table is logged naming the schema file). */
-typedef struct nextauth_user_t {
-    const char *id;             /**< users.id as a string */
-    const char *name;
-    const char *email;
-    const char *image;
-    apr_int64_t email_verified; /**< epoch seconds; 0 when NULL */
-} nextauth_user_t;
+/* mod_nextauth_db.c: the store (na_store.h) on mod_dbd's connection of the request. The
+ * rows are the core's. Each nextauth_db_* call answers APR_SUCCESS, APR_NOTFOUND (no such
+ * row), or another error that it has logged (a missing table is logged naming the schema
+ * file, and answered NEXTAUTH_DB_ESCHEMA). */
+typedef na_store_user_t nextauth_user_t;
+typedef na_store_account_t nextauth_account_t;
 
-typedef struct nextauth_account_t {
-    const char *user_id;
-    const char *type;           /**< "oauth", "oidc", "email" */
-    const char *provider;
-    const char *provider_account_id;
-    const char *access_token;
-    const char *refresh_token;
-    const char *id_token;
-    const char *token_type;
-    const char *scope;
-    const char *session_state;
-    apr_int64_t expires_at;     /**< epoch seconds; 0 when absent */
-} nextauth_account_t;
-
-apr_status_t nextauth_db_user_by_email(request_rec *r, const char *email,
-                                       nextauth_user_t **user);
+/** The store on this request's connection, its notes logged against r; NULL (logged)
+ *  when mod_dbd gives no connection. */
+na_store_t *nextauth_db_store(request_rec *r);
 apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user);
-apr_status_t nextauth_db_user_by_account(request_rec *r, const char *provider,
-                                         const char *provider_account_id,
-                                         nextauth_user_t **user);
-/** Create a user. When the e-mail's unique index refuses it (made meanwhile elsewhere),
- *  take_existing gives that user; without it the answer is APR_EEXIST. */
-apr_status_t nextauth_db_user_create(request_rec *r, const nextauth_user_t *in,
-                                     int take_existing, nextauth_user_t **user);
-apr_status_t nextauth_db_user_verified(request_rec *r, const char *id, apr_int64_t when);
-apr_status_t nextauth_db_account_link(request_rec *r, const nextauth_account_t *account);
 apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,
                                       apr_int64_t expires);
 /** Delete the row matching identifier and hash in one statement and give its expiry:
@@ -195,10 +175,7 @@ apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_i
 apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
 /** The error every call answers when a table is missing (conf/schema/ not applied):
  *  callers end the request with the Configuration error. */
-#define NEXTAUTH_DB_ESCHEMA APR_ENOENT
-/** Remove a user row that has no account (undoes a half-made sign-in when linking its
- *  account failed). */
-apr_status_t nextauth_db_user_delete(request_rec *r, const char *id);
+#define NEXTAUTH_DB_ESCHEMA NA_STORE_ESCHEMA
 
 /* mod_nextauth_email.c */
 int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov);

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    apache2 apache2-dev libapr1-dev libaprutil1-dev libaprutil1-dbd-sqlite3
+    apache2 apache2-dev libapr1-dev libaprutil1-dev libaprutil1-dbd-sqlite3 libsqlite3-dev
     libaprutil1-dbd-pgsql libssl-dev libcurl4-openssl-dev libjansson-dev libunistring-dev
     pkg-config check libapache2-mod-perl2 libwww-perl libjson-pp-perl libcryptx-perl
     chromium fonts-nanum sqlite3 curl ca-certificates postgresql redis-server wrk

@@ -20,6 +20,11 @@ command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 is missing (make deps)"
 mkdir -p build/db
 ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags apr-1 apr-util-1) \
     -o build/db/sqlcheck t/db/sqlcheck.c $(pkg-config --libs apr-1 apr-util-1)
+# The core's store and account linking on the same databases (t/db/storecheck.c).
+[ -f build/libnextauth.a ] || fail "build/libnextauth.a is missing (make module)"
+${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags apr-1 apr-util-1) \
+    -o build/db/storecheck t/db/storecheck.c build/libnextauth.a \
+    $(pkg-config --libs apr-1 apr-util-1)
 
 output="${NA_OUTPUT_DIR:-t/output}"
 mkdir -p "$output/logs"

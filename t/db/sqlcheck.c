@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors
  *
- * The module's own SQL (include/mod_nextauth_db_sql.h) through apr_dbd, as mod_dbd runs
+ * The module's own SQL (include/na_store_sql.h) through apr_dbd, as mod_dbd runs
  * it, on one database: `sqlcheck sqlite3 FILE` or `sqlcheck pgsql "host=... dbname=..."`
  * (tables from conf/schema/ already made, empty). Prints TAP; exits 1 on any failure.
  * t/db/sql.test.js builds and runs it on SQLite and PostgreSQL. Covers what the httpd
@@ -15,7 +15,7 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
-#include "mod_nextauth_db_sql.h"
+#include "na_store_sql.h"
 
 static apr_pool_t *pool;
 static const apr_dbd_driver_t *drv;
@@ -92,11 +92,11 @@ int main(int argc, char **argv)
     }
     sqlite = strcmp(apr_dbd_name(drv), "sqlite3") == 0;
     for (i = 0; i < NA_SQL__COUNT; i++) {
-        int rv = apr_dbd_prepare(drv, pool, db, sqlite ? nextauth_sql[i].sqlite
-                                                       : nextauth_sql[i].pgsql,
-                                 nextauth_sql[i].label, &stmts[i]);
-        ok(rv == 0, apr_psprintf(pool, "prepare %s%s%s", nextauth_sql[i].label,
-                                 rv ? ": " : "", rv ? apr_dbd_error(drv, db, rv) : ""));
+        int rv =
+            apr_dbd_prepare(drv, pool, db, sqlite ? na_store_sql[i].sqlite : na_store_sql[i].pgsql,
+                            na_store_sql[i].label, &stmts[i]);
+        ok(rv == 0, apr_psprintf(pool, "prepare %s%s%s", na_store_sql[i].label, rv ? ": " : "",
+                                 rv ? apr_dbd_error(drv, db, rv) : ""));
         if (rv) {
             return 1;
         }
@@ -105,14 +105,14 @@ int main(int argc, char **argv)
     snprintf(soon, sizeof(soon), "%" APR_INT64_T_FMT, t + 100);
     snprintf(later, sizeof(later), "%" APR_INT64_T_FMT, t + 600);
 
-    {   /* users */
+    { /* users */
         const char *a[4] = {"Test User", "t@example.com", NULL, NULL};
         ok(get(NA_SQL_USER_CREATE, 4, a, 1, c) == 1 && c[0] && atoi(c[0]) > 0,
            "createUser answers the new id");
         id = c[0];
         ok(get(NA_SQL_USER_CREATE, 4, a, 1, c) == -1, "a second user with that e-mail is refused");
         ok(get(NA_SQL_USER_BY_EMAIL, 1, (const char *[]){"t@example.com"}, 5, c) == 1
-           && same(c[0], id) && same(c[1], "Test User") && c[3] == NULL && c[4] == NULL,
+               && same(c[0], id) && same(c[1], "Test User") && c[3] == NULL && c[4] == NULL,
            "getUserByEmail: id, name, image NULL, emailVerified NULL");
         ok(get(NA_SQL_USER_BY_EMAIL, 1, (const char *[]){"T@example.com"}, 5, c) == 0,
            "getUserByEmail is exact, as next-auth's adapters");
@@ -121,19 +121,20 @@ int main(int argc, char **argv)
            "getUser reads emailVerified back as epoch seconds");
         ok(get(NA_SQL_USER_BY_ID, 1, (const char *[]){"999999"}, 5, c) == 0, "unknown id: no row");
     }
-    {   /* accounts */
-        const char *a[11] = {id, "oauth", "prov", "pid-1", "at", "rt", "it", "Bearer", "openid",
-                             NULL, "1700000000"};
+    { /* accounts */
+        const char *a[11] = {id,   "oauth",  "prov",   "pid-1", "at",        "rt",
+                             "it", "Bearer", "openid", NULL,    "1700000000"};
         ok(run(NA_SQL_ACCOUNT_LINK, 11, a) == 1, "linkAccount");
         ok(run(NA_SQL_ACCOUNT_LINK, 11, a) == -1, "the same provider account twice is refused");
         ok(get(NA_SQL_USER_BY_ACCOUNT, 2, (const char *[]){"prov", "pid-1"}, 5, c) == 1
-           && same(c[0], id), "getUserByAccount");
+               && same(c[0], id),
+           "getUserByAccount");
         ok(get(NA_SQL_USER_BY_ACCOUNT, 2, (const char *[]){"prov", "pid-2"}, 5, c) == 0,
            "getUserByAccount: another account id, no row");
         ok(run(NA_SQL_USER_DELETE, 1, (const char *[]){id}) == 0,
            "a user with an account is never deleted by the undo statement");
     }
-    {   /* an undone half-made user */
+    { /* an undone half-made user */
         const char *a[4] = {NULL, NULL, NULL, NULL};
         ok(get(NA_SQL_USER_CREATE, 4, a, 1, c) == 1, "a user without e-mail");
         id2 = c[0];
@@ -141,24 +142,25 @@ int main(int argc, char **argv)
            "several users without e-mail (NULLs are not unique)");
         ok(run(NA_SQL_USER_DELETE, 1, (const char *[]){id2}) == 1, "a user without account goes");
     }
-    {   /* verification tokens */
+    { /* verification tokens */
         const char *tok[3] = {"t@example.com", "hash-1", later};
         ok(run(NA_SQL_TOKEN_CREATE, 3, tok) == 1, "createVerificationToken");
         ok(run(NA_SQL_TOKEN_CREATE, 3, tok) == -1, "the same (identifier, token) twice is refused");
         ok(get(NA_SQL_TOKEN_USE, 2, (const char *[]){"x@example.com", "hash-1"}, 1, c) == 0,
            "useVerificationToken with another identifier: no row");
         ok(get(NA_SQL_TOKEN_USE, 2, (const char *[]){"t@example.com", "hash-1"}, 1, c) == 1
-           && same(c[0], later), "useVerificationToken answers the expiry");
+               && same(c[0], later),
+           "useVerificationToken answers the expiry");
         ok(get(NA_SQL_TOKEN_USE, 2, (const char *[]){"t@example.com", "hash-1"}, 1, c) == 0,
            "useVerificationToken again: gone (single use)");
     }
-    {   /* sessions */
+    { /* sessions */
         ok(run(NA_SQL_SESSION_CREATE, 3, (const char *[]){id, "sess-1", soon}) == 1,
            "createSession");
         ok(run(NA_SQL_SESSION_CREATE, 3, (const char *[]){id, "sess-1", soon}) == -1,
            "the same session token twice is refused");
         ok(get(NA_SQL_SESSION_GET, 1, (const char *[]){"sess-1"}, 6, c) == 1 && same(c[0], id)
-           && same(c[2], "t@example.com") && same(c[5], soon),
+               && same(c[2], "t@example.com") && same(c[5], soon),
            "getSessionAndUser: the user and the expiry");
         ok(run(NA_SQL_SESSION_UPDATE, 2, (const char *[]){later, "sess-1"}) == 1, "updateSession");
         ok(get(NA_SQL_SESSION_GET, 1, (const char *[]){"sess-1"}, 6, c) == 1 && same(c[5], later),

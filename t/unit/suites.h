@@ -36,6 +36,8 @@ Suite *suite_page_email(void);
 Suite *suite_limit(void);
 Suite *suite_i18n(void);
 Suite *suite_json(void);
+Suite *suite_store(void);
+Suite *suite_signin(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#ifndef MOD_NEXTAUTH_DB_SQL_H
-#define MOD_NEXTAUTH_DB_SQL_H
-/* The statements of mod_nextauth_db.c, in both dialects, in a header of their own (no httpd in it) so
- * that t/db/sqlcheck.c runs exactly these through apr_dbd on SQLite and PostgreSQL.
+#ifndef NA_STORE_SQL_H
+#define NA_STORE_SQL_H
+/* The statements of na_store.c, in both dialects, in a header of their own so that
+ * t/db/sqlcheck.c runs exactly these through apr_dbd on SQLite and PostgreSQL.
  * Parameters are apr_dbd's %s, always bound as strings. */
 
 enum {
@@ -23,11 +23,11 @@ enum {
     NA_SQL__COUNT
 };
 
-typedef struct nextauth_sql_t {
+typedef struct na_store_sql_t {
     const char *label;
     const char *sqlite;   /**< sqlite3 dialect */
     const char *pgsql;    /**< pgsql, and any other driver (ANSI with RETURNING) */
-} nextauth_sql_t;
+} na_store_sql_t;
 
 #define NA_USER_COLS_SQLITE "u.id, u.name, u.email, u.image, u.\"emailVerified\""
 #define NA_USER_COLS_PG \
@@ -36,7 +36,7 @@ typedef struct nextauth_sql_t {
 /* PostgreSQL infers the type of an untyped parameter; the casts pin them. */
 #define NA_PG_TIME(p) "to_timestamp(CAST(" p " AS BIGINT))"
 
-static const nextauth_sql_t nextauth_sql[NA_SQL__COUNT] = {
+static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
     {"nextauth_user_by_email",
      "SELECT " NA_USER_COLS_SQLITE " FROM users u WHERE u.email = %s",
      "SELECT " NA_USER_COLS_PG " FROM users u WHERE u.email = %s"},

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include "mod_nextauth.h"
+#include "na_url.h"
+
+/* With logout=on, an OIDC provider's session ends too: the browser goes on to its
+ * end_session_endpoint (RP-initiated logout) and comes back to the callback URL. */
+static const char *nextauth_signout_at_provider(nextauth_req_t *req,
+                                                const na_session_claims_t *claims)
+{
+    const na_provider_t *prov =
+        claims && claims->provider ? na_config_provider(req->conf, claims->provider) : NULL;
+    apr_pool_t *p = req->r->pool;
+    na_oauth_discovery_t ep;
+    const char *url;
+
+    if (prov == NULL || !prov->logout || prov->kind != NA_PROVIDER_OIDC
+        || nextauth_oidc_endpoints(req->r, prov, &ep) != APR_SUCCESS
+        || ep.end_session_endpoint == NULL) {
+        return req->callback_url;
+    }
+    url = na_url_append_query(p, ep.end_session_endpoint, "client_id", prov->client_id);
+    url = na_url_append_query(p, url, "post_logout_redirect_uri", req->callback_url);
+    if (claims->id_token) {
+        url = na_url_append_query(p, url, "id_token_hint", claims->id_token);
+    }
+    return url;
+}
+
+/* POST signout: clear every session chunk, then go to the callback URL (through the
+ * provider's sign-out when configured). Without a session cookie nothing is cleared,
+ * as in next-auth. */
+int nextauth_route_signout_post(nextauth_req_t *req)
+{
+    const na_session_claims_t *claims;
+    const char *token = NULL;
+    int status;
+
+    if (!nextauth_req_csrf_ok(req)) {
+        return nextauth_signin_csrf_failed(req, "/signout");
+    }
+    claims = nextauth_session_load(req->r, req->conf, &req->names, &status);
+    if (!nextauth_session_sent(req->r)) {
+        return nextauth_reply_redirect(req, req->callback_url, HTTP_OK);
+    }
+    if (nextauth_session_db(req->r, &token, NULL) && token
+        && nextauth_db_session_delete(req->r, token) == NEXTAUTH_DB_ESCHEMA) {
+        return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+    }
+    nextauth_session_clear(req);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
+    return nextauth_reply_redirect(req, nextauth_signout_at_provider(req, claims), HTTP_OK);
+}
