@@ -14,8 +14,7 @@
 # Left out, because they cannot work with a single-process server (mod_proxy forwards
 # to a backend vhost of the same server, which needs a second process to answer while
 # the first one waits): protect/proxy.t, and security/headers.t's three proxied requests
-# (skipped when NEXTAUTH_TEST_ONE_PROCESS is set). Timing budgets (open_redirect.t's
-# minute) are scaled by NEXTAUTH_TEST_SLOWDOWN.
+# (skipped when NEXTAUTH_TEST_ONE_PROCESS is set).
 # Any extra arguments replace the list of test files.
 set -eu
 
@@ -64,7 +63,7 @@ fi
 start=$(date +%s)
 status=0
 # Valgrind slows httpd's start (the default wait is 60 s) and every request.
-APACHE_TEST_STARTUP_TIMEOUT=300 NEXTAUTH_TEST_ONE_PROCESS=1 NEXTAUTH_TEST_SLOWDOWN=4 \
+APACHE_TEST_STARTUP_TIMEOUT=300 NEXTAUTH_TEST_ONE_PROCESS=1 \
     NEXTAUTH_TEST_WORK="$work" APACHE_TEST_HTTPD="$wrapper" \
     "$top/t/run-httpd-tests.sh" -one-process "$@" || status=$?
 
