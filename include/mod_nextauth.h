@@ -100,8 +100,6 @@ apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expir
 
 /* mod_nextauth_signin.c: POST signin/:provider */
 int nextauth_route_signin_post(nextauth_req_t *req);
-/** next-auth's answer to a failed CSRF check on a sign-in or sign-out POST (NA00017). */
-int nextauth_signin_csrf_failed(nextauth_req_t *req, const char *page);
 
 /* mod_nextauth_callback.c: GET|POST callback/:provider (credentials sign-in included) */
 int nextauth_route_callback(nextauth_req_t *req);
@@ -276,9 +274,9 @@ int nextauth_fail_csrf(nextauth_req_t *req, const char *logno, const char *page)
 na_status_t nextauth_fail_upstream(na_status_t status);
 /** The log level of a class. */
 int nextauth_fail_level(na_status_t status);
-/** Legacy (mod_nextauth_signin.c until it moves to nextauth_fail_with): logs NA00008 at
- *  INFO and answers code, in JSON mode with json_status. */
-int nextauth_fail(nextauth_req_t *req, const char *code, int json_status);
+/** Answer a failure its caller has logged already, with a JSON status fixed by the route
+ *  (the credentials callback's 401, a Configuration failure's 500). */
+int nextauth_fail_answer(nextauth_req_t *req, const char *code, int json_status);
 /** Where next-auth sends a failure with this code: sign-in page codes to the sign-in
  *  page (or NextAuthPages signIn), all others to the error page (or NextAuthPages error). */
 const char *nextauth_error_url(nextauth_req_t *req, const char *code);

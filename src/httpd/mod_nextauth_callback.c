@@ -88,18 +88,18 @@ static int nextauth_callback_credentials(nextauth_req_t *req, const na_provider_
     apr_time_t started;
 
     if (!nextauth_req_csrf_ok(req)) {
-        return nextauth_signin_csrf_failed(req, "/signin");
+        return nextauth_fail_csrf(req, NA_LOGNO(00167), "/signin");
     }
     if (user == NULL || password == NULL || *user == '\0' || *password == '\0'
         || strlen(user) > NEXTAUTH_MAX_USERNAME || strlen(password) > NEXTAUTH_MAX_PASSWORD
         || !na_page_utf8_ok(user)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       NA_LOGNO(00019) "credentials sign-in without a usable username and password");
-        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+        return nextauth_fail_answer(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
     started = apr_time_now();
     if (nextauth_callback_throttle(req, user, 0, started)) {
-        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+        return nextauth_fail_answer(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
     status = nextauth_credentials_check(r, prov, user, password);
     if (status == AUTH_DENIED || status == AUTH_USER_NOT_FOUND) {
@@ -113,7 +113,7 @@ static int nextauth_callback_credentials(nextauth_req_t *req, const na_provider_
                       status == AUTH_USER_NOT_FOUND ? "unknown user"
                       : status == AUTH_DENIED       ? "wrong password"
                                                     : "error");
-        return nextauth_fail(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
+        return nextauth_fail_answer(req, "CredentialsSignin", HTTP_UNAUTHORIZED);
     }
     memset(&claims, 0, sizeof(claims));
     claims.name = user;

@@ -65,23 +65,23 @@ static na_status_t nextauth_complete_current(nextauth_req_t *req, na_store_t *st
     return NA_OK;
 }
 
-/* Whom this sign-in belongs to in the database (next-auth's callbackHandler); NULL, or the
- * NextAuth error code when that failed (logged). */
-static const char *nextauth_complete_resolve(nextauth_req_t *req, const na_provider_t *prov,
+/* Whom this sign-in belongs to in the database (next-auth's callbackHandler). A failure
+ * fills *err with its NextAuth code; the store and the notes have logged their own. */
+static na_status_t nextauth_complete_resolve(nextauth_req_t *req, const na_provider_t *prov,
                                              const na_session_claims_t *claims,
                                              const nextauth_account_t *account,
-                                             na_signin_result_t *res)
+                                             na_signin_result_t *res, na_err_t *err)
 {
     na_store_t *store = nextauth_db_store(req->r);
-    na_err_t err = {NULL, NULL, 0};
     na_signin_t in;
+    na_status_t st;
 
     if (store == NULL) {
-        return "Callback";
+        return na_err_set(req->r->pool, err, NA_EPEER, "Callback", "no database connection");
     }
     memset(&in, 0, sizeof(in));
-    if (nextauth_complete_current(req, store, &in.current, &err) != NA_OK) {
-        return err.code ? err.code : "Callback";
+    if ((st = nextauth_complete_current(req, store, &in.current, err)) != NA_OK) {
+        return st;
     }
     in.store = store;
     in.provider = prov->id;
@@ -96,32 +96,41 @@ static const char *nextauth_complete_resolve(nextauth_req_t *req, const na_provi
     in.now = apr_time_sec(apr_time_now());
     in.note = nextauth_complete_note;
     in.baton = req->r;
-    return na_signin_resolve(&in, res, &err) == NA_OK ? NULL : err.code ? err.code : "Callback";
+    return na_signin_resolve(&in, res, err);
 }
 
 /* With NextAuthDatabase: the claims become the database user's. */
-static const char *nextauth_complete_database(nextauth_req_t *req, const na_provider_t *prov,
+static na_status_t nextauth_complete_database(nextauth_req_t *req, const na_provider_t *prov,
                                               na_session_claims_t *claims,
                                               const nextauth_account_t *account,
-                                              na_signin_result_t *res)
+                                              na_signin_result_t *res, na_err_t *err)
 {
-    const char *code = nextauth_complete_resolve(req, prov, claims, account, res);
+    na_status_t st = nextauth_complete_resolve(req, prov, claims, account, res, err);
 
-    if (code) {
-        return code;
+    if (st != NA_OK) {
+        return st;
     }
     claims->sub = res->user->id;
     claims->name = res->user->name;
     claims->email = res->user->email;
     claims->picture = res->user->image;
     claims->present = NA_CLAIM_NAME | NA_CLAIM_EMAIL | NA_CLAIM_PICTURE;
-    return NULL;
+    return NA_OK;
 }
 
-static int nextauth_complete_failed(nextauth_req_t *req, const char *code)
+/* next-auth answers a failed callbackHandler with 200 and the error URL, a missing table
+ * (Configuration) with 500. A refusal by the linking table (OAuthAccountNotLinked) is the
+ * user's doing and logged here, once; the store logged its own failures. */
+static int nextauth_complete_failed(nextauth_req_t *req, na_status_t st, const na_err_t *err)
 {
-    return nextauth_fail(req, code,
-                         strcmp(code, "Configuration") == 0 ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
+    const char *code = err->code ? err->code : "Callback";
+
+    if (st == NA_EDENIED || st == NA_EINPUT) {
+        nextauth_fail_log(req->r, NA_LOGNO(00008), st, err, "sign-in refused (%s)", code);
+    }
+    return nextauth_fail_answer(req, code,
+                                strcmp(code, "Configuration") == 0 ? HTTP_INTERNAL_SERVER_ERROR
+                                                                   : HTTP_OK);
 }
 
 static const char *nextauth_complete_new_user_url(nextauth_req_t *req)
@@ -135,30 +144,35 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
                              na_session_claims_t *claims, const nextauth_account_t *account)
 {
     na_signin_result_t res;
+    na_err_t err = {NULL, NULL, 0};
     apr_int64_t expires = 0;
     apr_status_t st;
-    const char *code;
+    na_status_t nst;
     int database = req->conf->database == 1 && prov->kind != NA_PROVIDER_CREDENTIALS;
 
     if (!na_policy_email_allowed(req->conf->signin_allow, claims->email)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
                       NA_LOGNO(00018) "sign-in refused by " NA_DIR_SIGNIN_ALLOW " for %s",
                       claims->email ? ap_escape_logitem(req->r->pool, claims->email) : "-");
-        return nextauth_fail(req, "AccessDenied", HTTP_FORBIDDEN);
+        return nextauth_fail_answer(req, "AccessDenied", HTTP_FORBIDDEN);
     }
     memset(&res, 0, sizeof(res));
-    if (database && (code = nextauth_complete_database(req, prov, claims, account, &res))) {
-        return nextauth_complete_failed(req, code);
+    if (database
+        && (nst = nextauth_complete_database(req, prov, claims, account, &res, &err)) != NA_OK) {
+        return nextauth_complete_failed(req, nst, &err);
     }
     if (database && na_config_strategy(req->conf) == NA_STRATEGY_DATABASE) {
         if (!(res.keep && nextauth_session_db(req->r, NULL, NULL))
             && (st = nextauth_session_issue_db(req, res.user->id, &expires)) != APR_SUCCESS) {
-            return nextauth_complete_failed(req, st == NEXTAUTH_DB_ESCHEMA ? "Configuration"
-                                                                           : "Callback");
+            /* Logged by the database glue. */
+            return nextauth_fail_answer(req,
+                                        st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback",
+                                        st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR
+                                                                  : HTTP_OK);
         }
     }
     else if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
-        return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+        return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
     if (res.is_new && req->conf->pages.new_user) {
         return nextauth_reply_redirect(req, nextauth_complete_new_user_url(req), HTTP_OK);

@@ -21,7 +21,7 @@ typedef struct nextauth_fail_class_t {
 
 /* JSON statuses as next-auth's sign-in and callback steps answer them: 200 with the error
  * URL, 403 for a refusal. (The credentials route's 401 and signin.c's 500 Configuration
- * are fixed by their route, not by a class: they still go through nextauth_fail.) */
+ * are fixed by their route, not by a class: they go through nextauth_fail_answer.) */
 static const nextauth_fail_class_t nextauth_fail_classes[] = {
     /* A failure reported without a class is a bug of ours. */
     [NA_OK] = {HTTP_OK, APLOG_ERR, "Configuration"},
@@ -120,10 +120,8 @@ int nextauth_fail_csrf(nextauth_req_t *req, const char *logno, const char *page)
         req, apr_pstrcat(req->r->pool, req->base_url, page, "?csrf=true", NULL), HTTP_OK);
 }
 
-int nextauth_fail(nextauth_req_t *req, const char *code, int json_status)
+int nextauth_fail_answer(nextauth_req_t *req, const char *code, int json_status)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00008) "sign-in failed: %s",
-                  na_page_error_info(code).code);
     return nextauth_reply_redirect(req, nextauth_error_url(req, code), json_status);
 }
 

@@ -5,16 +5,6 @@
 /* POST signin/:provider: where each provider kind's sign-in starts. OAuth and e-mail
  * carry on in their own files; a credentials form posts to callback/<id> instead. */
 
-/* next-auth answers a failed CSRF check on a sign-in or sign-out POST by sending the
- * user back to the page with csrf=true (or that URL as JSON, status 200). */
-int nextauth_signin_csrf_failed(nextauth_req_t *req, const char *page)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00017) "CSRF check failed on %s %s",
-                  req->r->method, req->r->uri);
-    return nextauth_reply_redirect(
-        req, apr_pstrcat(req->r->pool, req->base_url, page, "?csrf=true", NULL), HTTP_OK);
-}
-
 /* POST signin/:provider */
 int nextauth_route_signin_post(nextauth_req_t *req)
 {
@@ -22,7 +12,7 @@ int nextauth_route_signin_post(nextauth_req_t *req)
         req->route.param ? na_config_provider(req->conf, req->route.param) : NULL;
 
     if (!nextauth_req_csrf_ok(req) || prov == NULL) {
-        return nextauth_signin_csrf_failed(req, "/signin");
+        return nextauth_fail_csrf(req, NA_LOGNO(00017), "/signin");
     }
     if (prov->kind == NA_PROVIDER_CREDENTIALS) {
         /* Credentials post to callback/<id>; next-auth sends this one to the page. */

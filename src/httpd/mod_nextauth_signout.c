@@ -37,7 +37,7 @@ int nextauth_route_signout_post(nextauth_req_t *req)
     int status;
 
     if (!nextauth_req_csrf_ok(req)) {
-        return nextauth_signin_csrf_failed(req, "/signout");
+        return nextauth_fail_csrf(req, NA_LOGNO(00168), "/signout");
     }
     claims = nextauth_session_load(req->r, req->conf, &req->names, &status);
     if (!nextauth_session_sent(req->r)) {
@@ -45,7 +45,7 @@ int nextauth_route_signout_post(nextauth_req_t *req)
     }
     if (nextauth_session_db(req->r, &token, NULL) && token
         && nextauth_db_session_delete(req->r, token) == NEXTAUTH_DB_ESCHEMA) {
-        return nextauth_fail(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+        return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
     nextauth_session_clear(req);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");

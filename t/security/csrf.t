@@ -156,6 +156,29 @@ csrf_failed(post('signin/nope', $csrf, form_body(csrfToken => $token), @FORM),
               'POST session, mismatched token: one info line (a client fault)');
 }
 
+# One line per failure, at info, numbered by the route that refused it.
+{
+    my $m = log_mark();
+    csrf_failed(post('signout', $csrf, form_body(csrfToken => $token2), @FORM),
+                'sign-out, mismatched token', page => 'signout');
+    log_event($m, qr{NA00168: CSRF check failed on POST /api/auth/signout}, 'info',
+              'sign-out, mismatched token: one info line');
+    $m = log_mark();
+    csrf_failed(post('callback/credentials', $csrf, form_body(csrfToken => $token2, %CREDS),
+                     @FORM), 'callback/credentials, mismatched token');
+    log_event($m, qr{NA00167: CSRF check failed on POST /api/auth/callback/credentials}, 'info',
+              'callback/credentials, mismatched token: one info line');
+    $m = log_mark();
+    my $res = post('callback/credentials', $csrf,
+                   form_body(csrfToken => $token, username => $CREDS{username},
+                             password => 'not-the-password'), @FORM);
+    is($res->code, 302, 'wrong password: 302');
+    like($res->header('Location') // '', qr{[?&]error=CredentialsSignin}, 'wrong password: CredentialsSignin');
+    log_event($m, qr/NA00020: credentials sign-in failed for user 'alice\@example\.com' \(wrong password\)/,
+              'info', 'wrong password: one info line (no second NA00008 line beside it)');
+}
+
 # Failed checks are client faults: info (NA00017 / NA00003), no error.
-log_clean($mark, expect => [qr/NA00017: CSRF check failed/]);
+log_clean($mark, expect => [qr/NA00017: CSRF check failed/, qr/NA00167: CSRF check failed/,
+                          qr/NA00168: CSRF check failed/]);
 done_testing();
