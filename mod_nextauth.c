@@ -6,7 +6,14 @@
 #include <http_request.h>
 #include <mod_auth.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_authz.h"
+#include "mod_nextauth_cmds.h"
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_handler.h"
+#include "mod_nextauth_limit.h"
+#include "mod_nextauth_oidc.h"
+#include "mod_nextauth_session.h"
 
 /* The module record and hook registration; everything else lives in src/. */
 

@@ -4,7 +4,11 @@
 
 #include <jansson.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_api.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_session.h"
 
 /* Serialise and release a jansson value, copying the text into the request pool. */
 static const char *nextauth_api_dump(request_rec *r, json_t *json)

@@ -6,7 +6,11 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_session.h"
 
 #define NEXTAUTH_HEADER_PREFIX "x-nextauth-"
 

@@ -4,7 +4,8 @@
 #include <http_request.h>
 #include <mod_auth.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_authz.h"
+#include "mod_nextauth_session.h"
 #include "na_policy.h"
 
 /* Require nextauth-email PATTERN... and Require nextauth-provider ID...: the words are

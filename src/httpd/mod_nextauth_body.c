@@ -5,7 +5,7 @@
 #include <http_protocol.h>
 #include <jansson.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_body.h"
 #include "na_form.h"
 
 /* Read at most `limit` bytes of the request body; a longer body is refused whole. */

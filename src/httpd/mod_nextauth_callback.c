@@ -5,7 +5,14 @@
 
 #include <apr_atomic.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_callback.h"
+#include "mod_nextauth_complete.h"
+#include "mod_nextauth_credentials.h"
+#include "mod_nextauth_email.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_limit.h"
+#include "mod_nextauth_oauth.h"
+#include "mod_nextauth_req.h"
 #include "na_limit.h"
 #include "na_page.h"
 #include "na_policy.h"

@@ -4,7 +4,7 @@
 
 #include <apr_lib.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_cmds.h"
 #include "na_directives.h"
 #include "na_kv.h"
 #include "na_secret.h"

@@ -2,7 +2,11 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_complete.h"
+#include "mod_nextauth_db.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_session.h"
 #include "na_policy.h"
 #include "na_signin.h"
 #include "na_url.h"

@@ -3,7 +3,7 @@
 #include <ap_provider.h>
 #include <mod_auth.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_conf.h"
 
 void *nextauth_conf_create_server(apr_pool_t *p, server_rec *s)
 {

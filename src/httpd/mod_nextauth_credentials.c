@@ -2,7 +2,8 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <ap_provider.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_credentials.h"
+#include "mod_nextauth_fail.h"
 
 /* The credentials provider's authorize(): httpd's authn providers (file, dbm, dbd,
  * ldap, socache, ...), configured with their own directives, in the order given by

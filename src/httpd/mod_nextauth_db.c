@@ -5,7 +5,7 @@
 #include <apr_strings.h>
 #include <mod_dbd.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_db.h"
 
 /* The store (src/core/na_store.c) on mod_dbd's connection of the request: this file only
  * acquires the connection, turns what the store notes into numbered log lines, and keeps

@@ -4,7 +4,14 @@
 #include <http_request.h>
 #include <apr_lib.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_complete.h"
+#include "mod_nextauth_db.h"
+#include "mod_nextauth_email.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_limit.h"
+#include "mod_nextauth_pages.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
 #include "na_email.h"
 #include "na_mail.h"
 #include "na_page.h"

@@ -4,7 +4,9 @@
 
 #include <http_protocol.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_pages.h"
+#include "mod_nextauth_reply.h"
 #include "na_page.h"
 
 /* One way from a failure to its log line and its answer. The core says what class of

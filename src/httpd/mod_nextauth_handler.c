@@ -4,7 +4,16 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_api.h"
+#include "mod_nextauth_body.h"
+#include "mod_nextauth_callback.h"
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_handler.h"
+#include "mod_nextauth_pages.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_signin.h"
+#include "mod_nextauth_signout.h"
 #include "na_csrf.h"
 #include "na_form.h"
 

@@ -7,7 +7,8 @@
 
 #include <apr_global_mutex.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_limit.h"
 #include "na_limit.h"
 
 /* Rate-limit counters in a mod_socache provider (NextAuthRateLimitCache), the way

@@ -2,7 +2,11 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_oauth.h"
+#include "mod_nextauth_oidc.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
 #include "na_crypto.h"
 #include "na_idtoken.h"
 #include "na_jws.h"

@@ -5,7 +5,8 @@
 #include <apr_thread_mutex.h>
 #include <curl/curl.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_oidc.h"
 #include "na_oauth.h"
 
 /* Per-process memory of each issuer's discovery document and JWKS, so a sign-in does

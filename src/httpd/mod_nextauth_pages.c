@@ -2,7 +2,10 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_pages.h"
+#include "mod_nextauth_reply.h"
 #include "na_page.h"
 
 #define NEXTAUTH_MAX_EMAIL_PREFILL 320

@@ -7,7 +7,7 @@
 #include <http_protocol.h>
 #include <jansson.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_reply.h"
 
 int nextauth_reply_text(request_rec *r, int status, const char *type, const char *body)
 {

@@ -3,7 +3,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_req.h"
 #include "na_csrf.h"
 
 /* Without NextAuthURL, the server's own name and port, as UseCanonicalName On would give

@@ -6,7 +6,10 @@
 #include <apr_strings.h>
 #include <apr_lib.h>
 
-#include "mod_nextauth.h"
+#include "mod_nextauth_db.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_session.h"
 #include "na_chunk.h"
 #include "na_crypto.h"
 #include "na_jwe.h"

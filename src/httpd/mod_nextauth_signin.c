@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include "mod_nextauth.h"
+#include "mod_nextauth_email.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_oauth.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_signin.h"
 
 /* POST signin/:provider: where each provider kind's sign-in starts. OAuth and e-mail
  * carry on in their own files; a credentials form posts to callback/<id> instead. */

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include "mod_nextauth.h"
+#include "mod_nextauth_db.h"
+#include "mod_nextauth_fail.h"
+#include "mod_nextauth_oidc.h"
+#include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
+#include "mod_nextauth_session.h"
+#include "mod_nextauth_signout.h"
+#include "na_oauth.h"
 #include "na_url.h"
 
 /* With logout=on, an OIDC provider's session ends too: the browser goes on to its

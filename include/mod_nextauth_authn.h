@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef MOD_NEXTAUTH_AUTHN_H
+#define MOD_NEXTAUTH_AUTHN_H
+
+/* Glue: src/httpd/mod_nextauth_authn.c. */
+
+#include "mod_nextauth.h"
+
+int nextauth_authn_post_read_request(request_rec *r);
+int nextauth_authn_check(request_rec *r);
+int nextauth_authn_access_ex(request_rec *r);
+int nextauth_authn_note_failure(request_rec *r, const char *auth_type);
+/** 1 when r is the error route reached for an API client whom a Require line refused. */
+int nextauth_authn_denied_json(request_rec *r);
+int nextauth_authn_fixups(request_rec *r);
+
+#endif
