@@ -11,6 +11,7 @@ packages=(
     pkg-config check libapache2-mod-perl2 libwww-perl libjson-pp-perl libcryptx-perl
     chromium fonts-nanum sqlite3 curl ca-certificates postgresql redis-server wrk
     clang libclang-rt-14-dev clang-format valgrind
+    debhelper dh-apache2 dpkg-dev lintian fakeroot
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
