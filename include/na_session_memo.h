@@ -8,8 +8,8 @@
 /**
  * A per-process memo of session tokens already decoded, so that a browser sending the
  * same cookie with every page, image and script costs one decryption and one JSON parse,
- * not one per request. Direct-mapped slots (a newer token takes an older one's place),
- * one mutex; safe to share between threads. A hit is only a token equal to the
+ * not one per request. A na_cache (bounded; when a bucket is full the token nearest its
+ * expiry gives way); safe to share between threads. A hit is only a token equal to the
  * remembered one byte for byte (compared in constant time) under the same keys, and
  * still before its exp, with the same tolerance as na_session_decode.
  */
