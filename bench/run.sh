@@ -13,7 +13,8 @@
 # Knobs (environment): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (32),
 # BENCH_THREADS (2), BENCH_SKIP_NPM=1 (reuse bench/nextjs/node_modules and .next),
 # BENCH_README=0 (leave README alone), BENCH_ONLY=ours (skip the Next.js peer and OIDC rows;
-# for profiling iterations, no results written).
+# for profiling iterations, no results written), BENCH_MODULE (the mod_nextauth.so to measure;
+# build/mod_nextauth.so), for before/after figures of two builds in the same sitting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -30,7 +31,8 @@ fail() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 bench/install.sh
 command -v node >/dev/null || fail "node is missing (make deps)"
-[ -f build/mod_nextauth.so ] || fail "build/mod_nextauth.so is missing (make module)"
+MODULE=${BENCH_MODULE:-build/mod_nextauth.so}
+[ -f "$MODULE" ] || fail "$MODULE is missing (make module)"
 [ -f node_modules/oidc-provider/package.json ] || fail "node_modules/oidc-provider is missing (npm ci at the top)"
 
 pids=()
@@ -73,7 +75,7 @@ fi
 # --- our httpd ------------------------------------------------------------------------------
 rm -rf "$B"
 mkdir -p "$B/htdocs/static" "$B/htdocs/protected" "$B/htdocs/oidc" "$B/run" "$B/wrk"
-cp build/mod_nextauth.so "$B/mod_nextauth.so" # a snapshot: `make module` rewrites it in place
+cp "$MODULE" "$B/mod_nextauth.so" # a snapshot: `make module` rewrites it in place
 page='<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>'
 page+="<h1>A static page</h1><p>$(printf 'lorem ipsum dolor sit amet %.0s' $(seq 1 30))</p></body></html>"
 for d in static protected oidc; do printf '%s\n' "$page" >"$B/htdocs/$d/file.html"; done

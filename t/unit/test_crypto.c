@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "na_crypto.h"
 #include "suites.h"
@@ -24,9 +27,9 @@ START_TEST(test_crypto_sha256)
                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     ck_assert_str_eq(na_test_sha256_hex("a", "bc"),
                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    ck_assert_str_eq(na_test_sha256_hex("abcdbcdecdefdefgefghfghighijhijk",
-                                        "ijkljklmklmnlmnomnopnopq"),
-                     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    ck_assert_str_eq(
+        na_test_sha256_hex("abcdbcdecdefdefgefghfghighijhijk", "ijkljklmklmnlmnomnopnopq"),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 END_TEST
 
@@ -69,15 +72,15 @@ static const na_test_hkdf_t na_test_hkdf[] = {
      "9ab5058ebf5be88f82f4aee99d22cf8be7a34a4af1836299d0668f4d83020f5a"},
     {"secret", "next-auth.state", NA_TEST_INFO " (next-auth.state)", 32,
      "c01f89640026c3c617ec6a68dc377509d2c405289c116743082c17c9874371a7"},
-    {"secret", "next-auth.pkce.code_verifier", NA_TEST_INFO " (next-auth.pkce.code_verifier)",
-     32, "a0d18a95d87f3d3579beb7a6e07c4d9c80bcef6e5989397e73790dee648b234b"},
+    {"secret", "next-auth.pkce.code_verifier", NA_TEST_INFO " (next-auth.pkce.code_verifier)", 32,
+     "a0d18a95d87f3d3579beb7a6e07c4d9c80bcef6e5989397e73790dee648b234b"},
     {"secret", "next-auth.nonce", NA_TEST_INFO " (next-auth.nonce)", 32,
      "8baf701d7889cd03afe25c9eabf72b19db69aa896b5bd85bb5760cf350d268f4"},
     {"secret", "__Secure-next-auth.state", NA_TEST_INFO " (__Secure-next-auth.state)", 32,
      "6cbfda1e7b85bf47e179cf470207e45434a413b8deb8e6bf0e1e2d7bc506da4e"},
     /* RFC 5869 A.3: SHA-256 with zero-length salt and info */
-    {"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b",
-     "", "", 42,
+    {"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", "",
+     "", 42,
      "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"},
 };
 
@@ -100,8 +103,8 @@ START_TEST(test_crypto_hkdf_inputs_matter)
     unsigned char a[32], b[32];
 
     ck_assert_int_eq(na_crypto_hkdf_sha256("secret", "", NA_TEST_INFO, a, 32), NA_OK);
-    ck_assert_int_eq(na_crypto_hkdf_sha256("secret", "next-auth.session-token", NA_TEST_INFO,
-                                           b, 32), NA_OK);
+    ck_assert_int_eq(
+        na_crypto_hkdf_sha256("secret", "next-auth.session-token", NA_TEST_INFO, b, 32), NA_OK);
     ck_assert_int_ne(memcmp(a, b, 32), 0);
     ck_assert_int_eq(na_crypto_hkdf_sha256("Secret", "", NA_TEST_INFO, b, 32), NA_OK);
     ck_assert_int_ne(memcmp(a, b, 32), 0);
@@ -139,6 +142,60 @@ START_TEST(test_crypto_random)
 }
 END_TEST
 
+static int na_test_cmp16(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+/* Small draws come from a per-thread batch: across many refills no 16 bytes repeat. */
+START_TEST(test_crypto_random_batches_never_repeat)
+{
+    enum { N = 2000 }; /* 32 kB: some sixty batches, with draws straddling none */
+    unsigned char(*draws)[16] = apr_palloc(na_test_pool, (apr_size_t)N * 16);
+    unsigned char odd[7];
+    int i;
+
+    for (i = 0; i < N; i++) {
+        ck_assert_int_eq(na_crypto_random(draws[i], 16), NA_OK);
+        ck_assert_int_eq(na_crypto_random(odd, i % 7 + 1), NA_OK); /* uneven use */
+    }
+    qsort(draws, N, 16, na_test_cmp16);
+    for (i = 1; i < N; i++) {
+        ck_assert_int_ne(memcmp(draws[i - 1], draws[i], 16), 0);
+    }
+}
+END_TEST
+
+/* A forked child (an httpd child) must not hand out its parent's batch. */
+START_TEST(test_crypto_random_fork_draws_afresh)
+{
+    unsigned char first[16], parent[16], child[16];
+    int fds[2];
+    pid_t pid;
+    int status = 0;
+
+    ck_assert_int_eq(na_crypto_random(first, sizeof(first)), NA_OK); /* a batch in hand */
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        ssize_t w = -1;
+
+        if (na_crypto_random(child, sizeof(child)) == NA_OK) {
+            w = write(fds[1], child, sizeof(child));
+        }
+        _exit(w == (ssize_t)sizeof(child) ? 0 : 1);
+    }
+    close(fds[1]);
+    ck_assert_int_eq(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_eq(na_crypto_random(parent, sizeof(parent)), NA_OK);
+    ck_assert_int_ne(memcmp(parent, child, sizeof(child)), 0);
+}
+END_TEST
+
 START_TEST(test_crypto_fingerprint)
 {
     ck_assert_str_eq(na_crypto_fingerprint(na_test_pool, "abc"), "ba7816bf");
@@ -155,6 +212,8 @@ Suite *suite_crypto(void)
     tcase_add_test(tc, test_crypto_hex);
     tcase_add_test(tc, test_crypto_ct_equal);
     tcase_add_test(tc, test_crypto_random);
+    tcase_add_test(tc, test_crypto_random_batches_never_repeat);
+    tcase_add_test(tc, test_crypto_random_fork_draws_afresh);
     tcase_add_test(tc, test_crypto_fingerprint);
     suite_add_tcase(s, tc);
 
