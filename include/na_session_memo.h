@@ -15,8 +15,13 @@
  */
 typedef struct na_session_memo_t na_session_memo_t;
 
-/** Tokens longer than this are decoded every time (a memo slot keeps its largest). */
-#define NA_SESSION_MEMO_MAX_TOKEN 4096
+/**
+ * Tokens longer than this are decoded every time: any token na_jwe_decrypt accepts, so
+ * a chunked session (three cookies of 4 kB) is decoded once too, not at every request
+ * (a decode of one is 1.3 M instructions, mostly jansson reading its 7 kB). An entry's
+ * pool keeps the largest token it held: at most some 40 kB, 5 MB for 128 entries.
+ */
+#define NA_SESSION_MEMO_MAX_TOKEN NA_JWE_MAX_TOKEN
 
 /** A memo of `slots` entries in p (its lifetime), or NULL when APR cannot make one. */
 na_session_memo_t *na_session_memo_create(apr_pool_t *p, int slots);
