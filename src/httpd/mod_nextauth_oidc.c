@@ -88,7 +88,8 @@ na_status_t nextauth_oidc_perform(request_rec *r, const na_http_request_t *hreq,
 
     if (rv != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00028) "request to %s failed: %s",
-                      na_http_log_safe(r->pool, hreq->url, 200), err.detail ? err.detail : "error");
+                      na_http_log_safe(r->pool, hreq->url, 200),
+                      err.detail ? err.detail : "error");
     }
     else if (resp->status < 200 || resp->status > 299) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00029) "%s answered HTTP %d",
@@ -138,26 +139,25 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
 
     memset(out, 0, sizeof(*out));
     out->auth_methods = NA_OAUTH_AUTH_BASIC;
-    if (prov->issuer
-        && (!prov->authorization || !prov->token
-            || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
+    if (prov->issuer && (!prov->authorization || !prov->token
+                         || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
         text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0);
         memset(&doc, 0, sizeof(doc));
         doc.status = 200;
         doc.body = text;
         doc.len = text ? strlen(text) : 0;
         doc.content_type = "application/json";
-        if (text == NULL
-            || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err) != NA_OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          NA_LOGNO(00030) "OpenID discovery of %s failed: %s", prov->issuer,
+        if (text == NULL || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err)
+                                != NA_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00030)
+                          "OpenID discovery of %s failed: %s", prov->issuer,
                           err.detail ? err.detail : "not fetched");
             return APR_EGENERAL;
         }
         nextauth_oidc_remember(r, na_oauth_discovery_url(r->pool, prov->issuer), text);
     }
-    out->authorization_endpoint =
-        prov->authorization ? prov->authorization : out->authorization_endpoint;
+    out->authorization_endpoint = prov->authorization ? prov->authorization
+                                                      : out->authorization_endpoint;
     out->token_endpoint = prov->token ? prov->token : out->token_endpoint;
     out->userinfo_endpoint = prov->userinfo ? prov->userinfo : out->userinfo_endpoint;
     out->jwks_uri = prov->jwks ? prov->jwks : out->jwks_uri;
