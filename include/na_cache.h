@@ -10,7 +10,7 @@
  * threads (one mutex). The session memo and the OpenID document cache are built on it.
  *
  * `slots` entries at most, in buckets of NA_CACHE_WAYS: a key goes to one bucket by its
- * hash, and when the bucket is full the entry nearest its expiry gives way. Keys are
+ * hash, and when the bucket is full the least recently used entry gives way. Keys are
  * bytes compared in constant time (a session token is a secret). Each entry owns a pool
  * from an allocator of the cache's own, cleared when another value takes its place, so
  * memory stays bounded by what the entries hold. Values go in and out through a copy
@@ -42,7 +42,7 @@ int na_cache_get(na_cache_t *c, apr_pool_t *p, const void *key, apr_size_t klen,
 /**
  * Keep copy(entry pool, value) under `key` until `expires`, replacing the key's entry if
  * there is one, else taking a free or expired slot of its bucket, else evicting the
- * bucket's entry nearest its expiry. Nothing is kept when copy gives NULL. `now` says
+ * bucket's least recently used entry (stored or found longest ago). Nothing is kept when copy gives NULL. `now` says
  * which entries have expired.
  */
 void na_cache_put(na_cache_t *c, const void *key, apr_size_t klen, apr_int64_t now,

@@ -12,7 +12,9 @@ typedef struct na_cache_entry_t {
     apr_pool_t *pool; /* made on first use, cleared when another value takes the slot */
     void *key;        /* NULL: free */
     apr_size_t klen;
+    apr_uint64_t hash; /* of the key: most entries of a bucket differ here already */
     apr_int64_t expires;
+    apr_uint64_t used; /* c->clock when last stored or found */
     void *value;
 } na_cache_entry_t;
 
@@ -22,6 +24,7 @@ struct na_cache_t {
     na_cache_entry_t *entries;
     int nbuckets;
     int ways;
+    apr_uint64_t clock; /* counts stores and hits, under lock */
 };
 
 /* Entry pools are made and cleared by request threads under c->lock alone, so they draw
@@ -62,7 +65,7 @@ na_cache_t *na_cache_create(apr_pool_t *p, int slots)
 }
 
 /* FNV-1a over 8-byte words: a session token is a kilobyte or more, hashed every request. */
-static na_cache_entry_t *na_cache_bucket(const na_cache_t *c, const void *key, apr_size_t klen)
+static apr_uint64_t na_cache_hash(const void *key, apr_size_t klen)
 {
     const unsigned char *s = key;
     apr_uint64_t h = 14695981039346656037ull ^ klen, w;
@@ -75,24 +78,32 @@ static na_cache_entry_t *na_cache_bucket(const na_cache_t *c, const void *key, a
     for (; i < klen; i++) {
         h = (h ^ s[i]) * 1099511628211ull;
     }
-    h ^= h >> 29; /* the multiply leaves the low bits weakest */
+    return h ^ (h >> 29); /* the multiply leaves the low bits weakest */
+}
+
+static na_cache_entry_t *na_cache_bucket(const na_cache_t *c, apr_uint64_t h)
+{
     return &c->entries[(h % (apr_uint64_t)c->nbuckets) * (apr_uint64_t)c->ways];
 }
 
+/* The hashes are compared first: tokens of one length would otherwise cost a constant-time
+ * compare each. That says only whether a 64-bit hash matched, nothing of a key's bytes. */
 static na_cache_entry_t *na_cache_find(const na_cache_t *c, na_cache_entry_t *bucket,
-                                       const void *key, apr_size_t klen)
+                                       apr_uint64_t h, const void *key, apr_size_t klen)
 {
     int i;
 
     for (i = 0; i < c->ways; i++) {
-        if (bucket[i].key && na_crypto_ct_equal(bucket[i].key, bucket[i].klen, key, klen)) {
+        if (bucket[i].key && bucket[i].hash == h
+            && na_crypto_ct_equal(bucket[i].key, bucket[i].klen, key, klen)) {
             return &bucket[i];
         }
     }
     return NULL;
 }
 
-/* For a key not in the bucket: a free or expired entry, else the one nearest its expiry. */
+/* For a key not in the bucket: a free or expired entry, else the least recently used
+ * (a session cookie sent with every request stays; the token a renewal replaced goes). */
 static na_cache_entry_t *na_cache_victim(const na_cache_t *c, na_cache_entry_t *bucket,
                                          apr_int64_t now)
 {
@@ -103,7 +114,7 @@ static na_cache_entry_t *na_cache_victim(const na_cache_t *c, na_cache_entry_t *
         if (bucket[i].key == NULL || bucket[i].expires <= now) {
             return &bucket[i];
         }
-        if (bucket[i].expires < best->expires) {
+        if (bucket[i].used < best->used) {
             best = &bucket[i];
         }
     }
@@ -113,15 +124,17 @@ static na_cache_entry_t *na_cache_victim(const na_cache_t *c, na_cache_entry_t *
 int na_cache_get(na_cache_t *c, apr_pool_t *p, const void *key, apr_size_t klen, apr_int64_t now,
                  na_cache_copy_fn *copy, void **value)
 {
+    apr_uint64_t h = na_cache_hash(key, klen);
     na_cache_entry_t *e;
     void *got = NULL;
 
     if (c == NULL || apr_thread_mutex_lock(c->lock) != APR_SUCCESS) {
         return 0;
     }
-    e = na_cache_find(c, na_cache_bucket(c, key, klen), key, klen);
+    e = na_cache_find(c, na_cache_bucket(c, h), h, key, klen);
     if (e && e->expires > now) {
         got = copy(p, e->value);
+        e->used = ++c->clock;
     }
     apr_thread_mutex_unlock(c->lock);
     if (got) {
@@ -131,8 +144,9 @@ int na_cache_get(na_cache_t *c, apr_pool_t *p, const void *key, apr_size_t klen,
 }
 
 /* Under c->lock: the entry's pool is cleared first (the old value's cleanups run). */
-static int na_cache_store(na_cache_t *c, na_cache_entry_t *e, const void *key, apr_size_t klen,
-                          apr_int64_t expires, na_cache_copy_fn *copy, const void *value)
+static int na_cache_store(na_cache_t *c, na_cache_entry_t *e, apr_uint64_t h, const void *key,
+                          apr_size_t klen, apr_int64_t expires, na_cache_copy_fn *copy,
+                          const void *value)
 {
     if (e->pool == NULL && apr_pool_create(&e->pool, c->pool) != APR_SUCCESS) {
         e->pool = NULL;
@@ -141,7 +155,9 @@ static int na_cache_store(na_cache_t *c, na_cache_entry_t *e, const void *key, a
     apr_pool_clear(e->pool);
     e->key = apr_pmemdup(e->pool, key, klen);
     e->klen = klen;
+    e->hash = h;
     e->expires = expires;
+    e->used = ++c->clock;
     e->value = copy(e->pool, value);
     if (e->value == NULL) {
         apr_pool_clear(e->pool);
@@ -155,16 +171,17 @@ static int na_cache_insert(na_cache_t *c, int only_if_absent, const void *key, a
                            apr_int64_t now, apr_int64_t expires, na_cache_copy_fn *copy,
                            const void *value)
 {
+    apr_uint64_t h = na_cache_hash(key, klen);
     na_cache_entry_t *bucket, *e;
     int stored = 0;
 
     if (c == NULL || apr_thread_mutex_lock(c->lock) != APR_SUCCESS) {
         return 0;
     }
-    bucket = na_cache_bucket(c, key, klen);
-    e = na_cache_find(c, bucket, key, klen);
+    bucket = na_cache_bucket(c, h);
+    e = na_cache_find(c, bucket, h, key, klen);
     if (!(only_if_absent && e && e->expires > now)) {
-        stored = na_cache_store(c, e ? e : na_cache_victim(c, bucket, now), key, klen, expires,
+        stored = na_cache_store(c, e ? e : na_cache_victim(c, bucket, now), h, key, klen, expires,
                                 copy, value);
     }
     apr_thread_mutex_unlock(c->lock);

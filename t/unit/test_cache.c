@@ -113,8 +113,8 @@ START_TEST(test_cache_capacity)
 }
 END_TEST
 
-/* With one bucket of four: a free slot first, then an expired one, then the entry
- * nearest its expiry gives way; the others stay. */
+/* With one bucket of four: a free slot first, then an expired one, then the least
+ * recently used entry (stored or found longest ago) gives way; the others stay. */
 START_TEST(test_cache_eviction)
 {
     na_cache_t *c = na_cache_create(na_test_pool, NA_CACHE_WAYS);
@@ -125,17 +125,24 @@ START_TEST(test_cache_eviction)
     na_test_put(c, "c", 0, 300, "C");
     na_test_put(c, "d", 0, 200, "D");
     ck_assert_int_eq(na_cache_count(c), 4);
-    na_test_put(c, "e", 0, 500, "E"); /* b is nearest its expiry */
+    ck_assert_int_eq(na_test_get(c, "a", 0, &got), 1); /* a is used again: b is the oldest */
+    na_test_put(c, "e", 0, 500, "E");
     ck_assert_int_eq(na_test_get(c, "b", 0, &got), 0);
     ck_assert_int_eq(na_test_get(c, "a", 0, &got), 1);
     ck_assert_int_eq(na_test_get(c, "c", 0, &got), 1);
     ck_assert_int_eq(na_test_get(c, "d", 0, &got), 1);
     ck_assert_int_eq(na_test_get(c, "e", 0, &got), 1);
-    /* at 350, c and d have expired: the first of them found takes the new key */
-    na_test_put(c, "f", 350, 600, "F");
-    ck_assert_int_eq(na_test_get(c, "a", 350, &got), 1);
-    ck_assert_int_eq(na_test_get(c, "e", 350, &got), 1);
-    ck_assert_int_eq(na_test_get(c, "f", 350, &got), 1);
+    /* found in the order a, c, d, e: a is now the least recent */
+    na_test_put(c, "f", 0, 600, "F");
+    ck_assert_int_eq(na_test_get(c, "a", 0, &got), 0);
+    ck_assert_int_eq(na_test_get(c, "f", 0, &got), 1);
+    /* at 450, c (300) and d (200) have expired: one of them takes the new key, although
+     * e and f are older than neither */
+    na_test_put(c, "g", 450, 900, "G");
+    ck_assert_int_eq(na_test_get(c, "g", 450, &got), 1);
+    ck_assert_int_eq(na_test_get(c, "e", 450, &got), 1);
+    ck_assert_int_eq(na_test_get(c, "f", 450, &got), 1);
+    ck_assert_int_eq(na_test_get(c, "c", 0, &got) + na_test_get(c, "d", 0, &got), 1);
     ck_assert_int_eq(na_cache_count(c), 4);
     /* one slot: every new key replaces the last */
     c = na_cache_create(na_test_pool, 1);
