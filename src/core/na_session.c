@@ -152,9 +152,10 @@ na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *cla
     return na_session_json(p, claims, json, &len);
 }
 
-na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
-                              const na_session_claims_t *claims, apr_int64_t now,
-                              apr_int64_t max_age, const char **token)
+na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
+                                      const na_session_claims_t *claims, apr_int64_t now,
+                                      apr_int64_t max_age, const char **token,
+                                      na_session_claims_t *issued, int *seeded)
 {
     na_session_claims_t c = *claims;
     unsigned char random[16 + NA_JWE_IV_LEN]; /* the jti, then the IV: one RNG call */
@@ -163,6 +164,7 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
     apr_size_t len;
     na_status_t rv;
 
+    *seeded = 0;
     /* A lifetime our own decode would refuse is a configuration bug, not a token. */
     if (max_age <= 0 || max_age > NA_SESSION_MAX_LIFETIME) {
         return NA_EINPUT;
@@ -174,10 +176,27 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
     c.iat = now;
     c.exp = now + max_age;
     c.jti = jti;
-    if ((rv = na_session_json(p, &c, &json, &len)) != NA_OK) {
+    if ((rv = na_session_json(p, &c, &json, &len)) != NA_OK
+        || (rv = na_jwe_encrypt_iv(p, key, random + 16, json, len, token)) != NA_OK) {
         return rv;
     }
-    return na_jwe_encrypt_iv(p, key, random + 16, json, len, token);
+    if (claims->payload || claims->payload_obj) {
+        *issued = c;
+        issued->jti = apr_pstrmemdup(p, jti, NA_SESSION_UUID_LEN - 1);
+        issued->payload = json;
+        *seeded = 1;
+    }
+    return NA_OK;
+}
+
+na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
+                              const na_session_claims_t *claims, apr_int64_t now,
+                              apr_int64_t max_age, const char **token)
+{
+    na_session_claims_t issued;
+    int seeded;
+
+    return na_session_encode_renewal(p, key, claims, now, max_age, token, &issued, &seeded);
 }
 
 /* Before 4.24.5 next-auth sealed state/PKCE/nonce cookies ({"value", "provider"}) with

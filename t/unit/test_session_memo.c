@@ -174,6 +174,56 @@ START_TEST(test_memo_chunked_sessions_kept)
 }
 END_TEST
 
+/* A renewal's claims, remembered without decoding, are what decoding the new token gives;
+ * and renewing a hit renews to the same token text as renewing the decoded token. */
+START_TEST(test_memo_renewal_seeds_as_decode)
+{
+    na_session_memo_t *m = na_session_memo_create(na_test_pool, 8);
+    na_session_claims_t decoded, issued, redecoded, got;
+    const char *token = na_memo_token(3600, &decoded), *renewed = NULL, *json_a, *json_b;
+    int seeded = -1, key_index = -1;
+
+    ck_assert_int_eq(na_session_encode_renewal(na_test_pool, &na_memo_key, &decoded,
+                                               NA_TEST_NOW + 10, 600, &renewed, &issued, &seeded),
+                     NA_OK);
+    ck_assert_int_eq(seeded, 1);
+    ck_assert_str_ne(renewed, token);
+    ck_assert_int_eq(na_session_decode(na_test_pool, &na_memo_key, 1, renewed, NA_TEST_NOW + 10,
+                                       &redecoded, NULL, NULL),
+                     NA_OK);
+    ck_assert_str_eq(issued.name, redecoded.name);
+    ck_assert_str_eq(issued.email, redecoded.email);
+    ck_assert_str_eq(issued.sub, redecoded.sub);
+    ck_assert_str_eq(issued.provider, redecoded.provider);
+    ck_assert_ptr_null(redecoded.picture);
+    ck_assert_ptr_null(issued.picture);
+    ck_assert_uint_eq(issued.present, redecoded.present);
+    ck_assert_int_eq(issued.iat, redecoded.iat);
+    ck_assert_int_eq(issued.exp, NA_TEST_NOW + 610);
+    ck_assert_int_eq(issued.exp, redecoded.exp);
+    ck_assert_str_eq(issued.jti, redecoded.jti);
+    ck_assert_str_eq(issued.payload, redecoded.payload);
+    /* through the memo, the next renewal writes what it writes from a real decode */
+    na_session_memo_put(m, na_memo_keys, renewed, &issued, 0);
+    ck_assert_int_eq(na_session_memo_get(m, na_test_pool, na_memo_keys, renewed, NA_TEST_NOW + 20,
+                                         &got, &key_index),
+                     1);
+    ck_assert_int_eq(key_index, 0);
+    got.jti = redecoded.jti = "0000-1111";
+    got.iat = redecoded.iat = NA_TEST_NOW + 20;
+    ck_assert_int_eq(na_session_claims_json(na_test_pool, &got, &json_a), NA_OK);
+    ck_assert_int_eq(na_session_claims_json(na_test_pool, &redecoded, &json_b), NA_OK);
+    ck_assert_str_eq(json_a, json_b);
+    /* fresh claims (a sign-in) are not a renewal */
+    decoded.payload = NULL;
+    decoded.payload_obj = NULL;
+    ck_assert_int_eq(na_session_encode_renewal(na_test_pool, &na_memo_key, &decoded, NA_TEST_NOW,
+                                               600, &renewed, &issued, &seeded),
+                     NA_OK);
+    ck_assert_int_eq(seeded, 0);
+}
+END_TEST
+
 /* Threads putting, getting and refreshing from shared slots: under ASan (make test-asan)
  * a payload released while another thread still reads it would be reported. */
 typedef struct {
@@ -261,6 +311,7 @@ Suite *suite_session_memo(void)
     tcase_add_test(tc, test_memo_expiry);
     tcase_add_test(tc, test_memo_long_tokens_not_kept);
     tcase_add_test(tc, test_memo_chunked_sessions_kept);
+    tcase_add_test(tc, test_memo_renewal_seeds_as_decode);
     tcase_add_test(tc, test_memo_threads);
     suite_add_tcase(s, tc);
     return s;
