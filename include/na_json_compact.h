@@ -20,8 +20,8 @@ typedef struct na_json_member_t {
  * Exactly what json_dumps(obj with `over` set, JSON_COMPACT) writes, without copying obj,
  * without jansson's loop detection (a decoded document has no loops) and without malloc:
  * the session cookie is re-encrypted on every request. Into p, *len its length; NULL
- * when obj is not an object or holds a real number or is nested over 64 deep (the
- * caller then asks jansson).
+ * when obj is not an object, holds a real number, is nested over 64 deep or `over` has
+ * more than 8 members (the caller then asks jansson).
  */
 char *na_json_compact(apr_pool_t *p, const json_t *obj, const na_json_member_t *over, int nover,
                       apr_size_t *len);

@@ -86,31 +86,46 @@ static void na_jw_string(na_jw_t *w, const char *s, apr_size_t n)
 
 static int na_jw_value(na_jw_t *w, const json_t *v, int depth);
 
+#define NA_JW_MAX_OVER 8
+
+/* The JSON given for the member `key` (klen bytes), which is then marked used; else NULL. */
+static const char *na_jw_override(const na_json_member_t *over, int nover, int *used,
+                                  const char *key, apr_size_t klen)
+{
+    int i;
+
+    for (i = 0; i < nover; i++) {
+        if (strlen(over[i].key) == klen && memcmp(over[i].key, key, klen) == 0) {
+            used[i] = 1;
+            return over[i].json;
+        }
+    }
+    return NULL;
+}
+
+/* '{' before the first member, ',' before the others, then "key":. */
+static void na_jw_key(na_jw_t *w, int *members, const char *key, apr_size_t klen)
+{
+    na_jw_put(w, (*members)++ ? "," : "{", 1);
+    na_jw_string(w, key, klen);
+    na_jw_put(w, ":", 1);
+}
+
 static int na_jw_object(na_jw_t *w, const json_t *obj, const na_json_member_t *over, int nover,
                         int depth)
 {
-    const char *sep = "{";
+    int i, members = 0, used[NA_JW_MAX_OVER] = {0};
     void *it;
-    int i, used[8] = {0};
 
-    if (nover > 8) {
+    if (nover > NA_JW_MAX_OVER) {
         return 0;
     }
     for (it = json_object_iter((json_t *)obj); it; it = json_object_iter_next((json_t *)obj, it)) {
         const char *key = json_object_iter_key(it);
         apr_size_t klen = json_object_iter_key_len(it);
-        const char *text = NULL;
+        const char *text = na_jw_override(over, nover, used, key, klen);
 
-        for (i = 0; i < nover && text == NULL; i++) {
-            if (strlen(over[i].key) == klen && memcmp(over[i].key, key, klen) == 0) {
-                text = over[i].json;
-                used[i] = 1;
-            }
-        }
-        na_jw_put(w, sep, 1);
-        sep = ",";
-        na_jw_string(w, key, klen);
-        na_jw_put(w, ":", 1);
+        na_jw_key(w, &members, key, klen);
         if (text) {
             na_jw_put(w, text, strlen(text));
         }
@@ -120,14 +135,11 @@ static int na_jw_object(na_jw_t *w, const json_t *obj, const na_json_member_t *o
     }
     for (i = 0; i < nover; i++) {
         if (!used[i]) {
-            na_jw_put(w, sep, 1);
-            sep = ",";
-            na_jw_string(w, over[i].key, strlen(over[i].key));
-            na_jw_put(w, ":", 1);
+            na_jw_key(w, &members, over[i].key, strlen(over[i].key));
             na_jw_put(w, over[i].json, strlen(over[i].json));
         }
     }
-    na_jw_put(w, *sep == '{' ? "{}" : "}", *sep == '{' ? 2 : 1);
+    na_jw_put(w, members ? "}" : "{}", members ? 1 : 2);
     return 1;
 }
 
