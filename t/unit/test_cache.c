@@ -93,7 +93,7 @@ START_TEST(test_cache_capacity)
     int i, hits = 0;
 
     for (i = 0; i < 1000; i++) {
-        char key[32];
+        char key[48];
 
         snprintf(key, sizeof(key), "https://issuer-%d.example/", i);
         na_test_put(c, key, 0, 1000 + i, key);
@@ -101,7 +101,7 @@ START_TEST(test_cache_capacity)
     }
     ck_assert_int_gt(na_cache_count(c), 4); /* the keys spread over the buckets */
     for (i = 0; i < 1000; i++) {
-        char key[32];
+        char key[48];
 
         snprintf(key, sizeof(key), "https://issuer-%d.example/", i);
         if (na_test_get(c, key, 0, &got)) {
