@@ -3,7 +3,8 @@
 # Callgrind profile of one route of the httpd that `make bench` configured (build/bench/, so
 # run `BENCH_ONLY=ours bench/run.sh` first): httpd -X under callgrind, collecting only inside
 # request processing, N requests (default 200) with the session cookie of build/bench/ours.jar
-# when COOKIE=1. Prints the top functions by inclusive and self cost, per request.
+# when COOKIE=1 (or the Cookie header in $PROFILE_COOKIE; with PROFILE_RENEW=1 curl's cookie
+# engine sends the renewed cookie each time, as a browser does). Prints the top functions by inclusive and self cost, per request.
 #   bench/profile.sh /protected/file.html 1     bench/profile.sh /api/auth/session 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ chmod 777 "$out"
 rm -f "$out/cg.$name"
 cookie=""
 [ "$with_cookie" = 1 ] && cookie=$(awk -F'\t' '$6 == "next-auth.session-token" { printf "%s=%s", $6, $7 }' "$B/ours.jar")
+[ -n "${PROFILE_COOKIE:-}" ] && cookie=$PROFILE_COOKIE # e.g. one of bench/mint-session.mjs
 
 rm -f "$out/httpd.pid"
 runas=""
@@ -45,6 +47,10 @@ for i in $(seq 1 "$n"); do
     echo 'write-out = "%{http_code}\\n"'
     [ -n "$cookie" ] && echo "header = \"Cookie: $cookie\""
 done >"$out/curl.cfg"
+if [ "${PROFILE_RENEW:-0}" = 1 ]; then # every transfer reads and updates the same jar
+    cp "$B/ours.jar" "$out/renew.jar"
+    sed -i "s|^header = \"Cookie.*|cookie = \"$out/renew.jar\"|" "$out/curl.cfg"
+fi
 curl -s -m 120 -K "$out/curl.cfg" | sort | uniq -c >&2
 kill -TERM $vg
 wait $vg || true

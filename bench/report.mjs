@@ -36,9 +36,15 @@ const RUNS = {
     csrf_next: ['next-auth on Next.js', 'GET /api/auth/csrf'],
     signin_ours: ['httpd + mod_nextauth', 'GET /api/auth/signin'],
     signin_next: ['next-auth on Next.js', 'GET /api/auth/signin'],
+    session_chunked_ours: ['httpd + mod_nextauth', 'GET /api/auth/session (a session of 3 cookie chunks)'],
+    static_secrets4: ['httpd + mod_nextauth', '/protected/file.html (4 NextAuthSecret lines, the valid one last)'],
+    static_require20: ['httpd + mod_nextauth', '/require20/file.html (19 Require lines that fail, then one that matches)'],
+    static_noauth_cmany: ['httpd, no auth', `/static/file.html (${v.growth_conns} more keep-alive connections held open)`],
+    static_nextauth_cmany: ['httpd + mod_nextauth', `/protected/file.html (${v.growth_conns} more keep-alive connections held open)`],
 };
 
-// [label, measured, baseline, goal (ratio, or null for rows shown for scale)]
+// [label, measured, baseline, goal (ratio; null: shown for scale; 'growth': how cost grows,
+// measured against the same request without the growth, in the same run)]
 const COMPARE = [
     ['static file, mod_nextauth vs no auth', 'static_nextauth', 'static_noauth', 0.9],
     ['static file, mod_auth_openidc (cookie) vs no auth', 'static_openidc_cookie', 'static_noauth', null],
@@ -47,7 +53,11 @@ const COMPARE = [
     ['GET session, no session, vs next-auth', 'session_none_ours', 'session_none_next', 10],
     ['GET csrf vs next-auth', 'csrf_ours', 'csrf_next', 10],
     ['GET signin vs next-auth', 'signin_ours', 'signin_next', 10],
-];
+    ['GET session, 3-chunk session vs 1 chunk', 'session_chunked_ours', 'session_valid_ours', 'growth'],
+    ['protected file, 4 secrets (valid last) vs 1', 'static_secrets4', 'static_nextauth', 'growth'],
+    ['protected file, 20 Require lines vs 1', 'static_require20', 'static_nextauth', 'growth'],
+    [`protected file vs no auth, ${v.growth_conns} conns held`, 'static_nextauth_cmany', 'static_noauth_cmany', 'growth'],
+].filter(([, a, b]) => runs[a] && runs[b]);
 
 const ms = (us) => (us / 1000).toFixed(us < 10000 ? 2 : 1);
 const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
@@ -63,8 +73,9 @@ const rows = COMPARE.map(([label, a, b, goal]) => {
         cells: [
             label,
             rps(A.rps), rps(B.rps), fmtRatio(ratio),
-            goal === null ? 'for scale' : `≥ ${goal < 1 ? goal.toFixed(2) : goal}×`,
-            goal === null ? '' : ratio >= goal ? 'yes' : '**no**',
+            goal === null ? 'for scale' : goal === 'growth' ? 'cost growth'
+                : `≥ ${goal < 1 ? goal.toFixed(2) : goal}×`,
+            goal === null || goal === 'growth' ? '' : ratio >= goal ? 'yes' : '**no**',
             `${ms(A.p50)} / ${ms(A.p99)}`, `${ms(B.p50)} / ${ms(B.p99)}`,
             mib(A.rss), mib(B.rss),
         ],
@@ -89,7 +100,10 @@ const software = `${v.apache2} (event MPM), mod_nextauth ${v.commit}, libapache2
     + `Next.js ${v.next} + next-auth ${v.nextauth} on Node ${v.node} (next build, next start), wrk ${v.wrk}`;
 const method = `Loopback; ${v.load} for every row; wrk and the servers share the same ${v.nproc} CPUs, `
     + 'so the figures are lower than on separate machines and partly measure wrk itself. '
-    + '"Baseline" is the same file with no auth on the same httpd for the static rows, next-auth for the route rows. '
+    + '"Baseline" is the same file with no auth on the same httpd for the static rows, next-auth for the route rows; '
+    + 'the cost-growth rows compare against the same request without the growth (one chunk, one secret, one Require '
+    + `line) from the same run; for the ${v.growth_conns}-connection rows, bench/hold-connections.mjs keeps that many `
+    + 'signed-in keep-alive connections open (each asking for the protected file every 1-2 s) while wrk runs as usual. '
     + 'Peak RSS: the largest sum of VmRSS over the server\'s processes (httpd parent + children; the node process '
     + 'tree of `next start`), sampled every 0.25 s during the measured run; shared pages count once per process.';
 
@@ -112,9 +126,10 @@ ${perRun}
 writeFileSync(`${outPrefix}.md`, md);
 
 // Chart: ratio and goal per comparison, log scale.
-const dat = rows.map((r, i) => `${i}\t"${r.label.replace(/"/g, '')}"\t${r.ratio}\t${r.goal ?? 'NaN'}`).join('\n');
+const dat = rows.map((r, i) => `${i}\t"${r.label.replace(/"/g, '')}"\t${r.ratio}\t`
+    + `${typeof r.goal === 'number' ? r.goal : 'NaN'}`).join('\n');
 writeFileSync(`${outPrefix}.dat`, `${dat}\n`);
-const gp = `set terminal pngcairo size 1200,640 font "sans,10" noenhanced
+const gp = `set terminal pngcairo size 1400,700 font "sans,10" noenhanced
 set output "${outPrefix}.png"
 set title "mod_nextauth: throughput ratios (bars) against the goals (${stamp} UTC, ${v.nproc} CPUs shared with wrk)"
 set style data histograms
@@ -126,8 +141,8 @@ set ylabel "ratio (log scale)"
 set grid ytics
 set xtics rotate by -25 left
 set key top left
-set bmargin 12
-set rmargin 12
+set bmargin 14
+set rmargin 22
 plot "${outPrefix}.dat" using 3:xtic(2) title "measured ratio" lc rgb "#3465a4", \\
      "" using 4 title "goal" lc rgb "#cccccc", \\
      "" using 1:3:(sprintf("%.2f", $3)) with labels offset -2.2,0.7 notitle

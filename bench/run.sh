@@ -5,7 +5,10 @@
 #   - Debian's mod_auth_openidc protecting that file (cookie and server-cache sessions),
 #     signed in through t/peers/oidc.mjs (for scale),
 #   - next-auth v4 on Next.js in production mode (bench/nextjs: npm ci, next build, next start),
-#     on GET session (with and without a session), GET csrf and GET signin (goals 20x, 10x).
+#     on GET session (with and without a session), GET csrf and GET signin (goals 20x, 10x),
+#   - how cost grows, each against its own baseline in the same run: a session of three cookie
+#     chunks, four rotating secrets with the valid one last, 20 Require lines, and 2,000
+#     keep-alive connections (event MPM) against no auth at 2,000 connections.
 # One wrk run per row, all with the same threads/connections/duration after a warm-up; peak
 # RSS sampled from /proc. Writes bench/results/YYYY-MM-DD-HHMM.{md,png} and latest.{md,png},
 # refreshes README's bench section and prints the table. Progress goes to stderr.
@@ -13,7 +16,9 @@
 # Knobs (environment): BENCH_DURATION (s, 10), BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (32),
 # BENCH_THREADS (2), BENCH_SKIP_NPM=1 (reuse bench/nextjs/node_modules and .next),
 # BENCH_README=0 (leave README alone), BENCH_ONLY=ours (skip the Next.js peer and OIDC rows;
-# for profiling iterations, no results written).
+# for profiling iterations, no results written), BENCH_MODULE (the mod_nextauth.so to measure;
+# build/mod_nextauth.so), for before/after figures of two builds in the same sitting;
+# BENCH_GROWTH_CONNECTIONS (2000, held open by bench/hold-connections.mjs); BENCH_GROWTH=1 adds the cost-growth rows to BENCH_ONLY=ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -23,6 +28,9 @@ WARMUP=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 ONLY=${BENCH_ONLY:-}
+GROWTH_CONNS=${BENCH_GROWTH_CONNECTIONS:-2000}
+GROWTH=1
+[ -n "$ONLY" ] && GROWTH=${BENCH_GROWTH:-0}
 
 B="$top/build/bench"
 say() { echo "bench: $*" >&2; }
@@ -30,7 +38,8 @@ fail() { echo "bench: FAILED: $*" >&2; exit 1; }
 
 bench/install.sh
 command -v node >/dev/null || fail "node is missing (make deps)"
-[ -f build/mod_nextauth.so ] || fail "build/mod_nextauth.so is missing (make module)"
+MODULE=${BENCH_MODULE:-build/mod_nextauth.so}
+[ -f "$MODULE" ] || fail "$MODULE is missing (make module)"
 [ -f node_modules/oidc-provider/package.json ] || fail "node_modules/oidc-provider is missing (npm ci at the top)"
 
 pids=()
@@ -72,11 +81,11 @@ fi
 
 # --- our httpd ------------------------------------------------------------------------------
 rm -rf "$B"
-mkdir -p "$B/htdocs/static" "$B/htdocs/protected" "$B/htdocs/oidc" "$B/run" "$B/wrk"
-cp build/mod_nextauth.so "$B/mod_nextauth.so" # a snapshot: `make module` rewrites it in place
+mkdir -p "$B/htdocs/static" "$B/htdocs/protected" "$B/htdocs/oidc" "$B/htdocs/require20" "$B/run" "$B/wrk"
+cp "$MODULE" "$B/mod_nextauth.so" # a snapshot: `make module` rewrites it in place
 page='<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>'
 page+="<h1>A static page</h1><p>$(printf 'lorem ipsum dolor sit amet %.0s' $(seq 1 30))</p></body></html>"
-for d in static protected oidc; do printf '%s\n' "$page" >"$B/htdocs/$d/file.html"; done
+for d in static protected oidc require20; do printf '%s\n' "$page" >"$B/htdocs/$d/file.html"; done
 
 USER_EMAIL=alice@example.com
 USER_PASS=wonderland
@@ -85,11 +94,23 @@ SECRET=$(openssl rand -base64 32)
 printf '%s\n' "$SECRET" >"$B/nextauth.secret"
 chmod 600 "$B/nextauth.secret"
 [ "$(id -u)" = 0 ] && chown nobody "$B/nextauth.secret" # read by bench/profile.sh as nobody
+# The rotating-secrets host: three retired secrets first, the one its cookie is under last.
+ROT_SECRET=$(openssl rand -base64 32)
+rot_secrets=""
+for i in 1 2 3 4; do
+    if [ "$i" = 4 ]; then printf '%s\n' "$ROT_SECRET" >"$B/rot$i.secret"; else openssl rand -base64 32 >"$B/rot$i.secret"; fi
+    chmod 600 "$B/rot$i.secret"
+    [ "$(id -u)" = 0 ] && chown nobody "$B/rot$i.secret"
+    rot_secrets+="    NextAuthSecret   file:$B/rot$i.secret"$'\n'
+done
+require20=""
+for i in $(seq 1 19); do require20+="        Require nextauth-email nobody-$i@example.org"$'\n'; done
 
 P_HTTPD=$(free_port)
 P_SHM=$(free_port)
 P_IDP=$(free_port)
 P_NEXT=$(free_port)
+P_ROT=$(free_port)
 OIDC_PASS=$(openssl rand -hex 24)
 
 runas_user=""
@@ -120,6 +141,7 @@ cat >"$B/httpd.conf" <<EOF
 ServerRoot "$B"
 Listen 127.0.0.1:$P_HTTPD
 Listen 127.0.0.1:$P_SHM
+Listen 127.0.0.1:$P_ROT
 ServerName 127.0.0.1:$P_HTTPD
 PidFile "$B/run/httpd.pid"
 DefaultRuntimeDir "$B/run"
@@ -146,6 +168,10 @@ MaxRequestWorkers   100
 KeepAlive           On
 MaxKeepAliveRequests 0
 KeepAliveTimeout    5
+# 2,000 held keep-alive connections: let each child take many more connections than threads
+AsyncRequestWorkerFactor 40
+# a session of three 4 kB chunks is a 12 kB Cookie header (httpd's default cap is 8190)
+LimitRequestFieldSize 16384
 
 TypesConfig /etc/mime.types
 DocumentRoot "$B/htdocs"
@@ -165,7 +191,22 @@ DocumentRoot "$B/htdocs"
         AuthType NextAuth
         Require valid-user
     </Location>
+    # 19 Require lines that do not match, then the one that does (RequireAny)
+    <Location /require20>
+        AuthType NextAuth
+${require20}        Require user $USER_EMAIL
+    </Location>
 $(oidc_vhost "$P_HTTPD" client-cookie)
+</VirtualHost>
+
+<VirtualHost 127.0.0.1:$P_ROT>
+    ServerName 127.0.0.1:$P_ROT
+    NextAuthURL      http://127.0.0.1:$P_ROT
+${rot_secrets}    NextAuthProvider credentials name="Bench login" authn=file
+    <Location /protected>
+        AuthType NextAuth
+        Require valid-user
+    </Location>
 </VirtualHost>
 
 <VirtualHost 127.0.0.1:$P_SHM>
@@ -187,6 +228,7 @@ if [ -z "$ONLY" ]; then
     wait_http "http://127.0.0.1:$P_IDP/.well-known/openid-configuration" 20 || { cat "$B/idp.err" >&2; fail "oidc peer did not start"; }
 fi
 
+ulimit -n 8192 2>/dev/null || say "cannot raise the open-file limit: the $GROWTH_CONNS-connection rows may fail"
 say "starting httpd (event MPM) on 127.0.0.1:$P_HTTPD and :$P_SHM"
 /usr/sbin/apache2 -f "$B/httpd.conf" -DFOREGROUND >"$B/httpd.out" 2>&1 &
 HTTPD_PID=$!
@@ -234,6 +276,16 @@ OURS_COOKIE=$(signin_credentials "$OURS" "$B/ours.jar")
 expect "protected, no session" 302 "$OURS/protected/file.html"
 expect "protected, session" 200 "$OURS/protected/file.html" "$OURS_COOKIE" "A static page"
 expect "ours session" 200 "$OURS/api/auth/session" "$OURS_COOKIE" "$USER_EMAIL"
+if [ "$GROWTH" = 1 ]; then
+    CHUNKED_COOKIE=$(node bench/mint-session.mjs "$SECRET" 7400) || fail "cannot mint the chunked session"
+    [ "$(tr ';' '\n' <<<"$CHUNKED_COOKIE" | grep -c 'session-token\.')" = 3 ] || fail "the minted session is not three chunks"
+    ROT_COOKIE=$(node bench/mint-session.mjs "$ROT_SECRET") || fail "cannot mint the rotating-secrets session"
+    expect "chunked session" 200 "$OURS/api/auth/session" "$CHUNKED_COOKIE" "alice@example.com"
+    expect "4 secrets, the last valid" 200 "http://127.0.0.1:$P_ROT/protected/file.html" "$ROT_COOKIE" "A static page"
+    expect "4 secrets, no session" 302 "http://127.0.0.1:$P_ROT/protected/file.html"
+    expect "20 Require lines" 200 "$OURS/require20/file.html" "$OURS_COOKIE" "A static page"
+    expect "20 Require lines, no session" 302 "$OURS/require20/file.html"
+fi
 
 if [ -z "$ONLY" ]; then
     THEIRS="http://127.0.0.1:$P_NEXT"
@@ -282,15 +334,16 @@ results="$B/results.tsv"
 row_no=0
 rows_total=12
 [ -n "$ONLY" ] && rows_total=4
-measure() { # KEY URL COOKIE SERVERPID
-    local key=$1 url=$2 cookie=$3 spid=$4 line
+[ "$GROWTH" = 1 ] && rows_total=$((rows_total + 5))
+measure() { # KEY URL COOKIE SERVERPID [CONNECTIONS]
+    local key=$1 url=$2 cookie=$3 spid=$4 conns=${5:-$CONNS} line
     row_no=$((row_no + 1))
-    say "[$row_no/$rows_total] $key: GET $url (warm-up ${WARMUP}s, then ${DURATION}s, -t$THREADS -c$CONNS)"
-    BENCH_COOKIE="$cookie" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s bench/wrk.lua "$url" >/dev/null
+    say "[$row_no/$rows_total] $key: GET $url (warm-up ${WARMUP}s, then ${DURATION}s, -t$THREADS -c$conns)"
+    BENCH_COOKIE="$cookie" wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" -s bench/wrk.lua "$url" >/dev/null
     rm -f "$B/wrk/$key.rss" "$B/wrk/$key.rss.stop"
     sample_peak "$spid" "$B/wrk/$key.rss" &
     local sampler=$!
-    BENCH_COOKIE="$cookie" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s bench/wrk.lua "$url" >"$B/wrk/$key.out"
+    BENCH_COOKIE="$cookie" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -s bench/wrk.lua "$url" >"$B/wrk/$key.out"
     touch "$B/wrk/$key.rss.stop"
     wait "$sampler" || true
     line=$(grep '^BENCH ' "$B/wrk/$key.out") || fail "$key: no result from wrk"
@@ -322,6 +375,25 @@ if [ -z "$ONLY" ]; then
 else
     measure csrf_ours "$OURS/api/auth/csrf" "" "$HTTPD_PID"
 fi
+if [ "$GROWTH" = 1 ]; then
+    measure session_chunked_ours "$OURS/api/auth/session" "$CHUNKED_COOKIE" "$HTTPD_PID"
+    measure static_secrets4 "http://127.0.0.1:$P_ROT/protected/file.html" "$ROT_COOKIE" "$HTTPD_PID"
+    measure static_require20 "$OURS/require20/file.html" "$OURS_COOKIE" "$HTTPD_PID"
+    # The same two requests as the first rows while $GROWTH_CONNS signed-in keep-alive
+    # connections are held open (wrk itself at -c$GROWTH_CONNS would only measure the MPM
+    # dropping keep-alive connections once every worker is busy).
+    node bench/hold-connections.mjs "$OURS/protected/file.html" "$GROWTH_CONNS" "$OURS_COOKIE" \
+        >"$B/hold.out" 2>"$B/hold.err" &
+    HOLD_PID=$!
+    pids+=("$HOLD_PID")
+    for _ in $(seq 1 300); do grep -q holding "$B/hold.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q holding "$B/hold.out" || { cat "$B/hold.err" >&2; fail "could not hold $GROWTH_CONNS connections"; }
+    say "holding $GROWTH_CONNS keep-alive connections"
+    measure static_noauth_cmany "$OURS/static/file.html" "" "$HTTPD_PID"
+    measure static_nextauth_cmany "$OURS/protected/file.html" "$OURS_COOKIE" "$HTTPD_PID"
+    kill -TERM "$HOLD_PID" && wait "$HOLD_PID" || true
+    say "$(cat "$B/hold.err")"
+fi
 
 # The session must still be valid after the runs (nothing expired or was refused).
 expect "protected after the runs" 200 "$OURS/protected/file.html" "$OURS_COOKIE" "A static page"
@@ -347,12 +419,14 @@ versions() {
     echo "kernel=$(uname -sr)"
     echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
     echo "load=wrk -t$THREADS -c$CONNS -d${DURATION}s after a ${WARMUP}s warm-up"
+    echo "growth_conns=$GROWTH_CONNS"
 }
 versions >"$B/versions.txt"
 mkdir -p bench/results
 stamp=$(date -u +%Y-%m-%d-%H%M)
 node bench/report.mjs "$results" "$B/versions.txt" "bench/results/$stamp" \
     "$([ "${BENCH_README:-1}" = 1 ] && echo README || echo '')"
+rm -f "bench/results/$stamp.dat" "bench/results/$stamp.gp" # the chart's inputs
 cp "bench/results/$stamp.md" bench/results/latest.md
 sed -i "s|($stamp.png)|(latest.png)|" bench/results/latest.md
 cp "bench/results/$stamp.png" bench/results/latest.png

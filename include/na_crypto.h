@@ -18,7 +18,11 @@ void na_crypto_release(void);
 /** Lower-case hex of n bytes, allocated from p. */
 char *na_crypto_hex(apr_pool_t *p, const unsigned char *bytes, apr_size_t n);
 
-/** Fill buf with n bytes from OpenSSL's CSPRNG. NA_EINTERNAL when the RNG fails. */
+/**
+ * Fill buf with n bytes from OpenSSL's CSPRNG. NA_EINTERNAL when the RNG fails. Small
+ * requests come from a per-thread batch drawn in one RAND_bytes call (each byte handed
+ * out once, then wiped; a forked process draws its own).
+ */
 na_status_t na_crypto_random(unsigned char *buf, apr_size_t n);
 
 /** n random bytes rendered as lower-case hex (2n characters) in *out, from p. */

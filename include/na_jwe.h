@@ -50,6 +50,15 @@ na_status_t na_jwe_encrypt(apr_pool_t *p, const na_jwe_key_t *key, const void *p
                            apr_size_t len, const char **token);
 
 /**
+ * na_jwe_encrypt with the IV given: for a caller that draws the IV together with other
+ * random bytes in one RNG call. The IV must be fresh random bytes, never reused under a
+ * key (GCM's nonce).
+ */
+na_status_t na_jwe_encrypt_iv(apr_pool_t *p, const na_jwe_key_t *key,
+                              const unsigned char iv[NA_JWE_IV_LEN], const void *plaintext,
+                              apr_size_t len, const char **token);
+
+/**
  * Decrypt a compact JWE issued as above. Only alg "dir" with enc "A256GCM" and no other
  * header member is accepted (no zip, crit, kid, …), with an empty encrypted-key part, a
  * 12-byte IV and a 16-byte tag, all strictly base64url. On NA_OK *out points into p.

@@ -55,6 +55,19 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
                               apr_int64_t max_age, const char **token);
 
 /**
+ * na_session_encode, and when the claims are a refresh (payload or payload_obj set), the
+ * claims that na_session_decode would give for the new token into *issued (strings from
+ * p), so the caller can remember the token without decoding it: the same members, the
+ * new iat, exp and jti, payload the new JSON; payload_obj stays the object it was renewed
+ * from (its iat, exp and jti are the old ones: every refresh overwrites those three).
+ * *seeded says whether *issued was set (not for fresh claims).
+ */
+na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
+                                      const na_session_claims_t *claims, apr_int64_t now,
+                                      apr_int64_t max_age, const char **token,
+                                      na_session_claims_t *issued, int *seeded);
+
+/**
  * Read a session token with any of `nkeys` keys (key 0 is the current secret's; the
  * others are older secrets still accepted). On NA_OK, *claims holds copies in p and
  * *key_index (may be NULL) says which key decrypted it. Beyond decryption the payload must

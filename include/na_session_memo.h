@@ -8,15 +8,20 @@
 /**
  * A per-process memo of session tokens already decoded, so that a browser sending the
  * same cookie with every page, image and script costs one decryption and one JSON parse,
- * not one per request. Direct-mapped slots (a newer token takes an older one's place),
- * one mutex; safe to share between threads. A hit is only a token equal to the
+ * not one per request. A na_cache (bounded; when a bucket is full the token nearest its
+ * expiry gives way); safe to share between threads. A hit is only a token equal to the
  * remembered one byte for byte (compared in constant time) under the same keys, and
  * still before its exp, with the same tolerance as na_session_decode.
  */
 typedef struct na_session_memo_t na_session_memo_t;
 
-/** Tokens longer than this are decoded every time (a memo slot keeps its largest). */
-#define NA_SESSION_MEMO_MAX_TOKEN 4096
+/**
+ * Tokens longer than this are decoded every time: any token na_jwe_decrypt accepts, so
+ * a chunked session (three cookies of 4 kB) is decoded once too, not at every request
+ * (a decode of one is 1.3 M instructions, mostly jansson reading its 7 kB). An entry's
+ * pool keeps the largest token it held: at most some 40 kB, 5 MB for 128 entries.
+ */
+#define NA_SESSION_MEMO_MAX_TOKEN NA_JWE_MAX_TOKEN
 
 /** A memo of `slots` entries in p (its lifetime), or NULL when APR cannot make one. */
 na_session_memo_t *na_session_memo_create(apr_pool_t *p, int slots);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -46,10 +47,9 @@ na_status_t na_crypto_sha256_2(const void *a, apr_size_t alen, const void *b, ap
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_DigestInit_ex(ctx, na_crypto_sha256(), NULL) == 1
-        && EVP_DigestUpdate(ctx, a, alen) == 1
-        && EVP_DigestUpdate(ctx, b, blen) == 1
-        && EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == NA_SHA256_LEN) {
+    if (EVP_DigestInit_ex(ctx, na_crypto_sha256(), NULL) == 1 && EVP_DigestUpdate(ctx, a, alen) == 1
+        && EVP_DigestUpdate(ctx, b, blen) == 1 && EVP_DigestFinal_ex(ctx, out, &len) == 1
+        && len == NA_SHA256_LEN) {
         rv = NA_OK;
     }
     EVP_MD_CTX_free(ctx);
@@ -70,8 +70,47 @@ char *na_crypto_hex(apr_pool_t *p, const unsigned char *bytes, apr_size_t n)
     return out;
 }
 
+/* OpenSSL 3's RAND_bytes costs about the same for 32 bytes as for 512 (2 us here: the
+ * per-thread DRBG lookup, parameters, a reseed check), and a renewed session draws
+ * twice. So each thread draws a batch and hands it out in order, every byte once, wiping
+ * what it gave. The batch belongs to the process that drew it: a fork (httpd's children)
+ * starts afresh, or parent and child would hand out the same bytes. */
+#define NA_CRYPTO_BATCH 512
+#define NA_CRYPTO_BATCH_MAX_TAKE 64
+
+typedef struct na_crypto_batch_t {
+    unsigned char bytes[NA_CRYPTO_BATCH];
+    apr_size_t used; /* from the start; NA_CRYPTO_BATCH when empty */
+    pid_t pid;       /* the process that drew it */
+} na_crypto_batch_t;
+
+static __thread na_crypto_batch_t na_crypto_batch = {{0}, NA_CRYPTO_BATCH, 0};
+
+static int na_crypto_batch_take(unsigned char *buf, apr_size_t n)
+{
+    na_crypto_batch_t *b = &na_crypto_batch;
+    pid_t pid = getpid();
+
+    if (b->pid != pid || NA_CRYPTO_BATCH - b->used < n) {
+        na_crypto_cleanse(b->bytes, sizeof(b->bytes));
+        b->used = NA_CRYPTO_BATCH;
+        if (RAND_bytes(b->bytes, (int)sizeof(b->bytes)) != 1) {
+            return 0;
+        }
+        b->used = 0;
+        b->pid = pid;
+    }
+    memcpy(buf, b->bytes + b->used, n);
+    na_crypto_cleanse(b->bytes + b->used, n);
+    b->used += n;
+    return 1;
+}
+
 na_status_t na_crypto_random(unsigned char *buf, apr_size_t n)
 {
+    if (n <= NA_CRYPTO_BATCH_MAX_TAKE) {
+        return na_crypto_batch_take(buf, n) ? NA_OK : NA_EINTERNAL;
+    }
     if (n > (apr_size_t)0x7fffffff || RAND_bytes(buf, (int)n) != 1) {
         return NA_EINTERNAL;
     }
@@ -110,8 +149,7 @@ na_status_t na_crypto_hkdf_sha256(const char *ikm, const char *salt, const char 
     }
     /* An empty salt is legal: RFC 5869 then uses HashLen zero bytes, which is what next-auth
      * v4's session key relies on. OpenSSL wants a non-NULL pointer even for length 0. */
-    if (EVP_PKEY_derive_init(ctx) == 1
-        && EVP_PKEY_CTX_set_hkdf_md(ctx, EVP_sha256()) == 1
+    if (EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_CTX_set_hkdf_md(ctx, EVP_sha256()) == 1
         && EVP_PKEY_CTX_set1_hkdf_key(ctx, (const unsigned char *)ikm, (int)strlen(ikm)) == 1
         && EVP_PKEY_CTX_set1_hkdf_salt(ctx, (const unsigned char *)salt, (int)strlen(salt)) == 1
         && EVP_PKEY_CTX_add1_hkdf_info(ctx, (const unsigned char *)info, (int)strlen(info)) == 1

@@ -31,8 +31,8 @@ na_status_t na_jwe_derive_key(const char *secret, const char *salt, na_jwe_key_t
      * naming the salt in the info too (GHSA-v64w-49xw-qq89 separated the two in 4.24.5). */
     n = salt[0] ? snprintf(info, sizeof(info), NA_JWE_INFO " (%s)", salt)
                 : snprintf(info, sizeof(info), NA_JWE_INFO);
-    if (n < 0 || (apr_size_t)n >= sizeof(info) ||
-        na_crypto_hkdf_sha256(secret, salt, info, out->bytes, NA_JWE_KEY_LEN) != NA_OK) {
+    if (n < 0 || (apr_size_t)n >= sizeof(info)
+        || na_crypto_hkdf_sha256(secret, salt, info, out->bytes, NA_JWE_KEY_LEN) != NA_OK) {
         na_crypto_cleanse(out->bytes, NA_JWE_KEY_LEN);
         return NA_EINTERNAL;
     }
@@ -92,36 +92,48 @@ static na_status_t na_jwe_gcm_seal(const na_jwe_key_t *key, const unsigned char 
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_EncryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1 &&
-        EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)NA_JWE_HEADER_B64,
-                          (int)strlen(NA_JWE_HEADER_B64)) == 1 &&
-        EVP_EncryptUpdate(ctx, ct, &n, pt, len) == 1 &&
-        EVP_EncryptFinal_ex(ctx, ct + n, &fin) == 1 && n + fin == len &&
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, NA_JWE_TAG_LEN, tag) == 1) {
+    if (EVP_EncryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1
+        && EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)NA_JWE_HEADER_B64,
+                             (int)strlen(NA_JWE_HEADER_B64))
+               == 1
+        && EVP_EncryptUpdate(ctx, ct, &n, pt, len) == 1
+        && EVP_EncryptFinal_ex(ctx, ct + n, &fin) == 1 && n + fin == len
+        && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, NA_JWE_TAG_LEN, tag) == 1) {
         rv = NA_OK;
     }
     EVP_CIPHER_CTX_free(ctx);
     return rv;
 }
 
-na_status_t na_jwe_encrypt(apr_pool_t *p, const na_jwe_key_t *key, const void *plaintext,
-                           apr_size_t len, const char **token)
+na_status_t na_jwe_encrypt_iv(apr_pool_t *p, const na_jwe_key_t *key,
+                              const unsigned char iv[NA_JWE_IV_LEN], const void *plaintext,
+                              apr_size_t len, const char **token)
 {
-    unsigned char iv[NA_JWE_IV_LEN], tag[NA_JWE_TAG_LEN], *ct;
+    unsigned char tag[NA_JWE_TAG_LEN], *ct;
 
     /* header + 4 dots + IV (16) + tag (22) + the ciphertext's encoding */
-    if (len > NA_JWE_MAX_TOKEN ||
-        strlen(NA_JWE_HEADER_B64) + 4 + 16 + 22 + NA_B64_ENCODED_LEN(len) > NA_JWE_MAX_TOKEN) {
+    if (len > NA_JWE_MAX_TOKEN
+        || strlen(NA_JWE_HEADER_B64) + 4 + 16 + 22 + NA_B64_ENCODED_LEN(len) > NA_JWE_MAX_TOKEN) {
         return NA_ETOOBIG;
     }
     ct = apr_palloc(p, len + 1);
-    if (na_crypto_random(iv, sizeof(iv)) != NA_OK ||
-        na_jwe_gcm_seal(key, iv, plaintext, (int)len, ct, tag) != NA_OK) {
+    if (na_jwe_gcm_seal(key, iv, plaintext, (int)len, ct, tag) != NA_OK) {
         return NA_EINTERNAL;
     }
-    *token = apr_pstrcat(p, NA_JWE_HEADER_B64, "..", na_b64_encode(p, iv, sizeof(iv)), ".",
+    *token = apr_pstrcat(p, NA_JWE_HEADER_B64, "..", na_b64_encode(p, iv, NA_JWE_IV_LEN), ".",
                          na_b64_encode(p, ct, len), ".", na_b64_encode(p, tag, sizeof(tag)), NULL);
     return NA_OK;
+}
+
+na_status_t na_jwe_encrypt(apr_pool_t *p, const na_jwe_key_t *key, const void *plaintext,
+                           apr_size_t len, const char **token)
+{
+    unsigned char iv[NA_JWE_IV_LEN];
+
+    if (na_crypto_random(iv, sizeof(iv)) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    return na_jwe_encrypt_iv(p, key, iv, plaintext, len, token);
 }
 
 /* Exactly five parts: four dots, no more. */
@@ -156,8 +168,8 @@ static int na_jwe_header_ok(const unsigned char *buf, apr_size_t len)
     }
     alg = json_string_value(json_object_get(hdr, "alg"));
     enc = json_string_value(json_object_get(hdr, "enc"));
-    ok = json_is_object(hdr) && json_object_size(hdr) == 2 && alg && enc &&
-         strcmp(alg, "dir") == 0 && strcmp(enc, "A256GCM") == 0;
+    ok = json_is_object(hdr) && json_object_size(hdr) == 2 && alg && enc && strcmp(alg, "dir") == 0
+         && strcmp(enc, "A256GCM") == 0;
     json_decref(hdr);
     return ok;
 }
@@ -168,8 +180,8 @@ static na_status_t na_jwe_check_header(apr_pool_t *p, const na_jwe_parts_t *part
     apr_size_t len;
 
     /* The usual case costs one compare; other spellings of the same header are parsed. */
-    if (parts->len[NA_JWE_HDR] == strlen(NA_JWE_HEADER_B64) &&
-        memcmp(parts->s[NA_JWE_HDR], NA_JWE_HEADER_B64, parts->len[NA_JWE_HDR]) == 0) {
+    if (parts->len[NA_JWE_HDR] == strlen(NA_JWE_HEADER_B64)
+        && memcmp(parts->s[NA_JWE_HDR], NA_JWE_HEADER_B64, parts->len[NA_JWE_HDR]) == 0) {
         return NA_OK;
     }
     if (na_b64_decode(p, parts->s[NA_JWE_HDR], parts->len[NA_JWE_HDR], &buf, &len) != NA_OK) {
@@ -194,12 +206,13 @@ static na_status_t na_jwe_gcm_open(const na_jwe_key_t *key, const na_jwe_parts_t
     if (ctx == NULL) {
         return NA_EINTERNAL;
     }
-    if (EVP_DecryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1 &&
-        EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)parts->s[NA_JWE_HDR],
-                          (int)parts->len[NA_JWE_HDR]) == 1 &&
-        EVP_DecryptUpdate(ctx, pt, &n, ct, len) == 1 &&
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, NA_JWE_TAG_LEN, tag) == 1 &&
-        EVP_DecryptFinal_ex(ctx, pt + n, &fin) == 1 && n + fin == len) {
+    if (EVP_DecryptInit_ex(ctx, na_jwe_cipher(), NULL, key->bytes, iv) == 1
+        && EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)parts->s[NA_JWE_HDR],
+                             (int)parts->len[NA_JWE_HDR])
+               == 1
+        && EVP_DecryptUpdate(ctx, pt, &n, ct, len) == 1
+        && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, NA_JWE_TAG_LEN, tag) == 1
+        && EVP_DecryptFinal_ex(ctx, pt + n, &fin) == 1 && n + fin == len) {
         rv = NA_OK;
     }
     EVP_CIPHER_CTX_free(ctx);
@@ -239,9 +252,9 @@ na_status_t na_jwe_decrypt(apr_pool_t *p, const na_jwe_key_t *key, const char *t
     if (parts.len[NA_JWE_EKEY] != 0) {
         return na_err_set(p, err, NA_EINPUT, NULL, "JWE encrypted key is not empty");
     }
-    if (!na_jwe_decode_fixed(p, &parts, NA_JWE_IV, NA_JWE_IV_LEN, &iv) ||
-        !na_jwe_decode_fixed(p, &parts, NA_JWE_TAG, NA_JWE_TAG_LEN, &tag) ||
-        na_b64_decode(p, parts.s[NA_JWE_CT], parts.len[NA_JWE_CT], &ct, &ctlen) != NA_OK) {
+    if (!na_jwe_decode_fixed(p, &parts, NA_JWE_IV, NA_JWE_IV_LEN, &iv)
+        || !na_jwe_decode_fixed(p, &parts, NA_JWE_TAG, NA_JWE_TAG_LEN, &tag)
+        || na_b64_decode(p, parts.s[NA_JWE_CT], parts.len[NA_JWE_CT], &ct, &ctlen) != NA_OK) {
         return na_err_set(p, err, NA_EINPUT, NULL, "JWE IV, ciphertext or tag malformed");
     }
     pt = apr_palloc(p, ctlen + 1);

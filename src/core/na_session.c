@@ -7,7 +7,27 @@
 
 #include "na_crypto.h"
 #include "na_json.h"
+#include "na_json_compact.h"
 #include "na_session.h"
+
+/* A UUID v4 in lower case from 16 random bytes (hex by hand: snprintf with 16
+ * conversions was a twentieth of a renewed session). */
+static void na_session_uuid_from(unsigned char b[16], char out[NA_SESSION_UUID_LEN])
+{
+    static const char hex[] = "0123456789abcdef";
+    int i, n = 0;
+
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[n++] = '-';
+        }
+        out[n++] = hex[b[i] >> 4];
+        out[n++] = hex[b[i] & 0x0f];
+    }
+    out[n] = '\0';
+}
 
 na_status_t na_session_uuid(char out[NA_SESSION_UUID_LEN])
 {
@@ -16,12 +36,7 @@ na_status_t na_session_uuid(char out[NA_SESSION_UUID_LEN])
     if (na_crypto_random(b, sizeof(b)) != NA_OK) {
         return NA_EINTERNAL;
     }
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    snprintf(out, NA_SESSION_UUID_LEN,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    na_session_uuid_from(b, out);
     return NA_OK;
 }
 
@@ -41,15 +56,15 @@ static json_t *na_session_build(const na_session_claims_t *c)
 {
     json_t *obj = json_object();
 
-    if (obj == NULL || na_session_set_str(obj, "name", c->name, 1) != 0 ||
-        na_session_set_str(obj, "email", c->email, 1) != 0 ||
-        na_session_set_str(obj, "picture", c->picture, 1) != 0 ||
-        na_session_set_str(obj, "sub", c->sub, 0) != 0 ||
-        na_session_set_str(obj, "provider", c->provider, 0) != 0 ||
-        na_session_set_str(obj, "id_token", c->id_token, 0) != 0 ||
-        json_object_set_new(obj, "iat", json_integer(c->iat)) != 0 ||
-        json_object_set_new(obj, "exp", json_integer(c->exp)) != 0 ||
-        na_session_set_str(obj, "jti", c->jti, 0) != 0) {
+    if (obj == NULL || na_session_set_str(obj, "name", c->name, 1) != 0
+        || na_session_set_str(obj, "email", c->email, 1) != 0
+        || na_session_set_str(obj, "picture", c->picture, 1) != 0
+        || na_session_set_str(obj, "sub", c->sub, 0) != 0
+        || na_session_set_str(obj, "provider", c->provider, 0) != 0
+        || na_session_set_str(obj, "id_token", c->id_token, 0) != 0
+        || json_object_set_new(obj, "iat", json_integer(c->iat)) != 0
+        || json_object_set_new(obj, "exp", json_integer(c->exp)) != 0
+        || na_session_set_str(obj, "jti", c->jti, 0) != 0) {
         json_decref(obj);
         return NULL;
     }
@@ -74,8 +89,30 @@ static json_t *na_session_rebuild(const na_session_claims_t *c)
     return obj;
 }
 
-na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
-                                   const char **json)
+/* The refresh of a decoded payload, written straight from it with the new iat, exp and
+ * jti in their places (na_json_compact); NULL when it needs jansson (a real number). */
+static const char *na_session_rewrite(apr_pool_t *p, const na_session_claims_t *c, apr_size_t *len)
+{
+    char iat[21], exp[21];
+    const char *jti;
+    na_json_member_t over[3] = {{"iat", iat}, {"exp", exp}, {"jti", NULL}};
+    json_t *obj = c->payload_obj;
+
+    if (c->jti == NULL || c->jti[strspn(c->jti, "0123456789abcdef-")] != '\0') {
+        return NULL; /* our own jti is a UUID, which needs no escaping; others go to jansson */
+    }
+    iat[na_json_int_text(iat, c->iat)] = '\0';
+    exp[na_json_int_text(exp, c->exp)] = '\0';
+    jti = apr_pstrcat(p, "\"", c->jti, "\"", NULL);
+    over[2].json = jti;
+    if (obj == NULL && (obj = na_json_load(p, c->payload, strlen(c->payload), 0)) == NULL) {
+        return NULL;
+    }
+    return na_json_compact(p, obj, over, 3, len);
+}
+
+static na_status_t na_session_dumps(apr_pool_t *p, const na_session_claims_t *claims,
+                                    const char **json, apr_size_t *len)
 {
     json_t *obj = claims->payload || claims->payload_obj ? na_session_rebuild(claims)
                                                          : na_session_build(claims);
@@ -89,8 +126,66 @@ na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *cla
     if (s == NULL) {
         return NA_EINTERNAL;
     }
-    *json = apr_pstrdup(p, s);
+    *len = strlen(s);
+    *json = apr_pstrmemdup(p, s, *len);
     free(s);
+    return NA_OK;
+}
+
+static na_status_t na_session_json(apr_pool_t *p, const na_session_claims_t *claims,
+                                   const char **json, apr_size_t *len)
+{
+    if (claims->payload || claims->payload_obj) {
+        *json = na_session_rewrite(p, claims, len);
+        if (*json) {
+            return NA_OK;
+        }
+    }
+    return na_session_dumps(p, claims, json, len);
+}
+
+na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *claims,
+                                   const char **json)
+{
+    apr_size_t len;
+
+    return na_session_json(p, claims, json, &len);
+}
+
+na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
+                                      const na_session_claims_t *claims, apr_int64_t now,
+                                      apr_int64_t max_age, const char **token,
+                                      na_session_claims_t *issued, int *seeded)
+{
+    na_session_claims_t c = *claims;
+    unsigned char random[16 + NA_JWE_IV_LEN]; /* the jti, then the IV: one RNG call */
+    char jti[NA_SESSION_UUID_LEN];
+    const char *json;
+    apr_size_t len;
+    na_status_t rv;
+
+    *seeded = 0;
+    /* A lifetime our own decode would refuse is a configuration bug, not a token. */
+    if (max_age <= 0 || max_age > NA_SESSION_MAX_LIFETIME) {
+        return NA_EINPUT;
+    }
+    if (na_crypto_random(random, sizeof(random)) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    na_session_uuid_from(random, jti);
+    c.iat = now;
+    c.exp = now + max_age;
+    c.jti = jti;
+    if ((rv = na_session_json(p, &c, &json, &len)) != NA_OK
+        || (rv = na_jwe_encrypt_iv(p, key, random + 16, json, len, token)) != NA_OK) {
+        return rv;
+    }
+    if (claims->payload || claims->payload_obj) {
+        *issued = c;
+        issued->jti = apr_pstrmemdup(p, jti, NA_SESSION_UUID_LEN - 1);
+        issued->payload = json;
+        *seeded = 1;
+    }
     return NA_OK;
 }
 
@@ -98,25 +193,10 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
                               const na_session_claims_t *claims, apr_int64_t now,
                               apr_int64_t max_age, const char **token)
 {
-    na_session_claims_t c = *claims;
-    char jti[NA_SESSION_UUID_LEN];
-    const char *json;
-    na_status_t rv;
+    na_session_claims_t issued;
+    int seeded;
 
-    /* A lifetime our own decode would refuse is a configuration bug, not a token. */
-    if (max_age <= 0 || max_age > NA_SESSION_MAX_LIFETIME) {
-        return NA_EINPUT;
-    }
-    if (na_session_uuid(jti) != NA_OK) {
-        return NA_EINTERNAL;
-    }
-    c.iat = now;
-    c.exp = now + max_age;
-    c.jti = jti;
-    if ((rv = na_session_claims_json(p, &c, &json)) != NA_OK) {
-        return rv;
-    }
-    return na_jwe_encrypt(p, key, json, strlen(json), token);
+    return na_session_encode_renewal(p, key, claims, now, max_age, token, &issued, &seeded);
 }
 
 /* Before 4.24.5 next-auth sealed state/PKCE/nonce cookies ({"value", "provider"}) with
@@ -125,28 +205,28 @@ na_status_t na_session_encode(apr_pool_t *p, const na_jwe_key_t *key,
  * a session. A real session always carries at least one of these members. */
 static int na_session_is_check_payload(json_t *obj)
 {
-    return json_object_get(obj, "value") != NULL && json_object_get(obj, "sub") == NULL &&
-           json_object_get(obj, "name") == NULL && json_object_get(obj, "email") == NULL &&
-           json_object_get(obj, "picture") == NULL;
+    return json_object_get(obj, "value") != NULL && json_object_get(obj, "sub") == NULL
+           && json_object_get(obj, "name") == NULL && json_object_get(obj, "email") == NULL
+           && json_object_get(obj, "picture") == NULL;
 }
 
 static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_session_claims_t *c)
 {
     apr_int64_t nbf;
 
-    if (!na_json_get_string(p, obj, "name", 0, 1, &c->name) ||
-        !na_json_get_string(p, obj, "email", 0, 1, &c->email) ||
-        !na_json_get_string(p, obj, "picture", 0, 1, &c->picture)) {
+    if (!na_json_get_string(p, obj, "name", 0, 1, &c->name)
+        || !na_json_get_string(p, obj, "email", 0, 1, &c->email)
+        || !na_json_get_string(p, obj, "picture", 0, 1, &c->picture)) {
         return "name, email or picture is not a string or null";
     }
     /* next-auth leaves out of /session what the token does not have, and keeps nulls. */
     c->present = (json_object_get(obj, "name") ? NA_CLAIM_NAME : 0)
                  | (json_object_get(obj, "email") ? NA_CLAIM_EMAIL : 0)
                  | (json_object_get(obj, "picture") ? NA_CLAIM_PICTURE : 0);
-    if (!na_json_get_string(p, obj, "sub", 0, 0, &c->sub) ||
-        !na_json_get_string(p, obj, "provider", 0, 0, &c->provider) ||
-        !na_json_get_string(p, obj, "id_token", 0, 0, &c->id_token) ||
-        !na_json_get_string(p, obj, "jti", 0, 0, &c->jti)) {
+    if (!na_json_get_string(p, obj, "sub", 0, 0, &c->sub)
+        || !na_json_get_string(p, obj, "provider", 0, 0, &c->provider)
+        || !na_json_get_string(p, obj, "id_token", 0, 0, &c->id_token)
+        || !na_json_get_string(p, obj, "jti", 0, 0, &c->jti)) {
         return "sub, provider, id_token or jti is not a string";
     }
     if (!na_json_get_int(obj, "exp", 1, &c->exp)) {

@@ -2,12 +2,10 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <string.h>
 
-#include <apr_allocator.h>
 #include <apr_strings.h>
-#include <apr_thread_mutex.h>
 #include <jansson.h>
 
-#include "na_crypto.h"
+#include "na_cache.h"
 #include "na_session_memo.h"
 
 /* Sharing a parsed payload between threads needs jansson's atomic reference counts;
@@ -18,55 +16,22 @@
 #define NA_MEMO_SHARE_JSON 0
 #endif
 
-typedef struct na_memo_slot_t {
-    apr_pool_t *pool; /* cleared when another token takes the slot */
-    const void *keys;
-    char *token;
-    apr_size_t len;
+/* What a memo entry holds; its key is the key set's identity followed by the token. */
+typedef struct na_memo_value_t {
     na_session_claims_t claims;
     int key_index;
-} na_memo_slot_t;
+} na_memo_value_t;
 
 struct na_session_memo_t {
-    apr_pool_t *pool;
-    apr_thread_mutex_t *lock;
-    na_memo_slot_t *slots;
-    int nslots;
+    na_cache_t *cache;
 };
 
 na_session_memo_t *na_session_memo_create(apr_pool_t *p, int slots)
 {
     na_session_memo_t *m = apr_pcalloc(p, sizeof(*m));
-    apr_allocator_t *allocator;
 
-    if (slots <= 0
-        || apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS
-        || apr_allocator_create(&allocator) != APR_SUCCESS) {
-        return NULL;
-    }
-    /* Slot pools are made and cleared by request threads under m->lock alone, so they
-     * draw on an allocator of their own: p's (httpd's pchild) takes no lock, and other
-     * code allocating from it would race with them. */
-    if (apr_pool_create_ex(&m->pool, p, NULL, allocator) != APR_SUCCESS) {
-        apr_allocator_destroy(allocator);
-        return NULL;
-    }
-    apr_allocator_owner_set(allocator, m->pool);
-    m->nslots = slots;
-    m->slots = apr_pcalloc(p, sizeof(*m->slots) * (apr_size_t)slots);
-    return m;
-}
-
-/* FNV-1a over the token's tail: a JWE ends with its GCM tag, random for every token. */
-static int na_memo_index(const na_session_memo_t *m, const char *token, apr_size_t len)
-{
-    const unsigned char *s = (const unsigned char *)token + (len > 24 ? len - 24 : 0);
-    apr_uint32_t h = 2166136261u;
-
-    for (; *s; s++) {
-        h = (h ^ *s) * 16777619u;
-    }
-    return (int)(h % (apr_uint32_t)m->nslots);
+    m->cache = na_cache_create(p, slots);
+    return m->cache ? m : NULL;
 }
 
 static apr_status_t na_memo_release_json(void *obj)
@@ -76,72 +41,75 @@ static apr_status_t na_memo_release_json(void *obj)
 }
 
 /* Strings copied into p; the parsed payload, when shared, gains a reference that p's
- * cleanup (or the slot's next occupant) gives back. */
-static void na_memo_copy(apr_pool_t *p, const na_session_claims_t *in, na_session_claims_t *out)
+ * cleanup (a reader's pool, or the entry's when another value takes it) gives back. */
+static void *na_memo_copy(apr_pool_t *p, const void *value)
 {
-    *out = *in;
-    out->name = in->name ? apr_pstrdup(p, in->name) : NULL;
-    out->email = in->email ? apr_pstrdup(p, in->email) : NULL;
-    out->picture = in->picture ? apr_pstrdup(p, in->picture) : NULL;
-    out->sub = in->sub ? apr_pstrdup(p, in->sub) : NULL;
-    out->provider = in->provider ? apr_pstrdup(p, in->provider) : NULL;
-    out->id_token = in->id_token ? apr_pstrdup(p, in->id_token) : NULL;
-    out->jti = in->jti ? apr_pstrdup(p, in->jti) : NULL;
-    out->payload = in->payload ? apr_pstrdup(p, in->payload) : NULL;
-    out->payload_obj = NULL;
-    if (NA_MEMO_SHARE_JSON && in->payload_obj) {
-        out->payload_obj = json_incref(in->payload_obj);
-        apr_pool_cleanup_register(p, out->payload_obj, na_memo_release_json,
+    const na_memo_value_t *in = value;
+    na_memo_value_t *out = apr_pmemdup(p, in, sizeof(*in));
+    const na_session_claims_t *c = &in->claims;
+
+    out->claims.name = c->name ? apr_pstrdup(p, c->name) : NULL;
+    out->claims.email = c->email ? apr_pstrdup(p, c->email) : NULL;
+    out->claims.picture = c->picture ? apr_pstrdup(p, c->picture) : NULL;
+    out->claims.sub = c->sub ? apr_pstrdup(p, c->sub) : NULL;
+    out->claims.provider = c->provider ? apr_pstrdup(p, c->provider) : NULL;
+    out->claims.id_token = c->id_token ? apr_pstrdup(p, c->id_token) : NULL;
+    out->claims.jti = c->jti ? apr_pstrdup(p, c->jti) : NULL;
+    out->claims.payload = c->payload ? apr_pstrdup(p, c->payload) : NULL;
+    out->claims.payload_obj = NULL;
+    if (NA_MEMO_SHARE_JSON && c->payload_obj) {
+        out->claims.payload_obj = json_incref(c->payload_obj);
+        apr_pool_cleanup_register(p, out->claims.payload_obj, na_memo_release_json,
                                   apr_pool_cleanup_null);
     }
+    return out;
+}
+
+/* The cache key in buf: the key set's address, then the token (another vhost never
+ * hits). 0 when the token is too long to remember. */
+#define NA_MEMO_KEY_MAX (sizeof(void *) + NA_SESSION_MEMO_MAX_TOKEN)
+
+static apr_size_t na_memo_key(char buf[NA_MEMO_KEY_MAX], const void *keys, const char *token)
+{
+    apr_size_t len = strlen(token);
+
+    if (len > NA_SESSION_MEMO_MAX_TOKEN) {
+        return 0;
+    }
+    memcpy(buf, &keys, sizeof(keys));
+    memcpy(buf + sizeof(keys), token, len);
+    return sizeof(keys) + len;
 }
 
 int na_session_memo_get(na_session_memo_t *m, apr_pool_t *p, const void *keys, const char *token,
                         apr_int64_t now, na_session_claims_t *claims, int *key_index)
 {
-    apr_size_t len = strlen(token);
-    na_memo_slot_t *slot;
-    int hit;
+    char key[NA_MEMO_KEY_MAX];
+    apr_size_t klen = m ? na_memo_key(key, keys, token) : 0;
+    void *got;
 
-    if (m == NULL || len > NA_SESSION_MEMO_MAX_TOKEN
-        || apr_thread_mutex_lock(m->lock) != APR_SUCCESS) {
+    /* Entries expire at exp; a token is still good while exp > now - tolerance, as in
+     * na_session_decode. */
+    if (klen == 0
+        || !na_cache_get(m->cache, p, key, klen, now - NA_SESSION_CLOCK_TOLERANCE, na_memo_copy,
+                         &got)) {
         return 0;
     }
-    slot = &m->slots[na_memo_index(m, token, len)];
-    hit = slot->token != NULL && slot->keys == keys
-          && na_crypto_ct_equal(slot->token, slot->len, token, len)
-          && slot->claims.exp > now - NA_SESSION_CLOCK_TOLERANCE;
-    if (hit) {
-        na_memo_copy(p, &slot->claims, claims);
-        if (key_index) {
-            *key_index = slot->key_index;
-        }
+    *claims = ((na_memo_value_t *)got)->claims;
+    if (key_index) {
+        *key_index = ((na_memo_value_t *)got)->key_index;
     }
-    apr_thread_mutex_unlock(m->lock);
-    return hit;
+    return 1;
 }
 
 void na_session_memo_put(na_session_memo_t *m, const void *keys, const char *token,
                          const na_session_claims_t *claims, int key_index)
 {
-    apr_size_t len = strlen(token);
-    na_memo_slot_t *slot;
+    const na_memo_value_t value = {*claims, key_index};
+    char key[NA_MEMO_KEY_MAX];
+    apr_size_t klen = m ? na_memo_key(key, keys, token) : 0;
 
-    if (m == NULL || len > NA_SESSION_MEMO_MAX_TOKEN
-        || apr_thread_mutex_lock(m->lock) != APR_SUCCESS) {
-        return;
+    if (klen > 0) {
+        na_cache_put(m->cache, key, klen, 0, claims->exp, na_memo_copy, &value);
     }
-    slot = &m->slots[na_memo_index(m, token, len)];
-    if (slot->pool == NULL && apr_pool_create(&slot->pool, m->pool) != APR_SUCCESS) {
-        slot->pool = NULL;
-    }
-    if (slot->pool) {
-        apr_pool_clear(slot->pool); /* drops the previous occupant's payload reference */
-        slot->keys = keys;
-        slot->token = apr_pstrmemdup(slot->pool, token, len);
-        slot->len = len;
-        slot->key_index = key_index;
-        na_memo_copy(slot->pool, claims, &slot->claims);
-    }
-    apr_thread_mutex_unlock(m->lock);
 }

@@ -1,35 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include <apr_allocator.h>
-#include <apr_hash.h>
-#include <apr_thread_mutex.h>
+#include <apr_strings.h>
 #include <curl/curl.h>
 
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_oidc.h"
+#include "na_cache.h"
 #include "na_oauth.h"
 
 /* Per-process memory of each issuer's discovery document and JWKS, so a sign-in does
- * not fetch them every time. Readers copy what they need into their request pool under
- * the lock; a refresh replaces an entry's pool, so memory stays bounded. */
+ * not fetch them every time; and of when each JWKS was last fetched by force. Readers
+ * get copies in their request pool; na_cache bounds the memory. */
 
 #define NEXTAUTH_OIDC_TTL apr_time_from_sec(3600)
 #define NEXTAUTH_OIDC_REFETCH_GAP apr_time_from_sec(60)
 #define NEXTAUTH_OIDC_MAX_ENTRIES 64
 
-typedef struct nextauth_oidc_entry_t {
-    apr_pool_t *pool;
-    apr_time_t fetched;
-    const char *text;          /* the document as fetched */
-} nextauth_oidc_entry_t;
+static na_cache_t *nextauth_oidc_docs;      /* URL -> the document as fetched */
+static na_cache_t *nextauth_oidc_refetched; /* JWKS URL -> "" until a refetch may run again */
 
-static apr_pool_t *nextauth_oidc_pool;
-static apr_thread_mutex_t *nextauth_oidc_lock;
-static apr_hash_t *nextauth_oidc_docs;      /* URL -> entry */
-static apr_hash_t *nextauth_oidc_refetched; /* JWKS URL -> apr_time_t * of the last forced refetch */
-
-int nextauth_oidc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                              server_rec *s)
+int nextauth_oidc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     (void)pconf;
     (void)plog;
@@ -44,105 +34,50 @@ int nextauth_oidc_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
 
 void nextauth_oidc_child_init(apr_pool_t *p, server_rec *s)
 {
-    apr_allocator_t *allocator;
+    nextauth_oidc_docs = na_cache_create(p, NEXTAUTH_OIDC_MAX_ENTRIES);
+    nextauth_oidc_refetched = na_cache_create(p, NEXTAUTH_OIDC_MAX_ENTRIES);
+    if (nextauth_oidc_docs == NULL || nextauth_oidc_refetched == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     NA_LOGNO(00027) "cannot set up the OpenID metadata cache");
+        nextauth_oidc_docs = NULL;
+        nextauth_oidc_refetched = NULL;
+    }
+}
 
-    /* Entry pools are made by request threads under nextauth_oidc_lock alone: an allocator
-     * of the cache's own, since pchild's takes no lock and is not ours. */
-    nextauth_oidc_pool = NULL;
-    if (apr_allocator_create(&allocator) == APR_SUCCESS) {
-        if (apr_pool_create_ex(&nextauth_oidc_pool, p, NULL, allocator) == APR_SUCCESS) {
-            apr_allocator_owner_set(allocator, nextauth_oidc_pool);
-        }
-        else {
-            nextauth_oidc_pool = NULL;
-            apr_allocator_destroy(allocator);
-        }
-    }
-    if (nextauth_oidc_pool == NULL
-        || apr_thread_mutex_create(&nextauth_oidc_lock, APR_THREAD_MUTEX_DEFAULT, p)
-               != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, NA_LOGNO(00027)
-                     "cannot set up the OpenID metadata cache");
-        nextauth_oidc_lock = NULL;
-        return;
-    }
-    nextauth_oidc_docs = apr_hash_make(nextauth_oidc_pool);
-    nextauth_oidc_refetched = apr_hash_make(nextauth_oidc_pool);
+static void *nextauth_oidc_copy_text(apr_pool_t *p, const void *text)
+{
+    return apr_pstrdup(p, text);
 }
 
 /* A copy of a cached document younger than the TTL, or NULL. */
 static const char *nextauth_oidc_cached(request_rec *r, const char *url)
 {
-    const nextauth_oidc_entry_t *e;
-    const char *copy = NULL;
+    void *copy = NULL;
 
-    if (nextauth_oidc_lock == NULL || apr_thread_mutex_lock(nextauth_oidc_lock) != APR_SUCCESS) {
-        return NULL;
-    }
-    e = apr_hash_get(nextauth_oidc_docs, url, APR_HASH_KEY_STRING);
-    if (e && r->request_time - e->fetched < NEXTAUTH_OIDC_TTL) {
-        copy = apr_pstrdup(r->pool, e->text);
-    }
-    apr_thread_mutex_unlock(nextauth_oidc_lock);
+    na_cache_get(nextauth_oidc_docs, r->pool, url, strlen(url), r->request_time,
+                 nextauth_oidc_copy_text, &copy);
     return copy;
 }
 
 void nextauth_oidc_remember(request_rec *r, const char *url, const char *text)
 {
-    nextauth_oidc_entry_t *old, *e;
-    apr_pool_t *pool;
+    const char *cached = nextauth_oidc_cached(r, url);
 
-    if (nextauth_oidc_lock == NULL || apr_thread_mutex_lock(nextauth_oidc_lock) != APR_SUCCESS) {
+    /* Callers remember what the cache just gave them too: renewing that copy would
+     * churn a pool per sign-in and keep a document from ever expiring. */
+    if (cached && strcmp(cached, text) == 0) {
         return;
     }
-    old = apr_hash_get(nextauth_oidc_docs, url, APR_HASH_KEY_STRING);
-    if (old && strcmp(old->text, text) == 0) {
-        /* Callers remember what the cache just gave them too: renewing that copy would
-         * churn a pool per sign-in and keep a document from ever expiring. An identical
-         * document fetched after expiry only renews the time. */
-        if (r->request_time - old->fetched >= NEXTAUTH_OIDC_TTL) {
-            old->fetched = r->request_time;
-        }
-    }
-    else if ((old || apr_hash_count(nextauth_oidc_docs) < NEXTAUTH_OIDC_MAX_ENTRIES)
-        && apr_pool_create(&pool, nextauth_oidc_pool) == APR_SUCCESS) {
-        e = apr_pcalloc(pool, sizeof(*e));
-        e->pool = pool;
-        e->fetched = r->request_time;
-        e->text = apr_pstrdup(pool, text);
-        /* apr_hash_set keeps an existing entry's key, which lives in the old pool: drop
-         * the entry first so the new one is keyed by memory that outlives it. */
-        apr_hash_set(nextauth_oidc_docs, url, APR_HASH_KEY_STRING, NULL);
-        apr_hash_set(nextauth_oidc_docs, apr_pstrdup(pool, url), APR_HASH_KEY_STRING, e);
-        if (old) {
-            apr_pool_destroy(old->pool); /* readers only ever hold copies */
-        }
-    }
-    apr_thread_mutex_unlock(nextauth_oidc_lock);
+    na_cache_put(nextauth_oidc_docs, url, strlen(url), r->request_time,
+                 r->request_time + NEXTAUTH_OIDC_TTL, nextauth_oidc_copy_text, text);
 }
 
 /* At most one forced JWKS refetch a minute per URL, so a flood of tokens with unknown
  * key ids cannot turn us into a traffic generator against the IdP. */
 int nextauth_oidc_may_refetch(request_rec *r, const char *url)
 {
-    apr_time_t *last;
-    int ok = 0;
-
-    if (nextauth_oidc_lock == NULL || apr_thread_mutex_lock(nextauth_oidc_lock) != APR_SUCCESS) {
-        return 0;
-    }
-    last = apr_hash_get(nextauth_oidc_refetched, url, APR_HASH_KEY_STRING);
-    if (last == NULL && apr_hash_count(nextauth_oidc_refetched) < NEXTAUTH_OIDC_MAX_ENTRIES) {
-        last = apr_pcalloc(nextauth_oidc_pool, sizeof(*last));
-        apr_hash_set(nextauth_oidc_refetched, apr_pstrdup(nextauth_oidc_pool, url),
-                     APR_HASH_KEY_STRING, last);
-    }
-    if (last && r->request_time - *last >= NEXTAUTH_OIDC_REFETCH_GAP) {
-        *last = r->request_time;
-        ok = 1;
-    }
-    apr_thread_mutex_unlock(nextauth_oidc_lock);
-    return ok;
+    return na_cache_add(nextauth_oidc_refetched, url, strlen(url), r->request_time,
+                        r->request_time + NEXTAUTH_OIDC_REFETCH_GAP, nextauth_oidc_copy_text, "");
 }
 
 /* One outbound request. A failure is not logged here but described in *err (never with

@@ -353,6 +353,21 @@ void nextauth_session_clear(nextauth_req_t *req)
     nextauth_session_clear_names(req, nextauth_session_cache(req->r)->present);
 }
 
+/* 1 when `claims` are the session this request loaded, unchanged: its renewal then
+ * decodes to them with the new iat, exp and jti. */
+static int nextauth_session_unchanged(const nextauth_session_cache_t *cache,
+                                      const na_session_claims_t *claims)
+{
+    const na_session_claims_t *c = &cache->claims;
+
+    return cache->loaded && cache->status == NA_OK && !cache->db
+           && c->payload == claims->payload && c->payload_obj == claims->payload_obj
+           && c->name == claims->name && c->email == claims->email
+           && c->picture == claims->picture && c->sub == claims->sub
+           && c->provider == claims->provider && c->id_token == claims->id_token
+           && c->present == claims->present;
+}
+
 /* Encrypt the claims under the current key and write the cookie, cut into chunks when
  * it is too long for one, clearing chunks the browser has that the new value does not
  * use. A fresh iat/exp/jti every time: a new value at every sign-in (no fixation). */
@@ -364,13 +379,19 @@ apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *cl
     const char *token = NULL;
     apr_array_header_t *chunks;
     na_cookie_attr_t attr;
-    int i, loaded;
+    na_session_claims_t issued;
+    int i, loaded, seeded;
 
     nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
-    if (na_session_encode(r->pool, &req->conf->session_keys[0], claims, now, max_age, &token)
-        != NA_OK) {
+    if (na_session_encode_renewal(r->pool, &req->conf->session_keys[0], claims, now, max_age,
+                                  &token, &issued, &seeded) != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00015) "cannot encrypt a session");
         return APR_EGENERAL;
+    }
+    /* next-auth renews at every call, so the next request (on this connection: this
+     * process) brings the new token: remember it now rather than decode it then. */
+    if (seeded && nextauth_session_unchanged(nextauth_session_cache(r), claims)) {
+        na_session_memo_put(nextauth_session_memo, req->conf->session_keys, token, &issued, 0);
     }
     chunks = na_chunk_split(r->pool, req->names.session, token);
     attr = nextauth_req_cookie_attr(req, NA_UNSET, apr_time_from_sec(now + max_age));

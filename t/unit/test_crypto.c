@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "na_crypto.h"
 #include "suites.h"
@@ -139,6 +142,60 @@ START_TEST(test_crypto_random)
 }
 END_TEST
 
+static int na_test_cmp16(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+/* Small draws come from a per-thread batch: across many refills no 16 bytes repeat. */
+START_TEST(test_crypto_random_batches_never_repeat)
+{
+    enum { N = 2000 }; /* 32 kB: some sixty batches, with draws straddling none */
+    unsigned char(*draws)[16] = apr_palloc(na_test_pool, (apr_size_t)N * 16);
+    unsigned char odd[7];
+    int i;
+
+    for (i = 0; i < N; i++) {
+        ck_assert_int_eq(na_crypto_random(draws[i], 16), NA_OK);
+        ck_assert_int_eq(na_crypto_random(odd, i % 7 + 1), NA_OK); /* uneven use */
+    }
+    qsort(draws, N, 16, na_test_cmp16);
+    for (i = 1; i < N; i++) {
+        ck_assert_int_ne(memcmp(draws[i - 1], draws[i], 16), 0);
+    }
+}
+END_TEST
+
+/* A forked child (an httpd child) must not hand out its parent's batch. */
+START_TEST(test_crypto_random_fork_draws_afresh)
+{
+    unsigned char first[16], parent[16], child[16];
+    int fds[2];
+    pid_t pid;
+    int status = 0;
+
+    ck_assert_int_eq(na_crypto_random(first, sizeof(first)), NA_OK); /* a batch in hand */
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        ssize_t w = -1;
+
+        if (na_crypto_random(child, sizeof(child)) == NA_OK) {
+            w = write(fds[1], child, sizeof(child));
+        }
+        _exit(w == (ssize_t)sizeof(child) ? 0 : 1);
+    }
+    close(fds[1]);
+    ck_assert_int_eq(read(fds[0], child, sizeof(child)), (ssize_t)sizeof(child));
+    close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_eq(na_crypto_random(parent, sizeof(parent)), NA_OK);
+    ck_assert_int_ne(memcmp(parent, child, sizeof(child)), 0);
+}
+END_TEST
+
 START_TEST(test_crypto_fingerprint)
 {
     ck_assert_str_eq(na_crypto_fingerprint(na_test_pool, "abc"), "ba7816bf");
@@ -155,6 +212,8 @@ Suite *suite_crypto(void)
     tcase_add_test(tc, test_crypto_hex);
     tcase_add_test(tc, test_crypto_ct_equal);
     tcase_add_test(tc, test_crypto_random);
+    tcase_add_test(tc, test_crypto_random_batches_never_repeat);
+    tcase_add_test(tc, test_crypto_random_fork_draws_afresh);
     tcase_add_test(tc, test_crypto_fingerprint);
     suite_add_tcase(s, tc);
 
