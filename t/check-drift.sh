@@ -10,7 +10,8 @@
 #     in t/lognos.next when that file exists;
 #  3. src/core/ (and the na_*.h headers it includes) never includes an httpd header and
 #     never calls an ap_* function: the core must build without httpd;
-#  4. every t/ folder holding Apache::Test files (*.t) is named in the README's test table.
+#  4. every t/ folder holding Apache::Test files (*.t) is named in the README's test table;
+#  5. the C sources are formatted as .clang-format says (`make format` fixes them).
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -118,8 +119,21 @@ for d in $(ls t/*/*.t 2>/dev/null | sed 's|/[^/]*$||' | sort -u); do
     grep -q "^| .*\`$d/\`" "$readme" || problem "$d/ holds Apache::Test files but the test table in $readme does not name \`$d/\`"
 done
 
+# ---- 5. formatting ---------------------------------------------------------------------
+c_files=$(ls mod_nextauth.c src/*/*.c include/*.h t/unit/*.c t/unit/*.h 2>/dev/null)
+nformatted=$(printf '%s\n' $c_files | grep -c . || true)
+if ! command -v clang-format >/dev/null 2>&1; then
+    problem "clang-format is missing (make deps installs it)"
+else
+    for f in $c_files; do
+        clang-format --dry-run --Werror "$f" >/dev/null 2>&1 \
+            || problem "$f is not formatted as .clang-format says (make format)"
+    done
+fi
+
 if [ "$fail" -ne 0 ]; then
     exit 1
 fi
 echo "check-drift: ok ($ndirectives directives in $readme and $reference, $nlognos log" \
-    "numbers unique, $ncore core files free of httpd, $ntestdirs test folders in $readme)"
+    "numbers unique, $ncore core files free of httpd, $ntestdirs test folders in $readme," \
+    "$nformatted C files formatted)"
