@@ -29,8 +29,7 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_oidc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* First, so no other module reads a client-sent X-NextAuth-* header. */
-    ap_hook_post_read_request(nextauth_authn_post_read_request, NULL, NULL,
-                              APR_HOOK_REALLY_FIRST);
+    ap_hook_post_read_request(nextauth_authn_post_read_request, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_check_access_ex(nextauth_authn_access_ex, NULL, NULL, APR_HOOK_FIRST,
                             AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_check_authn(nextauth_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
@@ -44,12 +43,6 @@ static void nextauth_register_hooks(apr_pool_t *p)
 }
 
 module AP_MODULE_DECLARE_DATA nextauth_module = {
-    STANDARD20_MODULE_STUFF,
-    nextauth_conf_create_dir,
-    nextauth_conf_merge_dir,
-    nextauth_conf_create_server,
-    nextauth_conf_merge_server,
-    nextauth_cmds,
-    nextauth_register_hooks,
-    AP_MODULE_FLAG_ALWAYS_MERGE
-};
+    STANDARD20_MODULE_STUFF,     nextauth_conf_create_dir,   nextauth_conf_merge_dir,
+    nextauth_conf_create_server, nextauth_conf_merge_server, nextauth_cmds,
+    nextauth_register_hooks,     AP_MODULE_FLAG_ALWAYS_MERGE};

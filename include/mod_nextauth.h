@@ -29,16 +29,16 @@ APLOG_USE_MODULE(nextauth);
 typedef struct nextauth_req_t {
     request_rec *r;
     const na_server_conf_t *conf;
-    const char *origin;      /**< "https://example.com" */
-    const char *base_url;    /**< origin + base path */
-    int secure;              /**< secure cookies and name prefixes */
+    const char *origin;   /**< "https://example.com" */
+    const char *base_url; /**< origin + base path */
+    int secure;           /**< secure cookies and name prefixes */
     na_cookie_names_t names;
-    const char *csrf_token;  /**< the token of a valid (or freshly minted) CSRF cookie */
-    int csrf_valid;          /**< the request carried a valid CSRF cookie */
-    apr_table_t *query;      /**< decoded query parameters */
-    apr_table_t *form;       /**< decoded POST body (empty for other methods) */
-    const char *callback_url;/**< validated callbackUrl (body, query, cookie or origin) */
-    int json;                /**< the POST asked for {"url": ...} instead of a redirect */
+    const char *csrf_token;   /**< the token of a valid (or freshly minted) CSRF cookie */
+    int csrf_valid;           /**< the request carried a valid CSRF cookie */
+    apr_table_t *query;       /**< decoded query parameters */
+    apr_table_t *form;        /**< decoded POST body (empty for other methods) */
+    const char *callback_url; /**< validated callbackUrl (body, query, cookie or origin) */
+    int json;                 /**< the POST asked for {"url": ...} instead of a redirect */
     na_route_match_t route;
 } nextauth_req_t;
 

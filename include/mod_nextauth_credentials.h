@@ -8,7 +8,7 @@
 #include "mod_nextauth.h"
 
 /** Check username/password through the provider's Apache authn providers. */
-authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov,
-                                        const char *user, const char *password);
+authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov, const char *user,
+                                        const char *password);
 
 #endif

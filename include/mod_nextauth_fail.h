@@ -14,9 +14,8 @@
  * Log a failure once, at its class's level: "<logno><what>: <err->detail>" (err may be
  * NULL; the detail is for the log only).
  */
-void nextauth_fail_log(request_rec *r, const char *logno, na_status_t status,
-                       const na_err_t *err, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+void nextauth_fail_log(request_rec *r, const char *logno, na_status_t status, const na_err_t *err,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /**
  * Log a failed step (as nextauth_fail_log) and answer it as next-auth does: the user goes
  * to the page of the NextAuth code (err->code when the core set one, else code, else the

@@ -42,8 +42,8 @@ int na_cache_get(na_cache_t *c, apr_pool_t *p, const void *key, apr_size_t klen,
 /**
  * Keep copy(entry pool, value) under `key` until `expires`, replacing the key's entry if
  * there is one, else taking a free or expired slot of its bucket, else evicting the
- * bucket's least recently used entry (stored or found longest ago). Nothing is kept when copy gives NULL. `now` says
- * which entries have expired.
+ * bucket's least recently used entry (stored or found longest ago). Nothing is kept when copy gives
+ * NULL. `now` says which entries have expired.
  */
 void na_cache_put(na_cache_t *c, const void *key, apr_size_t klen, apr_int64_t now,
                   apr_int64_t expires, na_cache_copy_fn *copy, const void *value);

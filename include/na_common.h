@@ -10,13 +10,13 @@
 /** Outcome of a core function: NA_OK, or the class of what went wrong. */
 typedef enum {
     NA_OK = 0,
-    NA_EINPUT,    /**< malformed or forged input from a client or peer */
-    NA_EEXPIRED,  /**< well-formed but past its lifetime */
-    NA_EDENIED,   /**< refused by policy */
-    NA_ETOOBIG,   /**< over a size cap */
-    NA_EPEER,     /**< an IdP, SMTP server or database failed */
-    NA_ETIMEOUT,  /**< a peer did not answer in time */
-    NA_EINTERNAL  /**< our own bug or a library failure */
+    NA_EINPUT,   /**< malformed or forged input from a client or peer */
+    NA_EEXPIRED, /**< well-formed but past its lifetime */
+    NA_EDENIED,  /**< refused by policy */
+    NA_ETOOBIG,  /**< over a size cap */
+    NA_EPEER,    /**< an IdP, SMTP server or database failed */
+    NA_ETIMEOUT, /**< a peer did not answer in time */
+    NA_EINTERNAL /**< our own bug or a library failure */
 } na_status_t;
 
 /**
@@ -39,8 +39,8 @@ typedef struct na_err_t {
  * - NA_MAX_PARAM: one form or query value (na_form), a callback URL (na_url), the
  *   Accept-Language header (na_i18n) and an IdP's strings (na_oauth), each by its parser. */
 #define NA_MAX_COOKIE_HEADER 16384
-#define NA_MAX_FORM_BODY     65536
-#define NA_MAX_PARAM         4096
+#define NA_MAX_FORM_BODY 65536
+#define NA_MAX_PARAM 4096
 
 /** Fill *err (when given) and return status; detail is formatted in pool p. */
 na_status_t na_err_set(apr_pool_t *p, na_err_t *err, na_status_t status, const char *code,

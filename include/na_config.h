@@ -10,9 +10,9 @@
 
 /* The directive names (NA_DIR_*) are in na_directives.h. */
 
-#define NA_DEFAULT_BASE_PATH   "/api/auth"
-#define NA_DEFAULT_MAX_AGE     2592000
-#define NA_DEFAULT_UPDATE_AGE  86400
+#define NA_DEFAULT_BASE_PATH "/api/auth"
+#define NA_DEFAULT_MAX_AGE 2592000
+#define NA_DEFAULT_UPDATE_AGE 86400
 #define NA_DEFAULT_COOKIE_PREFIX "next-auth"
 
 enum { NA_SCHEME_AUTO = 0, NA_SCHEME_LIGHT, NA_SCHEME_DARK };
@@ -33,41 +33,41 @@ typedef struct na_pages_t {
 } na_pages_t;
 
 typedef struct na_theme_t {
-    int color_scheme;        /**< NA_SCHEME_*, or NA_UNSET */
+    int color_scheme; /**< NA_SCHEME_*, or NA_UNSET */
     const char *brand_color;
     const char *logo;
     const char *button_text;
 } na_theme_t;
 
 typedef struct na_session_conf_t {
-    int strategy;            /**< NA_STRATEGY_*, or NA_UNSET */
-    apr_int64_t max_age;     /**< seconds, or NA_UNSET */
+    int strategy;        /**< NA_STRATEGY_*, or NA_UNSET */
+    apr_int64_t max_age; /**< seconds, or NA_UNSET */
     apr_int64_t update_age;
 } na_session_conf_t;
 
 typedef struct na_cookie_conf_t {
-    int secure;              /**< NA_SECURE_*, or NA_UNSET */
+    int secure; /**< NA_SECURE_*, or NA_UNSET */
     const char *domain;
     const char *prefix;
-    int shared;              /**< NA_SHARED_* (session keys across sites), or NA_UNSET */
+    int shared; /**< NA_SHARED_* (session keys across sites), or NA_UNSET */
 } na_cookie_conf_t;
 
 /** Server (virtual host) configuration. NULL / NA_UNSET means "inherit". */
 typedef struct na_server_conf_t {
-    int touched;                       /**< any NextAuth directive was given here */
-    na_site_t *site;                   /**< NextAuthURL */
-    const char *base_path;             /**< NextAuthBasePath */
-    apr_array_header_t *secrets;       /**< const char *; the first encrypts */
-    apr_array_header_t *providers;     /**< na_provider_t *, in configuration order */
+    int touched;                   /**< any NextAuth directive was given here */
+    na_site_t *site;               /**< NextAuthURL */
+    const char *base_path;         /**< NextAuthBasePath */
+    apr_array_header_t *secrets;   /**< const char *; the first encrypts */
+    apr_array_header_t *providers; /**< na_provider_t *, in configuration order */
     na_pages_t pages;
     na_theme_t theme;
     na_session_conf_t session;
-    int database;                      /**< 1 dbd, 0 off, or NA_UNSET */
-    apr_array_header_t *signin_allow;  /**< lower-case e-mail patterns */
-    apr_array_header_t *redirect_allow;/**< na_origin_t * */
+    int database;                       /**< 1 dbd, 0 off, or NA_UNSET */
+    apr_array_header_t *signin_allow;   /**< lower-case e-mail patterns */
+    apr_array_header_t *redirect_allow; /**< na_origin_t * */
     na_cookie_conf_t cookie;
     na_rate_t rate_limit[NA_LIMIT_KINDS]; /**< NextAuthRateLimit, by na_limit_kind_e */
-    const char *rate_limit_cache;      /**< NextAuthRateLimitCache (main server only) */
+    const char *rate_limit_cache;         /**< NextAuthRateLimitCache (main server only) */
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
@@ -78,9 +78,9 @@ typedef struct na_server_conf_t {
 
 /** Per-directory configuration. */
 typedef struct na_dir_conf_t {
-    int unauthenticated;   /**< NA_UNAUTH_*, or NA_UNSET */
-    int strip_cookies;     /**< 1/0, or NA_UNSET */
-    int identity_headers;  /**< 1/0, or NA_UNSET */
+    int unauthenticated;  /**< NA_UNAUTH_*, or NA_UNSET */
+    int strip_cookies;    /**< 1/0, or NA_UNSET */
+    int identity_headers; /**< 1/0, or NA_UNSET */
 } na_dir_conf_t;
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p);
@@ -105,14 +105,12 @@ const char *na_config_set_session(apr_pool_t *p, na_server_conf_t *c, int argc,
                                   const char *const *argv);
 const char *na_config_set_database(apr_pool_t *p, na_server_conf_t *c, const char *value);
 const char *na_config_add_signin_allow(apr_pool_t *p, na_server_conf_t *c, const char *value);
-const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
-                                         const char *value);
+const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c, const char *value);
 const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
                                  const char *const *argv);
 const char *na_config_set_rate_limit(apr_pool_t *p, na_server_conf_t *c, int argc,
                                      const char *const *argv);
-const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c,
-                                           const char *value);
+const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c, const char *value);
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value);
 
 /**

@@ -22,8 +22,7 @@ na_status_t na_csrf_issue(apr_pool_t *p, const char *secret, const char **token,
                           const char **cookie_value);
 
 /** The hash half of a cookie value: hex SHA-256(token || secret). */
-na_status_t na_csrf_hash(apr_pool_t *p, const char *token, const char *secret,
-                         const char **hash);
+na_status_t na_csrf_hash(apr_pool_t *p, const char *token, const char *secret, const char **hash);
 
 /** 1 when a submitted csrfToken equals the cookie's token (constant time). */
 int na_csrf_matches(const char *cookie_token, const char *submitted);

@@ -18,7 +18,8 @@
  * folds to '@' before the checks), trim, exactly one '@', no '"', no ',', no CR/LF or
  * other control characters, no whitespace, no '<' '>' inside, a non-empty local part,
  * a domain with a '.', lower-cased, at most NA_EMAIL_MAX_LEN bytes, valid UTF-8.
- * NA_OK and *out, or NA_EINPUT (NA_ETOOBIG for oversized input) with err->detail saying which rule failed.
+ * NA_OK and *out, or NA_EINPUT (NA_ETOOBIG for oversized input) with err->detail saying which rule
+ * failed.
  */
 na_status_t na_email_normalize(apr_pool_t *p, const char *input, const char **out, na_err_t *err);
 
@@ -34,7 +35,6 @@ const char *na_email_token_hash(apr_pool_t *p, const char *token, const char *se
  * encoding, in that order).
  */
 const char *na_email_magic_link(apr_pool_t *p, const char *base_url, const char *provider_id,
-                                const char *callback_url, const char *token,
-                                const char *email);
+                                const char *callback_url, const char *token, const char *email);
 
 #endif

@@ -11,7 +11,7 @@ typedef enum {
     NA_MSG_TITLE_SIGNOUT,
     NA_MSG_TITLE_VERIFY,
     NA_MSG_TITLE_ERROR,
-    NA_MSG_SIGNIN_WITH,        /**< "{name}" is replaced by the provider's name */
+    NA_MSG_SIGNIN_WITH, /**< "{name}" is replaced by the provider's name */
     NA_MSG_EMAIL_LABEL,
     NA_MSG_EMAIL_PLACEHOLDER,
     NA_MSG_USERNAME_LABEL,
@@ -33,27 +33,27 @@ typedef enum {
     NA_MSG_ERROR_VERIFY_HINT,
     NA_MSG_ERROR_DEFAULT_HEADING,
     NA_MSG_ERROR_DEFAULT_TEXT,
-    NA_MSG_SIGNIN_ERR_RETRY,     /**< OAuthSignin, OAuthCallback, ...: try another account */
+    NA_MSG_SIGNIN_ERR_RETRY, /**< OAuthSignin, OAuthCallback, ...: try another account */
     NA_MSG_SIGNIN_ERR_NOT_LINKED,
     NA_MSG_SIGNIN_ERR_EMAIL,
     NA_MSG_SIGNIN_ERR_CREDENTIALS,
     NA_MSG_SIGNIN_ERR_SESSION_REQUIRED,
     NA_MSG_SIGNIN_ERR_DEFAULT,
-    NA_MSG_MAIL_SIGNIN_TO,       /**< "{host}": the sign-in mail's subject and heading */
-    NA_MSG_MAIL_IGNORE,          /**< the sign-in mail's footer */
-    NA_MSG_CONFIRM_HEADING,      /**< the e-mail link's confirmation page */
-    NA_MSG_CONFIRM_QUESTION,     /**< "{email}" is replaced by the address, in bold */
+    NA_MSG_MAIL_SIGNIN_TO,   /**< "{host}": the sign-in mail's subject and heading */
+    NA_MSG_MAIL_IGNORE,      /**< the sign-in mail's footer */
+    NA_MSG_CONFIRM_HEADING,  /**< the e-mail link's confirmation page */
+    NA_MSG_CONFIRM_QUESTION, /**< "{email}" is replaced by the address, in bold */
     NA_MSG_TITLE_RATE_LIMITED,
     NA_MSG_RATE_LIMITED_HEADING,
     NA_MSG_RATE_LIMITED_TEXT,
     NA_MSG_RATE_LIMITED_WAIT_ONE, /**< wait about one minute */
-    NA_MSG_RATE_LIMITED_WAIT,    /**< "{minutes}" is replaced by a number above one */
+    NA_MSG_RATE_LIMITED_WAIT,     /**< "{minutes}" is replaced by a number above one */
     NA_MSG__COUNT
 } na_msg_e;
 
 /** One language: its tag and a text for every message id. */
 typedef struct na_catalog_t {
-    const char *tag;                     /**< "en", "ko": the <html lang> value */
+    const char *tag; /**< "en", "ko": the <html lang> value */
     const char *msg[NA_MSG__COUNT];
 } na_catalog_t;
 

@@ -33,13 +33,13 @@ typedef struct na_kv_spec_t {
 
 /** One call of na_kv_parse: which directive, for what, with which table. */
 typedef struct na_kv_call_t {
-    const char *directive;     /**< e.g. "NextAuthProvider" */
-    const char *subject;       /**< e.g. the provider id; NULL when none */
-    const na_kv_spec_t *spec;  /**< terminated by an entry with key NULL */
-    unsigned kind;             /**< the subject's kind bit, matched against `applies` */
-    const char *kind_name;     /**< e.g. "oauth", for "does not apply to" messages */
-    const char **warning;      /**< NULL, or receives the first NA_KV_SECRET value's
-                                    na_secret_warning ("KEY: text", from p) */
+    const char *directive;    /**< e.g. "NextAuthProvider" */
+    const char *subject;      /**< e.g. the provider id; NULL when none */
+    const na_kv_spec_t *spec; /**< terminated by an entry with key NULL */
+    unsigned kind;            /**< the subject's kind bit, matched against `applies` */
+    const char *kind_name;    /**< e.g. "oauth", for "does not apply to" messages */
+    const char **warning;     /**< NULL, or receives the first NA_KV_SECRET value's
+                                   na_secret_warning ("KEY: text", from p) */
 } na_kv_call_t;
 
 /**
@@ -56,8 +56,8 @@ const char *na_kv_tokenize(apr_pool_t *p, const char *line, apr_array_header_t *
  * message "<Directive> [subject ]<key>=<value>: <problem>; accepted: <list>" from p.
  * SECRET values are never part of a message.
  */
-const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc,
-                        const char *const *argv, void *target, apr_uint64_t *seen);
+const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc, const char *const *argv,
+                        void *target, apr_uint64_t *seen);
 
 /**
  * The key half of na_kv_parse, for a directive whose values no na_kv_type_e describes

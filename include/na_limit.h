@@ -23,7 +23,7 @@ typedef struct na_rate_t {
     apr_int64_t seconds;
 } na_rate_t;
 
-#define NA_LIMIT_MAX_COUNT   1000000
+#define NA_LIMIT_MAX_COUNT 1000000
 #define NA_LIMIT_MAX_SECONDS 604800 /* a week */
 
 /** Bytes of a cache id: "na", kind, SHA-256 of the key, window length, window number. */

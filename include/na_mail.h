@@ -11,12 +11,12 @@
 /* The sign-in mail and its delivery over SMTP with libcurl (httpd-free). */
 
 typedef struct na_mail_t {
-    const char *from;      /**< as configured: "addr" or "Name <addr>" */
-    const char *to;        /**< a normalised address */
-    const char *subject;   /**< UTF-8; encoded (RFC 2047) when sent */
-    const char *text;      /**< text/plain part, UTF-8 */
-    const char *html;      /**< text/html part, UTF-8, every value escaped */
-    const char *lang;      /**< Content-Language, e.g. "ko" */
+    const char *from;    /**< as configured: "addr" or "Name <addr>" */
+    const char *to;      /**< a normalised address */
+    const char *subject; /**< UTF-8; encoded (RFC 2047) when sent */
+    const char *text;    /**< text/plain part, UTF-8 */
+    const char *html;    /**< text/html part, UTF-8, every value escaped */
+    const char *lang;    /**< Content-Language, e.g. "ko" */
 } na_mail_t;
 
 /**
@@ -29,10 +29,10 @@ na_status_t na_mail_signin(apr_pool_t *p, const na_catalog_t *cat, const char *u
                            const char *brand_color, const char *button_text, na_mail_t *mail);
 
 typedef struct na_smtp_conf_t {
-    const char *server;    /**< smtp://[user:pass@]host[:port] or smtps://... */
-    int starttls;          /**< NA_SMTP_TLS_* for smtp:// */
-    apr_int64_t timeout;   /**< seconds for the whole conversation */
-    const char *ca_file;   /**< PEM file of trusted CAs for TLS; NULL: the system's */
+    const char *server;  /**< smtp://[user:pass@]host[:port] or smtps://... */
+    int starttls;        /**< NA_SMTP_TLS_* for smtp:// */
+    apr_int64_t timeout; /**< seconds for the whole conversation */
+    const char *ca_file; /**< PEM file of trusted CAs for TLS; NULL: the system's */
 } na_smtp_conf_t;
 
 enum { NA_SMTP_TLS_TRY = 0, NA_SMTP_TLS_ON, NA_SMTP_TLS_OFF };

@@ -224,8 +224,8 @@ typedef enum {
 typedef struct na_oauth_user_t {
     const char *id; /**< always set on NA_OK */
     const char *name;
-    const char *email; /**< ASCII lower-cased */
-    const char *image; /**< an http(s) URL */
+    const char *email;  /**< ASCII lower-cased */
+    const char *image;  /**< an http(s) URL */
     int email_verified; /**< the profile's email_verified: 1, 0 (explicitly false), -1 unsaid */
 } na_oauth_user_t;
 

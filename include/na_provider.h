@@ -17,14 +17,14 @@ typedef enum {
 
 /** The `checks` bits, in the order of na_provider_check_names. */
 #define NA_CHECK_STATE 1u
-#define NA_CHECK_PKCE  2u
+#define NA_CHECK_PKCE 2u
 #define NA_CHECK_NONCE 4u
 
 /** One NextAuthProvider line, after its preset (if any) was applied. */
 typedef struct na_provider_t {
     const char *id;
-    int kind;               /**< na_provider_kind_e */
-    int type_index;         /**< where the type= key lands; kind is derived from it */
+    int kind;       /**< na_provider_kind_e */
+    int type_index; /**< where the type= key lands; kind is derived from it */
     const char *name;
     /* OAuth 2 / OIDC */
     const char *client_id;
@@ -36,20 +36,20 @@ typedef struct na_provider_t {
     const char *userinfo;
     const char *jwks;
     const char *scope;
-    unsigned checks;        /**< NA_CHECK_* */
-    int logout;             /**< 1 on, 0 off */
-    int trust_email;        /**< 1: keep an e-mail the IdP marks email_verified=false */
-    apr_int64_t timeout;    /**< seconds for a whole request to the provider */
+    unsigned checks;     /**< NA_CHECK_* */
+    int logout;          /**< 1 on, 0 off */
+    int trust_email;     /**< 1: keep an e-mail the IdP marks email_verified=false */
+    apr_int64_t timeout; /**< seconds for a whole request to the provider */
     /* sign-in button look (presets only) */
     const char *style_bg;
     const char *style_text;
-    const char *logo;       /**< file name under the module's logo route */
+    const char *logo; /**< file name under the module's logo route */
     /* email */
     const char *server;
     const char *from;
     apr_int64_t max_age;
-    int confirm;            /**< 1 on, 0 off */
-    int starttls;           /**< smtp://: NA_SMTP_TLS_TRY (0), _ON (1), _OFF (2) of na_mail.h */
+    int confirm;  /**< 1 on, 0 off */
+    int starttls; /**< smtp://: NA_SMTP_TLS_TRY (0), _ON (1), _OFF (2) of na_mail.h */
     /* credentials */
     apr_array_header_t *authn; /**< Apache authn provider names */
     const char *username_label;

@@ -24,14 +24,14 @@ typedef enum {
 /** What na_route_match decided. */
 typedef enum {
     NA_ROUTE_FOUND = 0,
-    NA_ROUTE_NOT_FOUND,      /**< 404 */
-    NA_ROUTE_BAD_METHOD      /**< 405; allow holds the Allow header */
+    NA_ROUTE_NOT_FOUND, /**< 404 */
+    NA_ROUTE_BAD_METHOD /**< 405; allow holds the Allow header */
 } na_route_result_e;
 
 typedef struct na_route_match_t {
     na_route_id_e id;
-    const char *param;       /**< the segment after the action ("github"), or NULL */
-    const char *allow;       /**< for NA_ROUTE_BAD_METHOD: "GET, HEAD" etc. */
+    const char *param; /**< the segment after the action ("github"), or NULL */
+    const char *allow; /**< for NA_ROUTE_BAD_METHOD: "GET, HEAD" etc. */
 } na_route_match_t;
 
 /**

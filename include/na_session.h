@@ -29,17 +29,17 @@ typedef struct na_session_claims_t {
     apr_int64_t iat;      /**< 0 when absent on decode */
     apr_int64_t exp;
     const char *jti;
-    unsigned present;     /**< NA_CLAIM_* bits: which of name/email/picture the token has */
-    const char *payload;  /**< on decode: the whole payload JSON, so a refresh keeps every
-                               claim a Next.js app added; on encode: when set, the claims
-                               to keep (only iat, exp and jti are renewed) */
-    void *payload_obj;    /**< on decode: the parsed payload (a jansson object released with
-                               the pool), so a refresh need not parse it again; on encode:
-                               used instead of payload when set */
+    unsigned present;    /**< NA_CLAIM_* bits: which of name/email/picture the token has */
+    const char *payload; /**< on decode: the whole payload JSON, so a refresh keeps every
+                              claim a Next.js app added; on encode: when set, the claims
+                              to keep (only iat, exp and jti are renewed) */
+    void *payload_obj;   /**< on decode: the parsed payload (a jansson object released with
+                              the pool), so a refresh need not parse it again; on encode:
+                              used instead of payload when set */
 } na_session_claims_t;
 
-#define NA_CLAIM_NAME    1u
-#define NA_CLAIM_EMAIL   2u
+#define NA_CLAIM_NAME 1u
+#define NA_CLAIM_EMAIL 2u
 #define NA_CLAIM_PICTURE 4u
 
 /**

@@ -25,23 +25,21 @@ enum {
 
 typedef struct na_store_sql_t {
     const char *label;
-    const char *sqlite;   /**< sqlite3 dialect */
-    const char *pgsql;    /**< pgsql, and any other driver (ANSI with RETURNING) */
+    const char *sqlite; /**< sqlite3 dialect */
+    const char *pgsql;  /**< pgsql, and any other driver (ANSI with RETURNING) */
 } na_store_sql_t;
 
 #define NA_USER_COLS_SQLITE "u.id, u.name, u.email, u.image, u.\"emailVerified\""
-#define NA_USER_COLS_PG \
-    "CAST(u.id AS TEXT), u.name, u.email, u.image, " \
+#define NA_USER_COLS_PG                                                                            \
+    "CAST(u.id AS TEXT), u.name, u.email, u.image, "                                               \
     "CAST(EXTRACT(EPOCH FROM u.\"emailVerified\") AS BIGINT)"
 /* PostgreSQL infers the type of an untyped parameter; the casts pin them. */
 #define NA_PG_TIME(p) "to_timestamp(CAST(" p " AS BIGINT))"
 
 static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
-    {"nextauth_user_by_email",
-     "SELECT " NA_USER_COLS_SQLITE " FROM users u WHERE u.email = %s",
+    {"nextauth_user_by_email", "SELECT " NA_USER_COLS_SQLITE " FROM users u WHERE u.email = %s",
      "SELECT " NA_USER_COLS_PG " FROM users u WHERE u.email = %s"},
-    {"nextauth_user_by_id",
-     "SELECT " NA_USER_COLS_SQLITE " FROM users u WHERE u.id = %s",
+    {"nextauth_user_by_id", "SELECT " NA_USER_COLS_SQLITE " FROM users u WHERE u.id = %s",
      "SELECT " NA_USER_COLS_PG " FROM users u WHERE CAST(u.id AS TEXT) = %s"},
     {"nextauth_user_by_account",
      "SELECT " NA_USER_COLS_SQLITE " FROM users u JOIN accounts a ON a.\"userId\" = u.id "
@@ -51,10 +49,9 @@ static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
     {"nextauth_user_create",
      "INSERT INTO users (name, email, image, \"emailVerified\") VALUES (%s, %s, %s, %s) "
      "RETURNING id",
-     "INSERT INTO users (name, email, image, \"emailVerified\") VALUES (%s, %s, %s, "
-     NA_PG_TIME("%s") ") RETURNING CAST(id AS TEXT)"},
-    {"nextauth_user_verified",
-     "UPDATE users SET \"emailVerified\" = %s WHERE id = %s",
+     "INSERT INTO users (name, email, image, \"emailVerified\") VALUES (%s, %s, %s, " NA_PG_TIME(
+         "%s") ") RETURNING CAST(id AS TEXT)"},
+    {"nextauth_user_verified", "UPDATE users SET \"emailVerified\" = %s WHERE id = %s",
      "UPDATE users SET \"emailVerified\" = " NA_PG_TIME("%s") " WHERE CAST(id AS TEXT) = %s"},
     /* Only a user without accounts: never one another host finished meanwhile. */
     {"nextauth_user_delete",
@@ -71,8 +68,8 @@ static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
      "VALUES (CAST(%s AS INTEGER), %s, %s, %s, %s, %s, %s, %s, %s, %s, CAST(%s AS BIGINT))"},
     {"nextauth_token_create",
      "INSERT INTO verification_token (identifier, token, expires) VALUES (%s, %s, %s)",
-     "INSERT INTO verification_token (identifier, token, expires) VALUES (%s, %s, "
-     NA_PG_TIME("%s") ")"},
+     "INSERT INTO verification_token (identifier, token, expires) VALUES (%s, %s, " NA_PG_TIME(
+         "%s") ")"},
     {"nextauth_token_use",
      "DELETE FROM verification_token WHERE identifier = %s AND token = %s RETURNING expires",
      "DELETE FROM verification_token WHERE identifier = %s AND token = %s "
@@ -86,11 +83,9 @@ static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
      "ON u.id = s.\"userId\" WHERE s.\"sessionToken\" = %s",
      "SELECT " NA_USER_COLS_PG ", CAST(EXTRACT(EPOCH FROM s.expires) AS BIGINT) FROM sessions s "
      "JOIN users u ON u.id = s.\"userId\" WHERE s.\"sessionToken\" = %s"},
-    {"nextauth_session_update",
-     "UPDATE sessions SET expires = %s WHERE \"sessionToken\" = %s",
+    {"nextauth_session_update", "UPDATE sessions SET expires = %s WHERE \"sessionToken\" = %s",
      "UPDATE sessions SET expires = " NA_PG_TIME("%s") " WHERE \"sessionToken\" = %s"},
-    {"nextauth_session_delete",
-     "DELETE FROM sessions WHERE \"sessionToken\" = %s",
+    {"nextauth_session_delete", "DELETE FROM sessions WHERE \"sessionToken\" = %s",
      "DELETE FROM sessions WHERE \"sessionToken\" = %s"},
 };
 

@@ -14,10 +14,10 @@ typedef struct na_site_t {
 
 /** One NextAuthRedirectAllow entry. */
 typedef struct na_origin_t {
-    const char *scheme;  /**< "http" or "https" */
-    const char *host;    /**< lower case; for a wildcard, the part after the star and dot */
-    int port;            /**< explicit or default port */
-    int wildcard;        /**< any subdomain of host, matched on a dot boundary */
+    const char *scheme; /**< "http" or "https" */
+    const char *host;   /**< lower case; for a wildcard, the part after the star and dot */
+    int port;           /**< explicit or default port */
+    int wildcard;       /**< any subdomain of host, matched on a dot boundary */
 } na_origin_t;
 
 /** Parse an absolute http(s) URL without query, fragment or userinfo. NULL or a message. */

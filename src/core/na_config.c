@@ -22,27 +22,31 @@ static const na_kv_spec_t na_pages_keys[] = {
     {"error", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, error)},
     {"verifyRequest", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, verify_request)},
     {"newUser", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, new_user)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 static const na_kv_spec_t na_theme_keys[] = {
     {"colorScheme", NA_KV_ENUM, na_scheme_names, 0, offsetof(na_theme_t, color_scheme)},
     {"brandColor", NA_KV_COLOR, NULL, 0, offsetof(na_theme_t, brand_color)},
     {"logo", NA_KV_IMAGE, NULL, 0, offsetof(na_theme_t, logo)},
     {"buttonText", NA_KV_COLOR, NULL, 0, offsetof(na_theme_t, button_text)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 static const na_kv_spec_t na_session_keys[] = {
     {"strategy", NA_KV_ENUM, na_strategy_names, 0, offsetof(na_session_conf_t, strategy)},
     {"maxAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, max_age)},
     {"updateAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, update_age)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 static const na_kv_spec_t na_cookie_keys[] = {
     {"secure", NA_KV_ENUM, na_secure_names, 0, offsetof(na_cookie_conf_t, secure)},
     {"domain", NA_KV_HOST, NULL, 0, offsetof(na_cookie_conf_t, domain)},
     {"prefix", NA_KV_NAMES, NULL, 0, offsetof(na_cookie_conf_t, prefix)},
     {"shared", NA_KV_ENUM, na_secure_names, 0, offsetof(na_cookie_conf_t, shared)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p)
 {
@@ -162,8 +166,11 @@ const char *na_config_set_base_path(apr_pool_t *p, na_server_conf_t *c, const ch
         path[--n] = '\0';
     }
     if (!na_kv_is_local_path(path) || n < 2 || strpbrk(path, "?%") || strstr(path, "/.")) {
-        return apr_psprintf(p, NA_DIR_BASE_PATH " '%s': accepted: a local path below the site "
-                            "root without query, '%%' or dot segments, e.g. /api/auth", value);
+        return apr_psprintf(p,
+                            NA_DIR_BASE_PATH
+                            " '%s': accepted: a local path below the site "
+                            "root without query, '%%' or dot segments, e.g. /api/auth",
+                            value);
     }
     c->base_path = path;
     c->touched = 1;
@@ -176,8 +183,10 @@ const char *na_config_add_secret(apr_pool_t *p, na_server_conf_t *c, const char 
     const char *msg = na_secret_resolve(p, value, &secret);
 
     if (msg) {
-        return apr_pstrcat(p, NA_DIR_SECRET ": ", msg, strstr(msg, "; accepted: ") ? ""
-                           : "; accepted: a literal value, file:PATH or env:NAME", NULL);
+        return apr_pstrcat(
+            p, NA_DIR_SECRET ": ", msg,
+            strstr(msg, "; accepted: ") ? "" : "; accepted: a literal value, file:PATH or env:NAME",
+            NULL);
     }
     if (c->secrets == NULL) {
         c->secrets = apr_array_make(p, 2, sizeof(const char *));
@@ -213,7 +222,9 @@ const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
         return msg;
     }
     if (na_config_provider(c, prov->id)) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: duplicate provider id; accepted: each id "
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s: duplicate provider id; accepted: each id "
                             "once per server (use type= and another id for a second one)",
                             prov->id);
     }
@@ -221,8 +232,10 @@ const char *na_config_add_provider(apr_pool_t *p, na_server_conf_t *c, int argc,
         c->providers = apr_array_make(p, 4, sizeof(na_provider_t *));
     }
     if (c->providers->nelts >= NA_MAX_PROVIDERS) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: more than %d providers; accepted: at most "
-                            "%d per server", prov->id, NA_MAX_PROVIDERS, NA_MAX_PROVIDERS);
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER " %s: more than %d providers; accepted: at most "
+                                            "%d per server",
+                            prov->id, NA_MAX_PROVIDERS, NA_MAX_PROVIDERS);
     }
     APR_ARRAY_PUSH(c->providers, na_provider_t *) = prov;
     c->touched = 1;
@@ -243,8 +256,8 @@ static const char *na_config_kv(apr_pool_t *p, const char *directive, const na_k
 
 /* Only an accepted line marks the server as configured: a rejected one changes nothing. */
 static const char *na_config_kv_touch(apr_pool_t *p, na_server_conf_t *c, const char *directive,
-                                      const na_kv_spec_t *spec, int argc,
-                                      const char *const *argv, void *target)
+                                      const na_kv_spec_t *spec, int argc, const char *const *argv,
+                                      void *target)
 {
     const char *msg = na_config_kv(p, directive, spec, argc, argv, target);
 
@@ -286,8 +299,9 @@ const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
     }
     prefix = (apr_array_header_t *)parsed.prefix;
     if (prefix && prefix->nelts != 1) {
-        return apr_psprintf(p, NA_DIR_COOKIE " prefix='%s': one name is needed; accepted: "
-                            "a name such as next-auth or myapp",
+        return apr_psprintf(p,
+                            NA_DIR_COOKIE " prefix='%s': one name is needed; accepted: "
+                                          "a name such as next-auth or myapp",
                             apr_array_pstrcat(p, prefix, ','));
     }
     parsed.prefix = prefix ? APR_ARRAY_IDX(prefix, 0, const char *) : c->cookie.prefix;
@@ -335,8 +349,10 @@ const char *na_config_add_signin_allow(apr_pool_t *p, na_server_conf_t *c, const
     char *pattern = apr_pstrdup(p, value), *s;
 
     if (!na_config_valid_email_pattern(value)) {
-        return apr_psprintf(p, NA_DIR_SIGNIN_ALLOW " '%s': accepted: e-mail patterns such as "
-                            "*@example.com, alice@example.org or *", value);
+        return apr_psprintf(p,
+                            NA_DIR_SIGNIN_ALLOW " '%s': accepted: e-mail patterns such as "
+                                                "*@example.com, alice@example.org or *",
+                            value);
     }
     for (s = pattern; *s; s++) {
         *s = (char)apr_tolower(*s);
@@ -349,8 +365,7 @@ const char *na_config_add_signin_allow(apr_pool_t *p, na_server_conf_t *c, const
     return NULL;
 }
 
-const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c,
-                                         const char *value)
+const char *na_config_add_redirect_allow(apr_pool_t *p, na_server_conf_t *c, const char *value)
 {
     na_origin_t *origin = apr_pcalloc(p, sizeof(*origin));
     const char *msg = na_url_parse_origin(p, value, origin);
@@ -374,8 +389,7 @@ const char *na_config_set_rate_limit(apr_pool_t *p, na_server_conf_t *c, int arg
     return na_limit_parse_directive(p, NA_DIR_RATE_LIMIT, c->rate_limit, argc, argv);
 }
 
-const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c,
-                                           const char *value)
+const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c, const char *value)
 {
     const char *provider = NULL, *args = NULL;
     const char *msg = na_limit_parse_cache(p, NA_DIR_RATE_LIMIT_CACHE, value, &provider, &args);
@@ -417,27 +431,30 @@ const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c)
 
     (void)p;
     if (n > 0 && (c->secrets == NULL || c->secrets->nelts == 0)) {
-        return NA_DIR_SECRET " is required once a " NA_DIR_PROVIDER " is configured; accepted: "
-               "a literal value, file:PATH or env:NAME (e.g. 32 random bytes, base64)";
+        return NA_DIR_SECRET
+            " is required once a " NA_DIR_PROVIDER " is configured; accepted: "
+            "a literal value, file:PATH or env:NAME (e.g. 32 random bytes, base64)";
     }
     if (na_config_has_kind(c, NA_PROVIDER_EMAIL) && c->database != 1) {
-        return NA_DIR_PROVIDER " email: needs " NA_DIR_DATABASE " dbd, where the magic-link "
-               "tokens are kept; accepted: add NextAuthDatabase dbd with DBDriver and DBDParams";
+        return NA_DIR_PROVIDER
+            " email: needs " NA_DIR_DATABASE " dbd, where the magic-link "
+            "tokens are kept; accepted: add NextAuthDatabase dbd with DBDriver and DBDParams";
     }
     /* The magic link is mailed to someone who cannot check where it points: its origin is
      * never left to a request (a Host header would choose it). */
     if (na_config_has_kind(c, NA_PROVIDER_EMAIL) && c->site == NULL) {
         return NA_DIR_PROVIDER " email: needs " NA_DIR_URL ", the origin every magic link "
-               "points to; accepted: e.g. NextAuthURL https://www.example.com";
+                               "points to; accepted: e.g. NextAuthURL https://www.example.com";
     }
     if (na_config_strategy(c) == NA_STRATEGY_DATABASE && c->database != 1) {
         return NA_DIR_SESSION " strategy=database: needs " NA_DIR_DATABASE " dbd; accepted: "
-               "strategy=jwt, or add NextAuthDatabase dbd";
+                              "strategy=jwt, or add NextAuthDatabase dbd";
     }
     if (na_config_strategy(c) == NA_STRATEGY_DATABASE && n > 0
         && !na_config_has_kind(c, NA_PROVIDER_ANY_OAUTH | NA_PROVIDER_EMAIL)) {
-        return NA_DIR_SESSION " strategy=database: credentials sign-ins always use JWT "
-               "sessions (as in next-auth); accepted: strategy=jwt with only credentials";
+        return NA_DIR_SESSION
+            " strategy=database: credentials sign-ins always use JWT "
+            "sessions (as in next-auth); accepted: strategy=jwt with only credentials";
     }
     return NULL;
 }

@@ -7,8 +7,7 @@
 
 #define NA_CSRF_HEX_LEN (2 * NA_CSRF_TOKEN_BYTES)
 
-na_status_t na_csrf_hash(apr_pool_t *p, const char *token, const char *secret,
-                         const char **hash)
+na_status_t na_csrf_hash(apr_pool_t *p, const char *token, const char *secret, const char **hash)
 {
     unsigned char digest[NA_SHA256_LEN];
 

@@ -42,12 +42,28 @@ const char *na_page_escape(apr_pool_t *p, const char *s)
     out = o = apr_palloc(p, strlen(s) + extra + 1);
     for (c = s; *c; c++) {
         switch (*c) {
-        case '&': memcpy(o, "&amp;", 5); o += 5; break;
-        case '<': memcpy(o, "&lt;", 4); o += 4; break;
-        case '>': memcpy(o, "&gt;", 4); o += 4; break;
-        case '"': memcpy(o, "&quot;", 6); o += 6; break;
-        case '\'': memcpy(o, "&#39;", 5); o += 5; break;
-        default: *o++ = *c;
+        case '&':
+            memcpy(o, "&amp;", 5);
+            o += 5;
+            break;
+        case '<':
+            memcpy(o, "&lt;", 4);
+            o += 4;
+            break;
+        case '>':
+            memcpy(o, "&gt;", 4);
+            o += 4;
+            break;
+        case '"':
+            memcpy(o, "&quot;", 6);
+            o += 6;
+            break;
+        case '\'':
+            memcpy(o, "&#39;", 5);
+            o += 5;
+            break;
+        default:
+            *o++ = *c;
         }
     }
     *o = '\0';
@@ -95,7 +111,6 @@ int na_page_utf8_ok(const char *s)
     }
     return 1;
 }
-
 
 /* Where "{key}" starts in tmpl, or NULL. */
 static const char *na_html_placeholder(apr_pool_t *p, const char *tmpl, const char *key)

@@ -115,19 +115,20 @@ static na_status_t na_http_check_request(apr_pool_t *p, const na_http_request_t 
 {
     int i;
 
-    if (req->url == NULL ||
-        (strncasecmp(req->url, "https://", 8) != 0 && strncasecmp(req->url, "http://", 7) != 0)) {
+    if (req->url == NULL
+        || (strncasecmp(req->url, "https://", 8) != 0
+            && strncasecmp(req->url, "http://", 7) != 0)) {
         return na_err_set(p, err, NA_EINPUT, NULL, "outbound URL is not http(s)");
     }
     if (req->method != NA_HTTP_GET && req->method != NA_HTTP_POST) {
         return na_err_set(p, err, NA_EINPUT, NULL, "unknown outbound HTTP method %d", req->method);
     }
-    if (req->connect_timeout_ms <= 0 || req->timeout_ms <= 0 || req->resp_limit == 0 ||
-        req->resp_limit > NA_HTTP_MAX_RESP_LIMIT) {
+    if (req->connect_timeout_ms <= 0 || req->timeout_ms <= 0 || req->resp_limit == 0
+        || req->resp_limit > NA_HTTP_MAX_RESP_LIMIT) {
         return na_err_set(p, err, NA_EINPUT, NULL, "outbound timeouts or limit out of range");
     }
-    if (!na_http_header_ok(req->url) || !na_http_header_ok(req->accept) ||
-        !na_http_header_ok(req->content_type) || !na_http_header_ok(req->bearer)) {
+    if (!na_http_header_ok(req->url) || !na_http_header_ok(req->accept)
+        || !na_http_header_ok(req->content_type) || !na_http_header_ok(req->bearer)) {
         return na_err_set(p, err, NA_EINPUT, NULL, "CR or LF in an outbound URL or header");
     }
     for (i = 0; req->headers && req->headers[i]; i++) {

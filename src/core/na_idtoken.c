@@ -14,8 +14,8 @@ static int na_idtoken_str_is(json_t *claims, const char *name, const char *want)
 {
     json_t *v = json_object_get(claims, name);
 
-    return json_is_string(v) && json_string_length(v) == strlen(want) &&
-           memcmp(json_string_value(v), want, json_string_length(v)) == 0;
+    return json_is_string(v) && json_string_length(v) == strlen(want)
+           && memcmp(json_string_value(v), want, json_string_length(v)) == 0;
 }
 
 static na_status_t na_idtoken_check_iss(apr_pool_t *p, json_t *claims,
@@ -40,8 +40,8 @@ static int na_idtoken_aud_holds(json_t *aud, const char *client_id)
         if (!json_is_string(v)) {
             return 0;
         }
-        found |= strlen(client_id) == json_string_length(v) &&
-                 memcmp(json_string_value(v), client_id, json_string_length(v)) == 0;
+        found |= strlen(client_id) == json_string_length(v)
+                 && memcmp(json_string_value(v), client_id, json_string_length(v)) == 0;
     }
     return found;
 }
@@ -79,8 +79,9 @@ static na_status_t na_idtoken_check_times(apr_pool_t *p, json_t *claims,
 {
     apr_int64_t nbf;
 
-    if (!na_json_get_int(claims, "exp", 1, &out->exp) ||
-        !na_json_get_int(claims, "iat", 1, &out->iat) || !na_json_get_int(claims, "nbf", 0, &nbf)) {
+    if (!na_json_get_int(claims, "exp", 1, &out->exp)
+        || !na_json_get_int(claims, "iat", 1, &out->iat)
+        || !na_json_get_int(claims, "nbf", 0, &nbf)) {
         return na_err_set(p, err, NA_EINPUT, NA_IDTOKEN_ERROR,
                           "ID token exp or iat missing, or a time is not an integer");
     }
@@ -106,8 +107,9 @@ static na_status_t na_idtoken_check_nonce(apr_pool_t *p, json_t *claims,
     }
     /* A missing nonce is a failure: stripping it must not skip the check (GHSA-7r7x-4c4q-c4qf
      * is the same bug for the cookies). */
-    if (!json_is_string(v) || !na_crypto_ct_equal(json_string_value(v), json_string_length(v),
-                                                  expect->nonce, strlen(expect->nonce))) {
+    if (!json_is_string(v)
+        || !na_crypto_ct_equal(json_string_value(v), json_string_length(v), expect->nonce,
+                               strlen(expect->nonce))) {
         return na_err_set(p, err, NA_EINPUT, NA_IDTOKEN_ERROR,
                           "ID token nonce missing or different");
     }
@@ -157,11 +159,11 @@ na_status_t na_idtoken_check(apr_pool_t *p, const na_jws_verified_t *token,
         rv = na_err_set(p, err, NA_EINPUT, NA_IDTOKEN_ERROR,
                         "ID token payload is not a JSON object (or repeats a member)");
     }
-    else if ((rv = na_idtoken_check_iss(p, claims, expect, err)) == NA_OK &&
-             (rv = na_idtoken_check_aud(p, claims, expect, err)) == NA_OK &&
-             (rv = na_idtoken_check_times(p, claims, expect, &c, err)) == NA_OK &&
-             (rv = na_idtoken_check_nonce(p, claims, expect, err)) == NA_OK &&
-             (rv = na_idtoken_fill(p, claims, &c, err)) == NA_OK) {
+    else if ((rv = na_idtoken_check_iss(p, claims, expect, err)) == NA_OK
+             && (rv = na_idtoken_check_aud(p, claims, expect, err)) == NA_OK
+             && (rv = na_idtoken_check_times(p, claims, expect, &c, err)) == NA_OK
+             && (rv = na_idtoken_check_nonce(p, claims, expect, err)) == NA_OK
+             && (rv = na_idtoken_fill(p, claims, &c, err)) == NA_OK) {
         c.json = apr_pstrmemdup(p, token->payload, token->len);
         *out = c;
     }

@@ -88,8 +88,8 @@ static int na_jws_jwk_bytes(apr_pool_t *p, json_t *jwk, const char *name, unsign
 {
     json_t *v = json_object_get(jwk, name);
 
-    return json_is_string(v) && json_string_length(v) > 0 &&
-           na_b64_decode(p, json_string_value(v), json_string_length(v), out, len) == NA_OK;
+    return json_is_string(v) && json_string_length(v) > 0
+           && na_b64_decode(p, json_string_value(v), json_string_length(v), out, len) == NA_OK;
 }
 
 /* EVP_PKEY_fromdata on a finished parameter builder; NULL on any failure. */
@@ -99,8 +99,8 @@ static EVP_PKEY *na_jws_pkey_fromdata(const char *type, OSSL_PARAM_BLD *bld)
     EVP_PKEY_CTX *ctx = params ? EVP_PKEY_CTX_new_from_name(NULL, type, NULL) : NULL;
     EVP_PKEY *pkey = NULL;
 
-    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1
+        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
         pkey = NULL;
     }
     EVP_PKEY_CTX_free(ctx);
@@ -117,10 +117,10 @@ static EVP_PKEY *na_jws_rsa_pkey(const unsigned char *n, apr_size_t nlen, const 
     BIGNUM *bn = BN_bin2bn(n, (int)nlen, NULL), *be = BN_bin2bn(e, (int)elen, NULL);
     EVP_PKEY *pkey = NULL;
 
-    if (bld && bn && be && BN_num_bits(bn) >= NA_JWS_RSA_MIN_BITS &&
-        BN_num_bits(bn) <= NA_JWS_RSA_MAX_BITS && elen <= NA_JWS_RSA_MAX_E_BYTES && BN_is_odd(be) &&
-        !BN_is_one(be) && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
-        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be)) {
+    if (bld && bn && be && BN_num_bits(bn) >= NA_JWS_RSA_MIN_BITS
+        && BN_num_bits(bn) <= NA_JWS_RSA_MAX_BITS && elen <= NA_JWS_RSA_MAX_E_BYTES && BN_is_odd(be)
+        && !BN_is_one(be) && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn)
+        && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be)) {
         pkey = na_jws_pkey_fromdata("RSA", bld);
     }
     BN_free(bn);
@@ -138,8 +138,8 @@ static EVP_PKEY *na_jws_ec_pkey(const na_jws_curve_t *curve, const unsigned char
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     EVP_PKEY *pkey = NULL;
 
-    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve->group, 0) &&
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen)) {
+    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve->group, 0)
+        && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, publen)) {
         pkey = na_jws_pkey_fromdata("EC", bld);
     }
     OSSL_PARAM_BLD_free(bld);
@@ -151,8 +151,8 @@ static EVP_PKEY *na_jws_jwk_rsa(apr_pool_t *scratch, json_t *jwk)
     unsigned char *n, *e;
     apr_size_t nlen, elen;
 
-    if (!na_jws_jwk_bytes(scratch, jwk, "n", &n, &nlen) ||
-        !na_jws_jwk_bytes(scratch, jwk, "e", &e, &elen)) {
+    if (!na_jws_jwk_bytes(scratch, jwk, "n", &n, &nlen)
+        || !na_jws_jwk_bytes(scratch, jwk, "e", &e, &elen)) {
         return NULL;
     }
     return na_jws_rsa_pkey(n, nlen, e, elen);
@@ -164,9 +164,9 @@ static EVP_PKEY *na_jws_jwk_ec(apr_pool_t *scratch, json_t *jwk, const na_jws_cu
     unsigned char *x, *y, *pub;
     apr_size_t xlen, ylen;
 
-    if (curve == NULL || !na_jws_jwk_bytes(scratch, jwk, "x", &x, &xlen) ||
-        !na_jws_jwk_bytes(scratch, jwk, "y", &y, &ylen) || xlen != curve->len ||
-        ylen != curve->len) {
+    if (curve == NULL || !na_jws_jwk_bytes(scratch, jwk, "x", &x, &xlen)
+        || !na_jws_jwk_bytes(scratch, jwk, "y", &y, &ylen) || xlen != curve->len
+        || ylen != curve->len) {
         return NULL;
     }
     /* SEC 1 uncompressed point: 0x04 || x || y */
@@ -193,9 +193,9 @@ static int na_jws_jwk_load(apr_pool_t *p, apr_pool_t *scratch, json_t *jwk, na_j
     const char *kty, *use;
 
     memset(key, 0, sizeof(*key));
-    if (!json_is_object(jwk) || !na_jws_opt_str(scratch, jwk, "kty", &kty) || kty == NULL ||
-        !na_jws_opt_str(scratch, jwk, "use", &use) || (use && strcmp(use, "sig") != 0) ||
-        !na_jws_opt_str(p, jwk, "kid", &key->kid) || !na_jws_opt_str(p, jwk, "alg", &key->alg)) {
+    if (!json_is_object(jwk) || !na_jws_opt_str(scratch, jwk, "kty", &kty) || kty == NULL
+        || !na_jws_opt_str(scratch, jwk, "use", &use) || (use && strcmp(use, "sig") != 0)
+        || !na_jws_opt_str(p, jwk, "kid", &key->kid) || !na_jws_opt_str(p, jwk, "alg", &key->alg)) {
         return 0;
     }
     if (strcmp(kty, "RSA") == 0) {
@@ -345,10 +345,10 @@ static na_status_t na_jws_parse(apr_pool_t *p, const char *token, na_jws_parsed_
     }
     t->input = token;
     t->inlen = (apr_size_t)(dot2 - token);
-    if (na_b64_decode(p, token, (apr_size_t)(dot1 - token), &hdr, &hdrlen) != NA_OK ||
-        na_b64_decode(p, dot1 + 1, (apr_size_t)(dot2 - dot1 - 1), &t->payload, &t->paylen) !=
-            NA_OK ||
-        na_b64_decode(p, dot2 + 1, strlen(dot2 + 1), &t->sig, &t->siglen) != NA_OK) {
+    if (na_b64_decode(p, token, (apr_size_t)(dot1 - token), &hdr, &hdrlen) != NA_OK
+        || na_b64_decode(p, dot1 + 1, (apr_size_t)(dot2 - dot1 - 1), &t->payload, &t->paylen)
+               != NA_OK
+        || na_b64_decode(p, dot2 + 1, strlen(dot2 + 1), &t->sig, &t->siglen) != NA_OK) {
         return na_err_set(p, err, NA_EINPUT, NULL, "JWS part is not base64url");
     }
     return na_jws_header(p, hdr, hdrlen, t, err);
@@ -387,9 +387,10 @@ static int na_jws_digest_verify(const na_jws_alg_t *alg, EVP_PKEY *pkey, const n
     EVP_PKEY_CTX *pctx = NULL;
     int ok = 0;
 
-    if (md && EVP_DigestVerifyInit(md, &pctx, alg->md(), NULL, pkey) == 1 &&
-        (!alg->pss || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-                       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1))) {
+    if (md && EVP_DigestVerifyInit(md, &pctx, alg->md(), NULL, pkey) == 1
+        && (!alg->pss
+            || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1))) {
         ok = EVP_DigestVerify(md, sig, siglen, (const unsigned char *)t->input, t->inlen) == 1;
     }
     EVP_MD_CTX_free(md);
@@ -403,8 +404,8 @@ static int na_jws_key_verifies(const na_jws_key_t *key, const na_jws_parsed_t *t
 
     if (key->kty == NA_JWS_KTY_RSA) {
         /* RSA signatures are exactly the modulus length (RFC 8017 §8.2.2 step 1). */
-        return t->siglen == (apr_size_t)EVP_PKEY_get_size(key->pkey) &&
-               na_jws_digest_verify(t->alg, key->pkey, t, t->sig, t->siglen);
+        return t->siglen == (apr_size_t)EVP_PKEY_get_size(key->pkey)
+               && na_jws_digest_verify(t->alg, key->pkey, t, t->sig, t->siglen);
     }
     if ((der = na_jws_ecdsa_der(key->curve, t, &derlen)) == NULL) {
         return 0;
@@ -417,8 +418,8 @@ static int na_jws_key_verifies(const na_jws_key_t *key, const na_jws_parsed_t *t
 /* The key's type, curve and (when it names one) alg all fit the header's alg. */
 static int na_jws_key_fits(const na_jws_key_t *key, const na_jws_alg_t *alg)
 {
-    return key->kty == alg->kty && (alg->crv == NULL || strcmp(key->curve->crv, alg->crv) == 0) &&
-           (key->alg == NULL || strcmp(key->alg, alg->name) == 0);
+    return key->kty == alg->kty && (alg->crv == NULL || strcmp(key->curve->crv, alg->crv) == 0)
+           && (key->alg == NULL || strcmp(key->alg, alg->name) == 0);
 }
 
 static na_status_t na_jws_try_keys(apr_pool_t *p, const na_jws_jwks_t *jwks,

@@ -109,8 +109,8 @@ int na_kv_is_http_url(apr_pool_t *p, const char *s)
     if (na_kv_has_ctl(s) || strchr(s, '\\') || strchr(s, ' ')) {
         return 0;
     }
-    if (apr_uri_parse(p, s, &uri) != APR_SUCCESS || uri.scheme == NULL
-        || uri.hostname == NULL || *uri.hostname == '\0') {
+    if (apr_uri_parse(p, s, &uri) != APR_SUCCESS || uri.scheme == NULL || uri.hostname == NULL
+        || *uri.hostname == '\0') {
         return 0;
     }
     if (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) {
@@ -219,8 +219,10 @@ static const char *na_kv_check_list(apr_pool_t *p, const char *value, na_kv_valu
     for (word = apr_strtok(copy, ",", &last); word; word = apr_strtok(NULL, ",", &last)) {
         if (v->spec->type == NA_KV_NAMES) {
             if (!na_kv_is_name(word)) {
-                return apr_psprintf(p, "'%s' is not a name; accepted: letters, digits, '-' "
-                                    "and '_'", na_kv_echo(p, word));
+                return apr_psprintf(p,
+                                    "'%s' is not a name; accepted: letters, digits, '-' "
+                                    "and '_'",
+                                    na_kv_echo(p, word));
             }
             APR_ARRAY_PUSH(v->names, const char *) = word;
             continue;
@@ -271,16 +273,19 @@ static const char *na_kv_check(apr_pool_t *p, const char *value, na_kv_value_t *
         return na_kv_has_ctl(value) ? "contains control characters" : NULL;
     case NA_KV_URL:
         return na_kv_is_http_url(p, value) ? NULL
-               : "not an absolute URL; accepted: http:// or https:// URL without user or fragment";
+                                           : "not an absolute URL; accepted: http:// or https:// "
+                                             "URL without user or fragment";
     case NA_KV_PATH:
-        return na_kv_is_local_path(value) ? NULL
-               : "not a local path; accepted: a path on this site starting with a single '/'";
+        return na_kv_is_local_path(value)
+                   ? NULL
+                   : "not a local path; accepted: a path on this site starting with a single '/'";
     case NA_KV_IMAGE:
-        return (na_kv_is_local_path(value) || na_kv_is_http_url(p, value)) ? NULL
-               : "not an image address; accepted: a local path or an http(s) URL";
+        return (na_kv_is_local_path(value) || na_kv_is_http_url(p, value))
+                   ? NULL
+                   : "not an image address; accepted: a local path or an http(s) URL";
     case NA_KV_COLOR:
         return na_kv_is_color(value) ? NULL
-               : "not a colour; accepted: #rgb, #rgba, #rrggbb or #rrggbbaa";
+                                     : "not a colour; accepted: #rgb, #rgba, #rrggbb or #rrggbbaa";
     case NA_KV_HOST:
         return na_kv_is_host(value) ? NULL : "not a host name; accepted: e.g. example.com";
     case NA_KV_UINT:
@@ -359,8 +364,8 @@ static const char *na_kv_head(apr_pool_t *p, const na_kv_call_t *call)
 
 /* A secret read from a file every local user can read is accepted, and reported to the
  * caller, which warns (core reports; glue logs). */
-static void na_kv_secret_warning(apr_pool_t *p, const na_kv_call_t *call,
-                                 const na_kv_value_t *v, const char *value)
+static void na_kv_secret_warning(apr_pool_t *p, const na_kv_call_t *call, const na_kv_value_t *v,
+                                 const char *value)
 {
     const char *text;
 
@@ -394,9 +399,8 @@ static const char *na_kv_word_key(apr_pool_t *p, const na_kv_call_t *call, const
     int i;
 
     if (eq == NULL || eq == word) {
-        return apr_psprintf(p, "%s: '%s' is not key=value; accepted keys: %s",
-                            na_kv_head(p, call), na_kv_echo(p, word),
-                            na_kv_accepted(p, call->spec, call->kind));
+        return apr_psprintf(p, "%s: '%s' is not key=value; accepted keys: %s", na_kv_head(p, call),
+                            na_kv_echo(p, word), na_kv_accepted(p, call->spec, call->kind));
     }
     key = apr_pstrmemdup(p, word, (apr_size_t)(eq - word));
     for (i = 0; call->spec[i].key && strcasecmp(call->spec[i].key, key); i++) {
@@ -447,8 +451,8 @@ static const char *na_kv_word(apr_pool_t *p, const na_kv_call_t *call, const cha
                         na_kv_echo(p, value), problem);
 }
 
-const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc,
-                        const char *const *argv, void *target, apr_uint64_t *seen)
+const char *na_kv_parse(apr_pool_t *p, const na_kv_call_t *call, int argc, const char *const *argv,
+                        void *target, apr_uint64_t *seen)
 {
     na_kv_value_t *values = apr_pcalloc(p, sizeof(*values) * (apr_size_t)(argc ? argc : 1));
     apr_uint64_t given = 0;

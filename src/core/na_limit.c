@@ -14,13 +14,17 @@
 #include "na_kv.h"
 #include "na_limit.h"
 
-static const char *const na_limit_names[NA_LIMIT_KINDS] = {
-    "emailAddress", "emailIp", "credentialsUser", "credentialsIp"};
+static const char *const na_limit_names[NA_LIMIT_KINDS] = {"emailAddress", "emailIp",
+                                                           "credentialsUser", "credentialsIp"};
 
 /* Defaults: 5 magic links per address an hour, 30 per IP; at most 100 failed sign-ins
  * per account an hour (OWASP ASVS 2.2.1), 300 per IP. */
 static const na_rate_t na_limit_defaults[NA_LIMIT_KINDS] = {
-    {5, 3600}, {30, 3600}, {100, 3600}, {300, 3600}};
+    {5, 3600},
+    {30, 3600},
+    {100, 3600},
+    {300, 3600},
+};
 
 static const char *const na_limit_accepted =
     "N/SECONDS (e.g. 5/3600; N 1 to 1000000, SECONDS 1 to 604800) or off";
@@ -85,8 +89,8 @@ const char *na_limit_parse_rate(apr_pool_t *p, const char *value, na_rate_t *out
     rate.count = na_limit_number(value, (apr_size_t)(slash - value), NA_LIMIT_MAX_COUNT);
     rate.seconds = na_limit_number(slash + 1, strlen(slash + 1), NA_LIMIT_MAX_SECONDS);
     if (rate.count < 0) {
-        return apr_pstrcat(p, "N is not a whole number from 1 to 1000000; accepted: ",
-                           na_limit_accepted, NULL);
+        return apr_pstrcat(
+            p, "N is not a whole number from 1 to 1000000; accepted: ", na_limit_accepted, NULL);
     }
     if (rate.seconds < 0) {
         return apr_pstrcat(p, "SECONDS is not a whole number from 1 to 604800; accepted: ",
@@ -103,7 +107,8 @@ static const na_kv_spec_t na_limit_specs[NA_LIMIT_KINDS + 1] = {
     {"emailIp", NA_KV_STRING, NULL, 0, 0},
     {"credentialsUser", NA_KV_STRING, NULL, 0, 0},
     {"credentialsIp", NA_KV_STRING, NULL, 0, 0},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 const char *na_limit_parse_directive(apr_pool_t *p, const char *directive, na_rate_t *rates,
                                      int argc, const char *const *argv)

@@ -81,8 +81,7 @@ static const char *na_mail_unlinkable_host(apr_pool_t *p, const char *host)
     apr_array_header_t *parts = apr_array_make(p, 8, sizeof(const char *));
 
     for (c = esc; *c; c++) {
-        APR_ARRAY_PUSH(parts, const char *) =
-            *c == '.' ? "&#8203;." : apr_pstrmemdup(p, c, 1);
+        APR_ARRAY_PUSH(parts, const char *) = *c == '.' ? "&#8203;." : apr_pstrmemdup(p, c, 1);
     }
     return apr_array_pstrcat(p, parts, 0);
 }
@@ -163,10 +162,9 @@ na_status_t na_mail_signin(apr_pool_t *p, const na_catalog_t *cat, const char *u
     memset(mail, 0, sizeof(*mail));
     mail->subject = title;
     mail->text = apr_pstrcat(p, title, "\n", url, "\n\n", NULL);
-    mail->html = na_mail_html(p, cat, url, host,
-                              na_mail_color_ok(brand_color) ? brand_color : NA_MAIL_DEFAULT_BRAND,
-                              na_mail_color_ok(button_text) ? button_text
-                                                            : NA_MAIL_DEFAULT_BUTTON_TEXT);
+    mail->html = na_mail_html(
+        p, cat, url, host, na_mail_color_ok(brand_color) ? brand_color : NA_MAIL_DEFAULT_BRAND,
+        na_mail_color_ok(button_text) ? button_text : NA_MAIL_DEFAULT_BUTTON_TEXT);
     mail->lang = cat->tag;
     return NA_OK;
 }
@@ -343,7 +341,8 @@ static int na_mail_lang_ok(const char *lang)
     return 1;
 }
 
-#define NA_MAIL_HDR(name, value) APR_ARRAY_PUSH(out, const char *) = apr_pstrcat(p, name ": ", value, NULL)
+#define NA_MAIL_HDR(name, value)                                                                   \
+    APR_ARRAY_PUSH(out, const char *) = apr_pstrcat(p, name ": ", value, NULL)
 
 na_status_t na_mail_headers(apr_pool_t *p, const na_mail_t *mail, apr_time_t now,
                             apr_array_header_t **pout, na_err_t *err)
@@ -368,8 +367,8 @@ na_status_t na_mail_headers(apr_pool_t *p, const na_mail_t *mail, apr_time_t now
         return na_err_set(p, err, NA_EINTERNAL, "EmailSignin", "mail: no date or message id");
     }
     out = apr_array_make(p, 8, sizeof(const char *));
-    NA_MAIL_HDR("From", name ? apr_pstrcat(p, na_mail_phrase(p, name), " <", from, ">", NULL)
-                             : from);
+    NA_MAIL_HDR("From",
+                name ? apr_pstrcat(p, na_mail_phrase(p, name), " <", from, ">", NULL) : from);
     NA_MAIL_HDR("To", mail->to);
     NA_MAIL_HDR("Subject", na_mail_encode_words(p, mail->subject));
     NA_MAIL_HDR("Date", date);

@@ -52,9 +52,9 @@ const char *na_oauth_pkce_challenge(apr_pool_t *p, const char *verifier)
 na_status_t na_oauth_checks_new(apr_pool_t *p, unsigned which, na_oauth_checks_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (((which & NA_CHECK_STATE) && na_oauth_random(p, &out->state) != NA_OK) ||
-        ((which & NA_CHECK_PKCE) && na_oauth_random(p, &out->code_verifier) != NA_OK) ||
-        ((which & NA_CHECK_NONCE) && na_oauth_random(p, &out->nonce) != NA_OK)) {
+    if (((which & NA_CHECK_STATE) && na_oauth_random(p, &out->state) != NA_OK)
+        || ((which & NA_CHECK_PKCE) && na_oauth_random(p, &out->code_verifier) != NA_OK)
+        || ((which & NA_CHECK_NONCE) && na_oauth_random(p, &out->nonce) != NA_OK)) {
         return NA_EINTERNAL;
     }
     return NA_OK;
@@ -212,8 +212,8 @@ na_status_t na_oauth_authorize_url(apr_pool_t *p, const na_oauth_authorize_t *in
                           "provider %s: authorization endpoint is not an http(s) URL",
                           in->provider->id);
     }
-    if (!in->provider->client_id || !*in->provider->client_id || !in->redirect_uri ||
-        !*in->redirect_uri) {
+    if (!in->provider->client_id || !*in->provider->client_id || !in->redirect_uri
+        || !*in->redirect_uri) {
         return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_SIGNIN,
                           "provider %s: no client id or redirect_uri", in->provider->id);
     }
@@ -251,11 +251,11 @@ na_status_t na_oauth_check_encode(apr_pool_t *p, const na_oauth_check_ctx_t *ctx
         return NA_EINTERNAL;
     }
     obj = json_object();
-    if (obj == NULL || json_object_set_new(obj, "value", json_string(value)) != 0 ||
-        json_object_set_new(obj, "provider", json_string(ctx->provider)) != 0 ||
-        json_object_set_new(obj, "iat", json_integer(ctx->now)) != 0 ||
-        json_object_set_new(obj, "exp", json_integer(ctx->now + NA_OAUTH_CHECK_MAX_AGE)) != 0 ||
-        json_object_set_new(obj, "jti", json_string(jti)) != 0) {
+    if (obj == NULL || json_object_set_new(obj, "value", json_string(value)) != 0
+        || json_object_set_new(obj, "provider", json_string(ctx->provider)) != 0
+        || json_object_set_new(obj, "iat", json_integer(ctx->now)) != 0
+        || json_object_set_new(obj, "exp", json_integer(ctx->now + NA_OAUTH_CHECK_MAX_AGE)) != 0
+        || json_object_set_new(obj, "jti", json_string(jti)) != 0) {
         json_decref(obj);
         return NA_EINPUT; /* json_string refuses a value that is not UTF-8 */
     }
@@ -281,8 +281,8 @@ static na_status_t na_oauth_check_times(apr_pool_t *p, json_t *obj, apr_int64_t 
         return na_err_set(p, err, NA_EEXPIRED, NA_OAUTH_ERR_CALLBACK, "check cookie expired");
     }
     /* We and next-auth only issue 15-minute cookies: a longer one was not made by us. */
-    if (exp > now + NA_OAUTH_CHECK_MAX_AGE + NA_OAUTH_CHECK_TOLERANCE ||
-        iat > now + NA_OAUTH_CHECK_TOLERANCE) {
+    if (exp > now + NA_OAUTH_CHECK_MAX_AGE + NA_OAUTH_CHECK_TOLERANCE
+        || iat > now + NA_OAUTH_CHECK_TOLERANCE) {
         return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
                           "check cookie: exp too far ahead or iat in the future");
     }

@@ -40,8 +40,8 @@ static apr_size_t na_oauth_utf8_seq(const unsigned char *s, apr_size_t avail)
         }
         cp = (cp << 6) | (s[i] & 0x3f);
     }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))
+        || (cp >= 0xd800 && cp <= 0xdfff)) {
         return 0;
     }
     return n;
@@ -68,8 +68,8 @@ static const char *na_oauth_text(apr_pool_t *p, const char *s, apr_size_t len, a
         if (i + n > max) {
             break;
         }
-        if (n == 1 &&
-            (u[i] < 0x20 || u[i] == 0x7f || (u[i] == ' ' && (flags & NA_TEXT_NO_SPACE)))) {
+        if (n == 1
+            && (u[i] < 0x20 || u[i] == 0x7f || (u[i] == ' ' && (flags & NA_TEXT_NO_SPACE)))) {
             if (!(flags & NA_TEXT_CTL_SPACE) || u[i] == ' ') {
                 return NULL;
             }
@@ -122,8 +122,8 @@ static const char *na_oauth_clean_email(apr_pool_t *p, const json_t *v)
     const char *email = na_oauth_json_text(p, v, NA_OAUTH_MAX_EMAIL, NA_TEXT_NO_SPACE);
     const char *folded = NULL;
 
-    if (email == NULL || na_email_normalize(p, email, &folded, NULL) != NA_OK ||
-        strlen(folded) > NA_OAUTH_MAX_EMAIL) {
+    if (email == NULL || na_email_normalize(p, email, &folded, NULL) != NA_OK
+        || strlen(folded) > NA_OAUTH_MAX_EMAIL) {
         return NULL;
     }
     return folded;
@@ -169,11 +169,11 @@ static const char *na_oauth_discord_image(apr_pool_t *p, const json_t *raw, cons
         }
         return apr_psprintf(p, NA_DISCORD_CDN "embed/avatars/%d.png", atoi(disc) % 5);
     }
-    if (!na_oauth_token_chars(id, digits, 32) ||
-        !na_oauth_token_chars(hash,
-                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                              "0123456789_",
-                              64)) {
+    if (!na_oauth_token_chars(id, digits, 32)
+        || !na_oauth_token_chars(hash,
+                                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789_",
+                                 64)) {
         return NULL;
     }
     return apr_psprintf(p, NA_DISCORD_CDN "avatars/%s/%s.%s", id, hash,
@@ -299,8 +299,8 @@ static const char *na_oauth_github_pick(apr_pool_t *p, json_t *list, int want_pr
     json_array_foreach(list, i, item)
     {
         const char *email;
-        if (!json_is_true(json_object_get(item, "verified")) ||
-            (want_primary && !json_is_true(json_object_get(item, "primary")))) {
+        if (!json_is_true(json_object_get(item, "verified"))
+            || (want_primary && !json_is_true(json_object_get(item, "primary")))) {
             continue;
         }
         if ((email = na_oauth_clean_email(p, json_object_get(item, "email"))) != NULL) {

@@ -113,10 +113,10 @@ static const char *na_oauth_token_members(apr_pool_t *p, json_t *obj, na_oauth_t
         return "access_token missing or not a string";
     }
     out->access_token = apr_pstrmemdup(p, json_string_value(at), json_string_length(at));
-    if (!na_json_get_string(p, obj, "token_type", 0, 1, &out->token_type) ||
-        !na_json_get_string(p, obj, "id_token", 0, 1, &out->id_token) ||
-        !na_json_get_string(p, obj, "refresh_token", 0, 1, &out->refresh_token) ||
-        !na_json_get_string(p, obj, "session_state", 0, 1, &out->session_state)) {
+    if (!na_json_get_string(p, obj, "token_type", 0, 1, &out->token_type)
+        || !na_json_get_string(p, obj, "id_token", 0, 1, &out->id_token)
+        || !na_json_get_string(p, obj, "refresh_token", 0, 1, &out->refresh_token)
+        || !na_json_get_string(p, obj, "session_state", 0, 1, &out->session_state)) {
         return "token_type, id_token, refresh_token or session_state is not a string";
     }
     if (!na_oauth_scope(p, obj, &out->scope)) {
@@ -229,7 +229,8 @@ static const na_oauth_endpoint_t na_oauth_endpoints[] = {
     {"jwks_uri", offsetof(na_oauth_discovery_t, jwks_uri), 1},
     {"userinfo_endpoint", offsetof(na_oauth_discovery_t, userinfo_endpoint), 0},
     {"end_session_endpoint", offsetof(na_oauth_discovery_t, end_session_endpoint), 0},
-    {NULL, 0, 0}};
+    {NULL, 0, 0},
+};
 
 /* The endpoints into *out; NULL, or the name of the first bad or missing one. */
 static const char *na_oauth_discovery_endpoints(apr_pool_t *p, json_t *obj, int https_only,

@@ -32,8 +32,8 @@ void na_page_head(na_html_t *h, const na_page_view_t *v, na_msg_e title)
             na_html_raw(h, apr_pstrcat(h->p, "--brand-color:", v->theme->brand_color, ";", NULL));
         }
         if (v->theme->button_text) {
-            na_html_raw(h, apr_pstrcat(h->p, "--button-text-color:", v->theme->button_text, ";",
-                                       NULL));
+            na_html_raw(
+                h, apr_pstrcat(h->p, "--button-text-color:", v->theme->button_text, ";", NULL));
         }
         na_html_raw(h, "}");
     }
@@ -131,8 +131,7 @@ typedef struct na_error_type_t {
 static const na_error_type_t na_error_types[] = {
     {"Configuration", 500, NA_MSG_ERROR_CONFIG_HEADING, NA_MSG_ERROR_CONFIG_TEXT,
      NA_MSG_ERROR_CONFIG_HINT, 0},
-    {"AccessDenied", 403, NA_MSG_ERROR_DENIED_HEADING, NA_MSG_ERROR_DENIED_TEXT, NA_MSG__COUNT,
-     1},
+    {"AccessDenied", 403, NA_MSG_ERROR_DENIED_HEADING, NA_MSG_ERROR_DENIED_TEXT, NA_MSG__COUNT, 1},
     {"Verification", 403, NA_MSG_ERROR_VERIFY_HEADING, NA_MSG_ERROR_VERIFY_TEXT,
      NA_MSG_ERROR_VERIFY_HINT, 1},
     {"Default", 200, NA_MSG_ERROR_DEFAULT_HEADING, NA_MSG_ERROR_DEFAULT_TEXT, NA_MSG__COUNT, 0},
@@ -153,7 +152,8 @@ static const struct {
     {"EmailSignin", NA_MSG_SIGNIN_ERR_EMAIL},
     {"CredentialsSignin", NA_MSG_SIGNIN_ERR_CREDENTIALS},
     {"SessionRequired", NA_MSG_SIGNIN_ERR_SESSION_REQUIRED},
-    {NULL, NA_MSG_SIGNIN_ERR_DEFAULT}};
+    {NULL, NA_MSG_SIGNIN_ERR_DEFAULT},
+};
 
 static const na_error_type_t *na_page_error_type(const char *code)
 {
@@ -205,8 +205,7 @@ na_error_info_t na_page_error_info(const char *code)
     return info;
 }
 
-const char *na_page_error(apr_pool_t *p, const na_page_view_t *v, const char *code,
-                          int *status)
+const char *na_page_error(apr_pool_t *p, const na_page_view_t *v, const char *code, int *status)
 {
     const na_error_type_t *type = na_page_error_type(code);
     na_html_t h = na_page_start(p);

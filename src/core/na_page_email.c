@@ -4,9 +4,8 @@
 
 /* The magic link lands here (GET) and only the POST below spends the token: a mail
  * scanner that fetches every link cannot sign the user in, nor burn the link. */
-const char *na_page_email_confirm(apr_pool_t *p, const na_page_view_t *v,
-                                  const char *provider_id, const char *email,
-                                  const char *token)
+const char *na_page_email_confirm(apr_pool_t *p, const na_page_view_t *v, const char *provider_id,
+                                  const char *email, const char *token)
 {
     na_html_t h = na_page_start(p);
 
@@ -27,8 +26,7 @@ const char *na_page_email_confirm(apr_pool_t *p, const na_page_view_t *v,
     return na_page_close(&h);
 }
 
-const char *na_page_rate_limited(apr_pool_t *p, const na_page_view_t *v,
-                                 apr_int64_t retry_after)
+const char *na_page_rate_limited(apr_pool_t *p, const na_page_view_t *v, apr_int64_t retry_after)
 {
     na_html_t h = na_page_start(p);
     apr_int64_t minutes = retry_after > 60 ? (retry_after + 59) / 60 : 1;

@@ -45,10 +45,12 @@ static const char *na_page_button_style(apr_pool_t *p, const na_provider_t *prov
         return NULL;
     }
     hover = na_page_hover(p, prov->style_bg);
-    return apr_psprintf(p, "--provider-bg: %s; --provider-dark-bg: %s; --provider-color: %s; "
+    return apr_psprintf(p,
+                        "--provider-bg: %s; --provider-dark-bg: %s; --provider-color: %s; "
                         "--provider-dark-color: %s; --provider-bg-hover: %s; "
-                        "--provider-dark-bg-hover: %s", prov->style_bg, prov->style_bg,
-                        prov->style_text, prov->style_text, hover, hover);
+                        "--provider-dark-bg-hover: %s",
+                        prov->style_bg, prov->style_bg, prov->style_text, prov->style_text, hover,
+                        hover);
 }
 
 static void na_page_oauth(na_html_t *h, const na_page_view_t *v, const na_provider_t *prov)
@@ -74,8 +76,8 @@ static void na_page_oauth(na_html_t *h, const na_page_view_t *v, const na_provid
         na_html_raw(h, "\">");
     }
     na_html_raw(h, "<span>");
-    na_html_text(h, na_page_replace_name(h->p, na_i18n_msg(v->lang, NA_MSG_SIGNIN_WITH),
-                                         prov->name));
+    na_html_text(h,
+                 na_page_replace_name(h->p, na_i18n_msg(v->lang, NA_MSG_SIGNIN_WITH), prov->name));
     na_html_raw(h, "</span></button></form>");
 }
 
@@ -100,8 +102,8 @@ static void na_page_field(na_html_t *h, const na_provider_t *prov, const char *k
 static void na_page_submit(na_html_t *h, const na_page_view_t *v, const na_provider_t *prov)
 {
     na_html_raw(h, "<button id=\"submitButton\" type=\"submit\">");
-    na_html_text(h, na_page_replace_name(h->p, na_i18n_msg(v->lang, NA_MSG_SIGNIN_WITH),
-                                         prov->name));
+    na_html_text(h,
+                 na_page_replace_name(h->p, na_i18n_msg(v->lang, NA_MSG_SIGNIN_WITH), prov->name));
     na_html_raw(h, "</button></form>");
 }
 
@@ -124,14 +126,17 @@ static void na_page_email(na_html_t *h, const na_page_view_t *v, const na_provid
     na_page_submit(h, v, prov);
 }
 
-static void na_page_credentials(na_html_t *h, const na_page_view_t *v,
-                                const na_provider_t *prov)
+static void na_page_credentials(na_html_t *h, const na_page_view_t *v, const na_provider_t *prov)
 {
     na_page_form_open(h, v, apr_pstrcat(h->p, "/callback/", prov->id, NULL));
-    na_page_field(h, prov, "username", prov->username_label ? prov->username_label
-                  : na_i18n_msg(v->lang, NA_MSG_USERNAME_LABEL), "text");
-    na_page_field(h, prov, "password", prov->password_label ? prov->password_label
-                  : na_i18n_msg(v->lang, NA_MSG_PASSWORD_LABEL), "password");
+    na_page_field(h, prov, "username",
+                  prov->username_label ? prov->username_label
+                                       : na_i18n_msg(v->lang, NA_MSG_USERNAME_LABEL),
+                  "text");
+    na_page_field(h, prov, "password",
+                  prov->password_label ? prov->password_label
+                                       : na_i18n_msg(v->lang, NA_MSG_PASSWORD_LABEL),
+                  "password");
     na_page_submit(h, v, prov);
 }
 
@@ -149,8 +154,8 @@ static void na_page_provider(na_html_t *h, const na_page_view_t *v, int i)
     const apr_array_header_t *all = v->providers;
     const na_provider_t *prov = APR_ARRAY_IDX(all, i, const na_provider_t *);
     int form = prov->kind == NA_PROVIDER_EMAIL || prov->kind == NA_PROVIDER_CREDENTIALS;
-    int prev_oauth = i > 0 && (APR_ARRAY_IDX(all, i - 1, const na_provider_t *)->kind
-                               & NA_PROVIDER_ANY_OAUTH);
+    int prev_oauth =
+        i > 0 && (APR_ARRAY_IDX(all, i - 1, const na_provider_t *)->kind & NA_PROVIDER_ANY_OAUTH);
 
     na_html_raw(h, "<div class=\"provider\">");
     if (form && prev_oauth) {
@@ -199,9 +204,11 @@ const char *na_page_logo_svg(apr_pool_t *p, const na_provider_t *prov)
     if (!apr_isalnum(letter[0])) {
         letter[0] = '?';
     }
-    return apr_psprintf(p, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\" "
+    return apr_psprintf(p,
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\" "
                         "width=\"24\" height=\"24\"><circle cx=\"12\" cy=\"12\" r=\"11\" "
                         "fill=\"%s\"/><text x=\"12\" y=\"16.5\" text-anchor=\"middle\" "
                         "font-family=\"Arial,Helvetica,sans-serif\" font-size=\"13\" "
-                        "font-weight=\"bold\" fill=\"%s\">%s</text></svg>", bg, fg, letter);
+                        "font-weight=\"bold\" fill=\"%s\">%s</text></svg>",
+                        bg, fg, letter);
 }

@@ -32,18 +32,17 @@ typedef struct na_preset_t {
 } na_preset_t;
 
 static const na_preset_t na_presets[] = {
-    {"github", NA_PROVIDER_OAUTH, "GitHub", NULL,
-     "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token",
-     "https://api.github.com/user", "read:user user:email", NA_CHECK_STATE, "#24292f", "#fff",
-     "github.svg"},
+    {"github", NA_PROVIDER_OAUTH, "GitHub", NULL, "https://github.com/login/oauth/authorize",
+     "https://github.com/login/oauth/access_token", "https://api.github.com/user",
+     "read:user user:email", NA_CHECK_STATE, "#24292f", "#fff", "github.svg"},
     {"google", NA_PROVIDER_OIDC, "Google", "https://accounts.google.com", NULL, NULL, NULL,
      "openid email profile", NA_CHECK_PKCE | NA_CHECK_STATE, "#fff", "#000", "google.svg"},
     {"gitlab", NA_PROVIDER_OAUTH, "GitLab", NULL, "https://gitlab.com/oauth/authorize",
      "https://gitlab.com/oauth/token", "https://gitlab.com/api/v4/user", "read_user",
      NA_CHECK_STATE, "#FC6D26", "#fff", "gitlab.svg"},
     {"discord", NA_PROVIDER_OAUTH, "Discord", NULL, "https://discord.com/api/oauth2/authorize",
-     "https://discord.com/api/oauth2/token", "https://discord.com/api/users/@me",
-     "identify email", NA_CHECK_STATE, "#5865F2", "#fff", "discord.svg"},
+     "https://discord.com/api/oauth2/token", "https://discord.com/api/users/@me", "identify email",
+     NA_CHECK_STATE, "#5865F2", "#fff", "discord.svg"},
     {"keycloak", NA_PROVIDER_OIDC, "Keycloak", NULL, NULL, NULL, NULL, "openid email profile",
      NA_CHECK_PKCE | NA_CHECK_STATE, "#fff", "#000", "keycloak.svg"},
     {"auth0", NA_PROVIDER_OIDC, "Auth0", NULL, NULL, NULL, NULL, "openid email profile",
@@ -54,9 +53,10 @@ static const na_preset_t na_presets[] = {
      "https://login.microsoftonline.com/common/v2.0", NULL, NULL, NULL, "openid profile email",
      NA_CHECK_PKCE | NA_CHECK_STATE, "#0072c6", "#fff", "azure.svg"},
     {"email", NA_PROVIDER_EMAIL, "Email", NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
-    {"credentials", NA_PROVIDER_CREDENTIALS, "Credentials", NULL, NULL, NULL, NULL, NULL, 0,
-     NULL, NULL, NULL},
-    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL}};
+    {"credentials", NA_PROVIDER_CREDENTIALS, "Credentials", NULL, NULL, NULL, NULL, NULL, 0, NULL,
+     NULL, NULL},
+    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
 
 static const char *const na_provider_types[] = {"oauth", "oidc", "email", "credentials", NULL};
 static const char *const na_provider_check_names[] = {"state", "pkce", "nonce", NULL};
@@ -91,7 +91,8 @@ static const na_kv_spec_t na_provider_keys[] = {
     {"authn", NA_KV_NAMES, NULL, NA_PROVIDER_CREDENTIALS, NA_P(authn)},
     {"usernameLabel", NA_KV_STRING, NULL, NA_PROVIDER_CREDENTIALS, NA_P(username_label)},
     {"passwordLabel", NA_KV_STRING, NULL, NA_PROVIDER_CREDENTIALS, NA_P(password_label)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 static const na_preset_t *na_provider_preset(const char *id)
 {
@@ -159,24 +160,27 @@ static const char *na_provider_kind(apr_pool_t *p, int argc, const char *const *
         for (t = 0; na_provider_types[t] && strcasecmp(na_provider_types[t], argv[i] + 5); t++) {
         }
         if (na_provider_types[t] == NULL) {
-            return apr_psprintf(p, NA_DIR_PROVIDER " %s type='%s': unknown provider type; "
-                                "accepted: oauth, oidc, email, credentials", prov->id,
-                                argv[i] + 5);
+            return apr_psprintf(p,
+                                NA_DIR_PROVIDER " %s type='%s': unknown provider type; "
+                                                "accepted: oauth, oidc, email, credentials",
+                                prov->id, argv[i] + 5);
         }
         prov->kind = 1 << t;
         return NULL;
     }
     if (preset == NULL) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: not a built-in provider id, so type= is "
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s: not a built-in provider id, so type= is "
                             "needed; built-in ids: %s; accepted types: oauth, oidc, email, "
-                            "credentials", prov->id, na_provider_preset_ids(p));
+                            "credentials",
+                            prov->id, na_provider_preset_ids(p));
     }
     prov->kind = preset->kind;
     return NULL;
 }
 
-const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
-                              na_provider_t **out)
+const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv, na_provider_t **out)
 {
     na_provider_t *prov;
     const na_preset_t *preset;
@@ -185,15 +189,18 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
     int kind;
 
     if (argc < 1) {
-        return apr_psprintf(p, NA_DIR_PROVIDER ": a provider id is needed; accepted: %s, or "
-                            "another id with type=", na_provider_preset_ids(p));
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER ": a provider id is needed; accepted: %s, or "
+                                            "another id with type=",
+                            na_provider_preset_ids(p));
     }
     prov = apr_pcalloc(p, sizeof(*prov));
     prov->id = argv[0];
     if (!na_provider_valid_id(prov->id)) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " '%s': not a provider id; accepted: lower-case "
-                            "letters, digits, '-' and '_' (up to 64), e.g. %s", prov->id,
-                            na_provider_preset_ids(p));
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER " '%s': not a provider id; accepted: lower-case "
+                                            "letters, digits, '-' and '_' (up to 64), e.g. %s",
+                            prov->id, na_provider_preset_ids(p));
     }
     preset = na_provider_preset(prov->id);
     if ((msg = na_provider_kind(p, argc, argv, prov, preset)) != NULL) {
@@ -205,8 +212,8 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv,
     }
     else {
         prov->name = prov->id;
-        prov->checks = (kind == NA_PROVIDER_OIDC) ? (NA_CHECK_PKCE | NA_CHECK_STATE)
-                                                   : NA_CHECK_STATE;
+        prov->checks =
+            (kind == NA_PROVIDER_OIDC) ? (NA_CHECK_PKCE | NA_CHECK_STATE) : NA_CHECK_STATE;
         /* A user without an e-mail is of little use to NextAuthSignInAllow or Require. */
         prov->scope = (kind == NA_PROVIDER_OIDC) ? "openid email profile" : NULL;
     }
@@ -246,21 +253,28 @@ const char *na_provider_wire_type(const na_provider_t *prov)
 static const char *na_provider_check_oauth(apr_pool_t *p, const na_provider_t *prov)
 {
     if (prov->client_id == NULL || prov->client_secret == NULL) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: clientId= and clientSecret= are required; "
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s: clientId= and clientSecret= are required; "
                             "accepted: clientId=ID clientSecret=VALUE, file:PATH or env:NAME",
                             prov->id);
     }
     /* Every ID token's iss is checked against it: without one there is nothing to check. */
     if (prov->kind == NA_PROVIDER_OIDC && prov->issuer == NULL) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: an OpenID provider needs issuer=, which "
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s: an OpenID provider needs issuer=, which "
                             "every ID token's iss must equal (authorization=, token=, jwks= "
                             "may override what its discovery says); accepted: "
-                            "issuer=https://idp.example.com", prov->id);
+                            "issuer=https://idp.example.com",
+                            prov->id);
     }
     if (prov->kind == NA_PROVIDER_OAUTH
         && (prov->authorization == NULL || prov->token == NULL || prov->userinfo == NULL)) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s: an OAuth 2 provider needs "
-                            "authorization=, token= and userinfo= URLs", prov->id);
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER " %s: an OAuth 2 provider needs "
+                                            "authorization=, token= and userinfo= URLs",
+                            prov->id);
     }
     return NULL;
 }
@@ -270,18 +284,25 @@ static const char *na_provider_check_email(apr_pool_t *p, const na_provider_t *p
     apr_uri_t uri;
     const char *from_name = NULL;
 
-    if (prov->server && (apr_uri_parse(p, prov->server, &uri) != APR_SUCCESS
-                         || uri.scheme == NULL || uri.hostname == NULL
-                         || (strcasecmp(uri.scheme, "smtp") && strcasecmp(uri.scheme, "smtps")))) {
+    if (prov->server
+        && (apr_uri_parse(p, prov->server, &uri) != APR_SUCCESS || uri.scheme == NULL
+            || uri.hostname == NULL
+            || (strcasecmp(uri.scheme, "smtp") && strcasecmp(uri.scheme, "smtps")))) {
         /* The URL may carry a password, so it is not echoed. */
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s server: not an SMTP URL; accepted: "
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s server: not an SMTP URL; accepted: "
                             "smtp://host[:port] or smtps://host[:port], optionally with "
-                            "user:password@", prov->id);
+                            "user:password@",
+                            prov->id);
     }
     /* The same rules as at send time (na_mail.h), so apachectl -t catches a bad sender. */
-    if (prov->from && (strchr(prov->from, '@') == NULL || strpbrk(prov->from, "\r\n,;")
-                       || na_mail_from_address(p, prov->from, &from_name) == NULL)) {
-        return apr_psprintf(p, NA_DIR_PROVIDER " %s from='%s': not one e-mail address; "
+    if (prov->from
+        && (strchr(prov->from, '@') == NULL || strpbrk(prov->from, "\r\n,;")
+            || na_mail_from_address(p, prov->from, &from_name) == NULL)) {
+        return apr_psprintf(p,
+                            NA_DIR_PROVIDER
+                            " %s from='%s': not one e-mail address; "
                             "accepted: e.g. noreply@example.com or \"Site <noreply@example.com>\"",
                             prov->id, prov->from);
     }

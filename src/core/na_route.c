@@ -4,7 +4,7 @@
 
 #include "na_route.h"
 
-#define NA_M_GET  1u
+#define NA_M_GET 1u
 #define NA_M_POST 2u
 
 /* Each action, its methods, and whether a second segment is required, allowed or not. */
@@ -33,7 +33,8 @@ static const na_route_spec_t na_route_table[] = {
     {"error", NA_PARAM_OPTIONAL, NA_M_GET, NA_ROUTE_ERROR},
     {"_log", NA_PARAM_NONE, NA_M_POST, NA_ROUTE_LOG},
     {"logo", NA_PARAM_REQUIRED, NA_M_GET, NA_ROUTE_LOGO},
-    {NULL, NA_PARAM_NONE, 0, NA_ROUTE__COUNT}};
+    {NULL, NA_PARAM_NONE, 0, NA_ROUTE__COUNT},
+};
 
 static unsigned na_route_method_bit(const char *method)
 {

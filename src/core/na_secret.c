@@ -35,7 +35,8 @@ const char *na_secret_check_mode(apr_pool_t *p, const char *path, apr_fileperms_
 {
     *risks = 0;
     if (prot & APR_FPROT_WWRITE) {
-        return apr_psprintf(p, "file '%s' is writable by every user (mode %04o); accepted: "
+        return apr_psprintf(p,
+                            "file '%s' is writable by every user (mode %04o); accepted: "
                             "a file only its owner and group can write, e.g. chmod 600 %s",
                             path, na_secret_octal(prot), path);
     }
@@ -61,7 +62,8 @@ const char *na_secret_warning(apr_pool_t *p, const char *spec)
         || !(risks & NA_SECRET_OTHER_READABLE)) {
         return NULL;
     }
-    return apr_psprintf(p, "file '%s' is readable by every user (mode %04o); chmod 600 %s, "
+    return apr_psprintf(p,
+                        "file '%s' is readable by every user (mode %04o); chmod 600 %s, "
                         "or chmod 640 and give it a group the httpd user is in",
                         path, na_secret_octal(fi.protection), path);
 }

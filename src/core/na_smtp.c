@@ -12,8 +12,8 @@
 
 /* Everything curl holds for one send, freed in one place. */
 typedef struct na_smtp_call_t {
-    apr_time_t deadline;   /**< start + timeout: the progress callback's hard stop */
-    int past_deadline;     /**< the callback stopped the transfer */
+    apr_time_t deadline; /**< start + timeout: the progress callback's hard stop */
+    int past_deadline;   /**< the callback stopped the transfer */
     CURL *curl;
     curl_mime *mime;
     struct curl_slist *rcpt;
@@ -70,8 +70,7 @@ static const char *na_smtp_crlf(apr_pool_t *p, const char *s)
 }
 
 /* One text part: UTF-8, quoted-printable (lines stay short, Korean survives any relay). */
-static CURLcode na_smtp_add_part(apr_pool_t *p, curl_mime *alt, const char *type,
-                                 const char *body)
+static CURLcode na_smtp_add_part(apr_pool_t *p, curl_mime *alt, const char *type, const char *body)
 {
     curl_mimepart *part = curl_mime_addpart(alt);
     CURLcode rc;
@@ -138,8 +137,8 @@ static CURLcode na_smtp_setup(apr_pool_t *p, na_smtp_call_t *call, const na_smtp
     NA_SMTP_OPT(CURLOPT_NOPROGRESS, 0L);
     NA_SMTP_OPT(CURLOPT_XFERINFOFUNCTION, na_smtp_progress);
     NA_SMTP_OPT(CURLOPT_XFERINFODATA, call);
-    NA_SMTP_OPT(CURLOPT_CONNECTTIMEOUT, timeout < NA_SMTP_MAX_CONNECT ? timeout
-                                                                      : NA_SMTP_MAX_CONNECT);
+    NA_SMTP_OPT(CURLOPT_CONNECTTIMEOUT,
+                timeout < NA_SMTP_MAX_CONNECT ? timeout : NA_SMTP_MAX_CONNECT);
     NA_SMTP_OPT(CURLOPT_USE_SSL, use_ssl);
     NA_SMTP_OPT(CURLOPT_SSL_VERIFYPEER, 1L);
     NA_SMTP_OPT(CURLOPT_SSL_VERIFYHOST, 2L);

@@ -42,8 +42,7 @@ static int na_url_valid_host(const char *h)
     return 1;
 }
 
-static const char *na_url_make_origin(apr_pool_t *p, const char *scheme, const char *host,
-                                      int port)
+static const char *na_url_make_origin(apr_pool_t *p, const char *scheme, const char *host, int port)
 {
     const char *lscheme = na_url_lower(p, scheme), *lhost = na_url_lower(p, host);
     int ipv6 = strchr(host, ':') != NULL;
@@ -115,8 +114,8 @@ const char *na_url_parse_origin(apr_pool_t *p, const char *s, na_origin_t *out)
     if (wildcard) {
         /* Parse "https://x.example.com" instead of the '*' that apr_uri does not expect. */
         const char *star = strstr(s, "://*.");
-        probe = apr_pstrcat(p, apr_pstrmemdup(p, s, (apr_size_t)(star - s)), "://x.",
-                            star + 5, NULL);
+        probe =
+            apr_pstrcat(p, apr_pstrmemdup(p, s, (apr_size_t)(star - s)), "://x.", star + 5, NULL);
     }
     if (!na_url_parse_http(p, probe, &uri, &port) || uri.query
         || (uri.path && *uri.path && strcmp(uri.path, "/") != 0)) {
@@ -172,8 +171,8 @@ static const char *na_url_rebuild(apr_pool_t *p, const char *origin, const apr_u
     if (*path && *path != '/') {
         return NULL;
     }
-    return apr_pstrcat(p, origin, path, uri->query ? "?" : "", uri->query ? uri->query : "",
-                       hash, NULL);
+    return apr_pstrcat(p, origin, path, uri->query ? "?" : "", uri->query ? uri->query : "", hash,
+                       NULL);
 }
 
 /* The length of one slash at s: '/' or '\\' (1), or %2F / %5C in either case (3); 0 for

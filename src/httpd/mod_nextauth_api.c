@@ -80,8 +80,8 @@ static const char *nextauth_api_iso8601(apr_pool_t *p, apr_int64_t when)
     apr_time_exp_t tm;
 
     apr_time_exp_gmt(&tm, apr_time_from_sec(when));
-    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900,
-                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* next-auth's shape: a user member the token lacks is left out, a null one is kept. */
@@ -100,8 +100,7 @@ static json_t *nextauth_api_session_json(request_rec *r, const na_session_claims
         json_decref(user);
         return NULL;
     }
-    return json_pack("{s:o, s:s}", "user", user, "expires",
-                     nextauth_api_iso8601(r->pool, expires));
+    return json_pack("{s:o, s:s}", "user", user, "expires", nextauth_api_iso8601(r->pool, expires));
 }
 
 /* GET session (and the client's update POST): the session as next-auth shapes it, with

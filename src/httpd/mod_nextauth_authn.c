@@ -60,8 +60,7 @@ int nextauth_authn_post_read_request(request_rec *r)
     names = apr_array_make(r->pool, 2, sizeof(const char *));
     apr_table_do(nextauth_authn_spoofed, names, r->headers_in, NULL);
     for (i = 0; i < names->nelts; i++) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00024)
-                      "removed client-sent header %s",
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00024) "removed client-sent header %s",
                       ap_escape_logitem(r->pool, APR_ARRAY_IDX(names, i, const char *)));
         apr_table_unset(r->headers_in, APR_ARRAY_IDX(names, i, const char *));
     }
@@ -108,8 +107,8 @@ static int nextauth_authn_apply(request_rec *r, const na_session_claims_t *claim
     const na_dir_conf_t *d = nextauth_authn_dir(r);
 
     if ((r->user = (char *)nextauth_authn_user(r, claims)) == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00093)
-                      "session refused: it has neither an e-mail nor a sub");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00093) "session refused: it has neither an e-mail nor a sub");
         return 0;
     }
     r->ap_auth_type = NEXTAUTH_AUTH_TYPE;
@@ -168,7 +167,8 @@ int nextauth_authn_note_failure(request_rec *r, const char *auth_type)
     if (r->user && r->ap_auth_type && strcmp(r->ap_auth_type, NEXTAUTH_AUTH_TYPE) == 0) {
         apr_table_setn(r->notes, NEXTAUTH_NOTE_DENIED, "1");
         ap_custom_response(r, HTTP_UNAUTHORIZED,
-                           apr_pstrcat(r->pool, na_config_base_path(nextauth_conf_server(r->server)),
+                           apr_pstrcat(r->pool,
+                                       na_config_base_path(nextauth_conf_server(r->server)),
                                        "/error?error=AccessDenied", NULL));
         return OK;
     }
@@ -211,8 +211,8 @@ int nextauth_authn_check(request_rec *r)
         return DECLINED;
     }
     if (conf->session_nkeys == 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00025) "AuthType NextAuth needs "
-                      NA_DIR_SECRET " on this server");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      NA_LOGNO(00025) "AuthType NextAuth needs " NA_DIR_SECRET " on this server");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if ((status = nextauth_req_make(r, conf, &req)) != OK) {

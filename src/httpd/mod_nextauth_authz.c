@@ -23,11 +23,12 @@ static const char *nextauth_authz_words(cmd_parms *cmd, const char *line, int em
         if (emails) {
             const char *msg = na_config_add_signin_allow(cmd->pool, &probe, word);
             if (msg) {
-                return apr_psprintf(cmd->pool, "Require nextauth-email '%s': accepted: e-mail "
-                                    "patterns such as *@example.com or alice@example.org", word);
+                return apr_psprintf(cmd->pool,
+                                    "Require nextauth-email '%s': accepted: e-mail "
+                                    "patterns such as *@example.com or alice@example.org",
+                                    word);
             }
-            word = APR_ARRAY_IDX(probe.signin_allow, probe.signin_allow->nelts - 1,
-                                 const char *);
+            word = APR_ARRAY_IDX(probe.signin_allow, probe.signin_allow->nelts - 1, const char *);
         }
         APR_ARRAY_PUSH(words, const char *) = word;
     }
@@ -39,8 +40,7 @@ static const char *nextauth_authz_words(cmd_parms *cmd, const char *line, int em
     return NULL;
 }
 
-static const char *nextauth_authz_parse_email(cmd_parms *cmd, const char *line,
-                                              const void **parsed)
+static const char *nextauth_authz_parse_email(cmd_parms *cmd, const char *line, const void **parsed)
 {
     return nextauth_authz_words(cmd, line, 1, parsed);
 }
@@ -65,8 +65,7 @@ static authz_status nextauth_authz_email(request_rec *r, const char *line, const
     return AUTHZ_DENIED;
 }
 
-static authz_status nextauth_authz_provider(request_rec *r, const char *line,
-                                            const void *parsed)
+static authz_status nextauth_authz_provider(request_rec *r, const char *line, const void *parsed)
 {
     const na_session_claims_t *claims = nextauth_session_cached(r);
     const apr_array_header_t *ids = parsed;
@@ -84,18 +83,16 @@ static authz_status nextauth_authz_provider(request_rec *r, const char *line,
     return AUTHZ_DENIED;
 }
 
-static const authz_provider nextauth_authz_email_provider = {
-    &nextauth_authz_email, &nextauth_authz_parse_email};
+static const authz_provider nextauth_authz_email_provider = {&nextauth_authz_email,
+                                                             &nextauth_authz_parse_email};
 
-static const authz_provider nextauth_authz_provider_provider = {
-    &nextauth_authz_provider, &nextauth_authz_parse_provider};
+static const authz_provider nextauth_authz_provider_provider = {&nextauth_authz_provider,
+                                                                &nextauth_authz_parse_provider};
 
 void nextauth_authz_register(apr_pool_t *p)
 {
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-email",
-                              AUTHZ_PROVIDER_VERSION, &nextauth_authz_email_provider,
-                              AP_AUTH_INTERNAL_PER_CONF);
-    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-provider",
-                              AUTHZ_PROVIDER_VERSION, &nextauth_authz_provider_provider,
-                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-email", AUTHZ_PROVIDER_VERSION,
+                              &nextauth_authz_email_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-provider", AUTHZ_PROVIDER_VERSION,
+                              &nextauth_authz_provider_provider, AP_AUTH_INTERNAL_PER_CONF);
 }

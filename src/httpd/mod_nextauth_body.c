@@ -47,7 +47,8 @@ static int nextauth_body_json(const char *text, apr_table_t *form)
         json_decref(root);
         return HTTP_BAD_REQUEST;
     }
-    json_object_foreach(root, key, value) {
+    json_object_foreach(root, key, value)
+    {
         if (json_is_string(value)) {
             apr_table_set(form, key, json_string_value(value));
         }

@@ -9,8 +9,7 @@
 #include "na_kv.h"
 #include "na_secret.h"
 
-#define NEXTAUTH_CMD_NAME_CHARS \
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+#define NEXTAUTH_CMD_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 /* Directive handlers: turn cmd_parms into calls of the httpd-free parsers. */
 
@@ -41,8 +40,8 @@ static const char *nextauth_cmd_open_quote_key(apr_pool_t *p, const char *line)
         }
         if (*s == '\0') {
             eq = memchr(word, '=', (apr_size_t)(open - word));
-            if (eq == NULL || eq == word || strspn(word, NEXTAUTH_CMD_NAME_CHARS)
-                                                 != (apr_size_t)(eq - word)) {
+            if (eq == NULL || eq == word
+                || strspn(word, NEXTAUTH_CMD_NAME_CHARS) != (apr_size_t)(eq - word)) {
                 return NULL;
             }
             return apr_pstrmemdup(p, word, (apr_size_t)(eq - word));
@@ -63,11 +62,14 @@ static const char *nextauth_cmd_quote_error(cmd_parms *cmd, const char *line, co
     }
     n = strcspn(line, " \t");
     first = (n > 0 && n <= 64 && strspn(line, NEXTAUTH_CMD_NAME_CHARS) == n)
-            ? apr_pstrmemdup(cmd->temp_pool, line, n) : NULL;
-    return apr_psprintf(cmd->pool, "%s%s%s%s%s: %s; accepted: a double-quoted value closed on "
-                        "the same line, e.g. name=\"Staff login\"", cmd->directive->directive,
-                        first ? " " : "", first ? first : "", key ? " " : "",
-                        key ? apr_pstrcat(cmd->temp_pool, key, "=\"...", NULL) : "", msg);
+                ? apr_pstrmemdup(cmd->temp_pool, line, n)
+                : NULL;
+    return apr_psprintf(cmd->pool,
+                        "%s%s%s%s%s: %s; accepted: a double-quoted value closed on "
+                        "the same line, e.g. name=\"Staff login\"",
+                        cmd->directive->directive, first ? " " : "", first ? first : "",
+                        key ? " " : "", key ? apr_pstrcat(cmd->temp_pool, key, "=\"...", NULL) : "",
+                        msg);
 }
 
 /* key=value directives take the raw line: httpd's own word splitter would cut
@@ -102,9 +104,8 @@ static const char *nextauth_cmd_base_path(cmd_parms *cmd, void *dconf, const cha
  * turn a chmod slip into an outage), but the error log says so, once per line. */
 static void nextauth_cmd_warn_exposed(cmd_parms *cmd, const char *head, const char *text)
 {
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, NA_LOGNO(00120)
-                 "%s %s (line %d of %s)", head, text, cmd->directive->line_num,
-                 cmd->directive->filename);
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, NA_LOGNO(00120) "%s %s (line %d of %s)",
+                 head, text, cmd->directive->line_num, cmd->directive->filename);
 }
 
 static const char *nextauth_cmd_secret(cmd_parms *cmd, void *dconf, const char *value)
@@ -156,8 +157,9 @@ static void nextauth_cmd_provider_warn(cmd_parms *cmd)
     }
     prov = APR_ARRAY_IDX(list, list->nelts - 1, const na_provider_t *);
     if (prov->secret_warning) {
-        nextauth_cmd_warn_exposed(cmd, apr_pstrcat(cmd->temp_pool, NA_DIR_PROVIDER " ",
-                                                   prov->id, NULL), prov->secret_warning);
+        nextauth_cmd_warn_exposed(cmd,
+                                  apr_pstrcat(cmd->temp_pool, NA_DIR_PROVIDER " ", prov->id, NULL),
+                                  prov->secret_warning);
     }
 }
 
@@ -201,7 +203,9 @@ static const char *nextauth_cmd_rate_limit_cache(cmd_parms *cmd, void *dconf, co
 {
     (void)dconf;
     if (cmd->server->is_virtual) {
-        return apr_psprintf(cmd->pool, NA_DIR_RATE_LIMIT_CACHE " '%s': not inside "
+        return apr_psprintf(cmd->pool,
+                            NA_DIR_RATE_LIMIT_CACHE
+                            " '%s': not inside "
                             "<VirtualHost>; accepted: once, in the main server configuration",
                             value);
     }
@@ -238,25 +242,25 @@ const command_rec nextauth_cmds[] = {
                   "PATH: where the auth routes live (default /api/auth)"),
     AP_INIT_TAKE1(NA_DIR_SECRET, nextauth_cmd_secret, NULL, RSRC_CONF,
                   "VALUE, file:PATH or env:NAME; repeat to rotate (the first encrypts)"),
-    AP_INIT_RAW_ARGS(NA_DIR_PROVIDER, nextauth_cmd_kv, (void *)&nextauth_cmd_provider,
-                     RSRC_CONF, "ID [key=value ...]: one sign-in provider"),
-    AP_INIT_RAW_ARGS(NA_DIR_PAGES, nextauth_cmd_kv, (void *)&nextauth_cmd_pages,
-                     RSRC_CONF, "signIn|signOut|error|verifyRequest|newUser=PATH ..."),
-    AP_INIT_RAW_ARGS(NA_DIR_THEME, nextauth_cmd_kv, (void *)&nextauth_cmd_theme,
-                     RSRC_CONF,
+    AP_INIT_RAW_ARGS(NA_DIR_PROVIDER, nextauth_cmd_kv, (void *)&nextauth_cmd_provider, RSRC_CONF,
+                     "ID [key=value ...]: one sign-in provider"),
+    AP_INIT_RAW_ARGS(NA_DIR_PAGES, nextauth_cmd_kv, (void *)&nextauth_cmd_pages, RSRC_CONF,
+                     "signIn|signOut|error|verifyRequest|newUser=PATH ..."),
+    AP_INIT_RAW_ARGS(NA_DIR_THEME, nextauth_cmd_kv, (void *)&nextauth_cmd_theme, RSRC_CONF,
                      "colorScheme=auto|light|dark brandColor=#hex logo=URL buttonText=#hex"),
-    AP_INIT_RAW_ARGS(NA_DIR_SESSION, nextauth_cmd_kv, (void *)&nextauth_cmd_session,
-                     RSRC_CONF, "strategy=jwt|database maxAge=SECONDS updateAge=SECONDS"),
+    AP_INIT_RAW_ARGS(NA_DIR_SESSION, nextauth_cmd_kv, (void *)&nextauth_cmd_session, RSRC_CONF,
+                     "strategy=jwt|database maxAge=SECONDS updateAge=SECONDS"),
     AP_INIT_TAKE1(NA_DIR_DATABASE, nextauth_cmd_database, NULL, RSRC_CONF,
                   "dbd|off: keep users, accounts and tokens through mod_dbd"),
     AP_INIT_ITERATE(NA_DIR_SIGNIN_ALLOW, nextauth_cmd_signin_allow, NULL, RSRC_CONF,
                     "PATTERN ...: e-mail patterns allowed to sign in, e.g. *@example.com"),
     AP_INIT_ITERATE(NA_DIR_REDIRECT_ALLOW, nextauth_cmd_redirect_allow, NULL, RSRC_CONF,
                     "ORIGIN ...: extra origins a callbackUrl may point to"),
-    AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_kv, (void *)&nextauth_cmd_cookie,
-                     RSRC_CONF, "secure=auto|on|off domain=HOST prefix=NAME"),
+    AP_INIT_RAW_ARGS(NA_DIR_COOKIE, nextauth_cmd_kv, (void *)&nextauth_cmd_cookie, RSRC_CONF,
+                     "secure=auto|on|off domain=HOST prefix=NAME"),
     AP_INIT_RAW_ARGS(NA_DIR_RATE_LIMIT, nextauth_cmd_kv, (void *)&nextauth_cmd_rate_limit,
-                     RSRC_CONF, "emailAddress|emailIp|credentialsUser|credentialsIp="
+                     RSRC_CONF,
+                     "emailAddress|emailIp|credentialsUser|credentialsIp="
                      "N/SECONDS|off ..."),
     AP_INIT_TAKE1(NA_DIR_RATE_LIMIT_CACHE, nextauth_cmd_rate_limit_cache, NULL, RSRC_CONF,
                   "PROVIDER[:ARGS]: mod_socache provider of the rate-limit counters "
@@ -267,4 +271,5 @@ const command_rec nextauth_cmds[] = {
                  "On|Off: hide the module's cookies from the backend"),
     AP_INIT_FLAG(NA_DIR_IDENTITY_HEADERS, nextauth_cmd_identity_headers, NULL, NA_DIR_SCOPE,
                  "On|Off: pass X-NextAuth-* identity headers to the backend"),
-    {NULL}};
+    {NULL},
+};

@@ -132,9 +132,8 @@ static int nextauth_complete_failed(nextauth_req_t *req, na_status_t st, const n
     if (st == NA_EDENIED || st == NA_EINPUT) {
         nextauth_fail_log(req->r, NA_LOGNO(00008), st, err, "sign-in refused (%s)", code);
     }
-    return nextauth_fail_answer(req, code,
-                                strcmp(code, "Configuration") == 0 ? HTTP_INTERNAL_SERVER_ERROR
-                                                                   : HTTP_OK);
+    return nextauth_fail_answer(
+        req, code, strcmp(code, "Configuration") == 0 ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
 }
 
 static const char *nextauth_complete_new_user_url(nextauth_req_t *req)
@@ -169,10 +168,9 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
         if (!(res.keep && nextauth_session_db(req->r, NULL, NULL))
             && (st = nextauth_session_issue_db(req, res.user->id, &expires)) != APR_SUCCESS) {
             /* Logged by the database glue. */
-            return nextauth_fail_answer(req,
-                                        st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback",
-                                        st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR
-                                                                  : HTTP_OK);
+            return nextauth_fail_answer(
+                req, st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback",
+                st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
         }
     }
     else if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {

@@ -43,7 +43,9 @@ static const char *nextauth_conf_check_authn(apr_pool_t *p, const na_provider_t 
         const char *name = APR_ARRAY_IDX(prov->authn, i, const char *);
         authn = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION);
         if (authn == NULL || authn->check_password == NULL) {
-            return apr_psprintf(p, NA_DIR_PROVIDER " %s authn='%s': no Apache authn provider "
+            return apr_psprintf(p,
+                                NA_DIR_PROVIDER
+                                " %s authn='%s': no Apache authn provider "
                                 "of that name with password checking is loaded (load "
                                 "mod_authn_%s?); accepted: file, dbm, dbd, ldap, socache, ...",
                                 prov->id, name, name);
@@ -63,10 +65,9 @@ static const char *nextauth_conf_check_server(apr_pool_t *p, const na_server_con
             msg = nextauth_conf_check_authn(p, prov);
         }
     }
-    if (msg == NULL && conf->database == 1
-        && ap_find_linked_module("mod_dbd.c") == NULL) {
+    if (msg == NULL && conf->database == 1 && ap_find_linked_module("mod_dbd.c") == NULL) {
         msg = NA_DIR_DATABASE " dbd: mod_dbd is not loaded; accepted: LoadModule dbd_module "
-              "with DBDriver and DBDParams, or NextAuthDatabase off";
+                              "with DBDriver and DBDParams, or NextAuthDatabase off";
     }
     return msg;
 }
@@ -98,8 +99,8 @@ int nextauth_conf_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, 
         if (!conf->touched || (msg = nextauth_conf_check_server(ptemp, conf)) == NULL) {
             continue;
         }
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                     NA_LOGNO(00001) "%s %s", nextauth_conf_server_label(ptemp, vs), msg);
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00001) "%s %s",
+                     nextauth_conf_server_label(ptemp, vs), msg);
         failed = 1;
     }
     return failed ? !OK : OK;

@@ -9,16 +9,16 @@
  * ldap, socache, ...), configured with their own directives, in the order given by
  * authn=. As mod_auth_form does: the next provider is asked only when this one does
  * not know the user, and AUTHN_PROVIDER_NAME_NOTE names the provider during the call. */
-authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov,
-                                        const char *user, const char *password)
+authn_status nextauth_credentials_check(request_rec *r, const na_provider_t *prov, const char *user,
+                                        const char *password)
 {
     authn_status status = AUTH_USER_NOT_FOUND;
     int i;
 
     for (i = 0; prov->authn && i < prov->authn->nelts; i++) {
         const char *name = APR_ARRAY_IDX(prov->authn, i, const char *);
-        const authn_provider *authn = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
-                                                         AUTHN_PROVIDER_VERSION);
+        const authn_provider *authn =
+            ap_lookup_provider(AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION);
 
         if (authn == NULL || authn->check_password == NULL) {
             nextauth_fail_log(r, NA_LOGNO(00016), NA_EINTERNAL, NULL,

@@ -44,25 +44,26 @@ static const nextauth_route_fn nextauth_post_routes[NA_ROUTE__COUNT] = {
 static apr_status_t nextauth_handler_csrf(nextauth_req_t *req)
 {
     request_rec *r = req->r;
-    const char *value = na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"),
-                                      req->names.csrf);
+    const char *value =
+        na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"), req->names.csrf);
     const char *token = NULL, *cookie = NULL;
     int current = 0;
     /* Host-only, as its __Host- name demands: never a Domain attribute. */
     na_cookie_attr_t attr = {NA_UNSET, 0, NULL, req->secure};
 
-    if (value && na_csrf_verify_cookie(r->pool, value, req->conf->secrets, &token, &current)
-                     == NA_OK && current) {
+    if (value
+        && na_csrf_verify_cookie(r->pool, value, req->conf->secrets, &token, &current) == NA_OK
+        && current) {
         req->csrf_token = token;
         req->csrf_valid = 1;
         return APR_SUCCESS;
     }
     if (value) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00003)
-                      "CSRF cookie not valid under the current secret, replaced");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00003) "CSRF cookie not valid under the current secret, replaced");
     }
-    if (na_csrf_issue(r->pool, APR_ARRAY_IDX(req->conf->secrets, 0, const char *), &token,
-                      &cookie) != NA_OK) {
+    if (na_csrf_issue(r->pool, APR_ARRAY_IDX(req->conf->secrets, 0, const char *), &token, &cookie)
+        != NA_OK) {
         return APR_EGENERAL;
     }
     req->csrf_token = token;
@@ -77,8 +78,8 @@ static void nextauth_handler_callback_url(nextauth_req_t *req)
 {
     request_rec *r = req->r;
     const char *given = apr_table_get(req->form, "callbackUrl");
-    const char *cookie = na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"),
-                                       req->names.callback_url);
+    const char *cookie =
+        na_cookie_get(r->pool, apr_table_get(r->headers_in, "Cookie"), req->names.callback_url);
     const char *url = NULL;
     na_cookie_attr_t attr = nextauth_req_cookie_attr(req, NA_UNSET, 0);
 
@@ -89,14 +90,15 @@ static void nextauth_handler_callback_url(nextauth_req_t *req)
         url = na_url_check_callback(r->pool, req->origin, req->conf->redirect_allow,
                                     given ? given : cookie);
         if (url == NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00009)
-                          "callbackUrl refused (not on this site or an allowed origin)");
+            ap_log_rerror(
+                APLOG_MARK, APLOG_INFO, 0, r,
+                NA_LOGNO(00009) "callbackUrl refused (not on this site or an allowed origin)");
         }
     }
     req->callback_url = url ? url : req->origin;
     if (cookie == NULL || strcmp(cookie, req->callback_url) != 0) {
-        nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, req->names.callback_url,
-                                                         req->callback_url, &attr));
+        nextauth_reply_set_cookie(
+            r, na_cookie_serialize(r->pool, req->names.callback_url, req->callback_url, &attr));
     }
 }
 
@@ -133,13 +135,13 @@ static int nextauth_handler_setup(nextauth_req_t *req)
     int rv;
 
     if (na_form_parse(r->pool, r->args, &req->query) != NA_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00004)
-                      "client sent an oversized query string");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00004) "client sent an oversized query string");
         return HTTP_REQUEST_URI_TOO_LARGE;
     }
     if ((rv = nextauth_body_read(r, &req->form)) != OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00010)
-                      "client sent an unreadable or oversized body (%d)", rv);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00010) "client sent an unreadable or oversized body (%d)", rv);
         return rv;
     }
     /* next-auth v4's client sends json=true; Auth.js v5's sends this header. */
@@ -183,12 +185,12 @@ int nextauth_handler(request_rec *r)
     if (conf->secrets == NULL || conf->secrets->nelts == 0) {
         return nextauth_reply_config_error(req, NA_DIR_SECRET " is not set for this server");
     }
-    route = (r->method_number == M_POST ? nextauth_post_routes : nextauth_get_routes)
-            [req->route.id];
+    route =
+        (r->method_number == M_POST ? nextauth_post_routes : nextauth_get_routes)[req->route.id];
     if (route == NULL) {
         /* The two tables disagree: our bug, never a feature still to come. */
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00131)
-                      "route %d has no %s function", (int)req->route.id, r->method);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00131) "route %d has no %s function",
+                      (int)req->route.id, r->method);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* next-auth answers providers without the cookies its init made; the badge is static. */

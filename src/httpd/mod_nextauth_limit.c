@@ -27,9 +27,9 @@
 typedef struct nextauth_limit_global_t {
     const ap_socache_provider_t *provider; /**< NULL: no server needs counters */
     ap_socache_instance_t *instance;
-    const char *spec;                      /**< "redis:127.0.0.1:6379", for messages */
+    const char *spec; /**< "redis:127.0.0.1:6379", for messages */
     apr_global_mutex_t *mutex;
-    int ready;                             /**< init succeeded in this generation */
+    int ready; /**< init succeeded in this generation */
 } nextauth_limit_global_t;
 
 /* One per configuration generation: reset in pre_config, filled at check_config and
@@ -72,8 +72,8 @@ int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
                                 server_rec *s)
 {
     const na_server_conf_t *conf = nextauth_conf_server(s);
-    const char *spec = conf->rate_limit_cache ? conf->rate_limit_cache
-                                              : NEXTAUTH_LIMIT_DEFAULT_CACHE;
+    const char *spec =
+        conf->rate_limit_cache ? conf->rate_limit_cache : NEXTAUTH_LIMIT_DEFAULT_CACHE;
     const char *name = NULL, *args = NULL, *msg;
 
     (void)plog;
@@ -82,28 +82,32 @@ int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     }
     msg = na_limit_parse_cache(ptemp, NA_DIR_RATE_LIMIT_CACHE, spec, &name, &args);
     if (msg == NULL) {
-        nextauth_limit.provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                                     AP_SOCACHE_PROVIDER_VERSION);
+        nextauth_limit.provider =
+            ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
         if (nextauth_limit.provider == NULL) {
-            msg = apr_psprintf(ptemp, NA_DIR_RATE_LIMIT_CACHE " %s%s: no mod_socache provider "
+            msg = apr_psprintf(ptemp,
+                               NA_DIR_RATE_LIMIT_CACHE
+                               " %s%s: no mod_socache provider "
                                "'%s' is loaded; accepted: LoadModule socache_%s_module "
                                "modules/mod_socache_%s.so (a2enmod socache_%s), or another "
-                               "provider in " NA_DIR_RATE_LIMIT_CACHE, spec,
-                               conf->rate_limit_cache ? "" : " (the default)", name, name, name,
-                               name);
+                               "provider in " NA_DIR_RATE_LIMIT_CACHE,
+                               spec, conf->rate_limit_cache ? "" : " (the default)", name, name,
+                               name, name);
         }
     }
     if (msg == NULL) {
         msg = nextauth_limit.provider->create(&nextauth_limit.instance, args, ptemp, pconf);
         if (msg) {
-            msg = apr_psprintf(ptemp, NA_DIR_RATE_LIMIT_CACHE " '%s': %s; accepted: "
-                               "PROVIDER[:ARGS] as the provider documents it", spec, msg);
+            msg =
+                apr_psprintf(ptemp,
+                             NA_DIR_RATE_LIMIT_CACHE " '%s': %s; accepted: "
+                                                     "PROVIDER[:ARGS] as the provider documents it",
+                             spec, msg);
         }
     }
     if (msg) {
         nextauth_limit.provider = NULL;
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00062) "%s",
-                     msg);
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00062) "%s", msg);
         return !OK;
     }
     nextauth_limit.spec = apr_pstrdup(pconf, spec);
@@ -131,18 +135,17 @@ int nextauth_limit_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     if (nextauth_limit.provider == NULL) {
         return OK;
     }
-    rv = ap_global_mutex_create(&nextauth_limit.mutex, NULL, NEXTAUTH_LIMIT_ID, NULL, s, pconf,
-                                0);
+    rv = ap_global_mutex_create(&nextauth_limit.mutex, NULL, NEXTAUTH_LIMIT_ID, NULL, s, pconf, 0);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, NA_LOGNO(00063)
-                     "rate limits: cannot create the " NEXTAUTH_LIMIT_ID " mutex");
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     NA_LOGNO(00063) "rate limits: cannot create the " NEXTAUTH_LIMIT_ID " mutex");
         return !OK;
     }
     rv = nextauth_limit.provider->init(nextauth_limit.instance, NEXTAUTH_LIMIT_ID,
                                        &nextauth_limit_hints, s, pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, NA_LOGNO(00064)
-                     "rate limits: " NA_DIR_RATE_LIMIT_CACHE " %s cannot start",
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     NA_LOGNO(00064) "rate limits: " NA_DIR_RATE_LIMIT_CACHE " %s cannot start",
                      nextauth_limit.spec);
         return !OK;
     }
@@ -162,9 +165,10 @@ void nextauth_limit_child_init(apr_pool_t *p, server_rec *s)
                                      apr_global_mutex_lockfile(nextauth_limit.mutex), p);
     if (rv != APR_SUCCESS) {
         /* Counting without the mutex would race; fail open instead. */
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, NA_LOGNO(00065)
-                     "rate limits: cannot attach the " NEXTAUTH_LIMIT_ID " mutex in this "
-                     "child; its requests are not counted");
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     NA_LOGNO(00065) "rate limits: cannot attach the " NEXTAUTH_LIMIT_ID
+                                     " mutex in this "
+                                     "child; its requests are not counted");
         nextauth_limit.ready = 0;
     }
 }
@@ -177,18 +181,19 @@ static void nextauth_limit_warn(request_rec *r, apr_status_t rv, const char *wha
         return;
     }
     nextauth_limit_warned = now;
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, NA_LOGNO(00061)
-                  "rate limits: %s failed on the counter cache %s; requests are allowed "
-                  "uncounted (fail open) until it works again", what,
-                  nextauth_limit.spec ? nextauth_limit.spec : "(none)");
+    ap_log_rerror(
+        APLOG_MARK, APLOG_WARNING, rv, r,
+        NA_LOGNO(00061) "rate limits: %s failed on the counter cache %s; requests are allowed "
+                        "uncounted (fail open) until it works again",
+        what, nextauth_limit.spec ? nextauth_limit.spec : "(none)");
 }
 
 /* Read (and with add, increment) the counter of key; *count receives its value. 0 on
  * success, -1 when the cache failed (already logged). Under the mutex, so two requests of
  * this host never lose an increment; between hosts sharing a cache two increments may
  * meet, which costs one count, not the limit. */
-static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64_t end,
-                              int add, apr_int64_t *count)
+static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64_t end, int add,
+                              apr_int64_t *count)
 {
     const ap_socache_provider_t *prov = nextauth_limit.provider;
     unsigned char data[24];
@@ -232,8 +237,8 @@ static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64
     return 0;
 }
 
-static int nextauth_limit_count(request_rec *r, nextauth_limit_e kind, const char *key,
-                                int add, apr_int64_t *retry_after)
+static int nextauth_limit_count(request_rec *r, nextauth_limit_e kind, const char *key, int add,
+                                apr_int64_t *retry_after)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
     na_rate_t rate = na_limit_effective(conf->rate_limit, (int)kind);

@@ -24,8 +24,9 @@
 
 static const char *nextauth_oauth_base(const nextauth_req_t *req, int idx)
 {
-    return idx == NA_CHECK_INDEX_STATE ? req->names.state
-           : idx == NA_CHECK_INDEX_PKCE ? req->names.pkce : req->names.nonce;
+    return idx == NA_CHECK_INDEX_STATE  ? req->names.state
+           : idx == NA_CHECK_INDEX_PKCE ? req->names.pkce
+                                        : req->names.nonce;
 }
 
 /* A flow's cookies are named "<name>.<tag>", the tag taken from its state, which the
@@ -50,8 +51,8 @@ static const char *nextauth_oauth_name(nextauth_req_t *req, int idx, const char 
 const char *nextauth_oauth_cookie_name(nextauth_req_t *req, const na_provider_t *prov, int idx,
                                        const char *state)
 {
-    const char *tag = (prov->checks & NA_CHECK_STATE) ? nextauth_oauth_tag(req->r->pool, state)
-                                                      : NULL;
+    const char *tag =
+        (prov->checks & NA_CHECK_STATE) ? nextauth_oauth_tag(req->r->pool, state) : NULL;
 
     return nextauth_oauth_name(req, idx, tag);
 }
@@ -73,9 +74,9 @@ static void nextauth_oauth_clear(nextauth_req_t *req, const char *tag)
     int idx;
 
     for (idx = 0; idx < 3; idx++) {
-        nextauth_reply_set_cookie(req->r, na_cookie_serialize(
-                                              req->r->pool, nextauth_oauth_name(req, idx, tag),
-                                              "", &gone));
+        nextauth_reply_set_cookie(
+            req->r,
+            na_cookie_serialize(req->r->pool, nextauth_oauth_name(req, idx, tag), "", &gone));
     }
 }
 
@@ -152,9 +153,9 @@ static apr_status_t nextauth_oauth_set_checks(nextauth_req_t *req, const na_prov
         if (na_oauth_check_encode(req->r->pool, &ctx, values[idx], &token) != NA_OK) {
             return APR_EGENERAL;
         }
-        nextauth_reply_set_cookie(req->r, na_cookie_serialize(
-                                              req->r->pool, nextauth_oauth_name(req, idx, tag),
-                                              token, &attr));
+        nextauth_reply_set_cookie(
+            req->r,
+            na_cookie_serialize(req->r->pool, nextauth_oauth_name(req, idx, tag), token, &attr));
     }
     return APR_SUCCESS;
 }

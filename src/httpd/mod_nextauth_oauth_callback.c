@@ -19,9 +19,9 @@
 typedef struct nextauth_cb_t {
     nextauth_req_t *req;
     const na_provider_t *prov;
-    const apr_table_t *params;     /* query, or the form of a form_post response */
+    const apr_table_t *params; /* query, or the form of a form_post response */
     na_oauth_discovery_t ep;
-    na_oauth_checks_t stored;      /* values from the check cookies */
+    na_oauth_checks_t stored; /* values from the check cookies */
     na_oauth_tokens_t tokens;
     na_oauth_user_t user;
     na_err_t err; /* why a step failed */
@@ -98,13 +98,16 @@ static const char *nextauth_cb_checks(nextauth_cb_t *cb, const char *state)
         }
         nextauth_reply_set_cookie(req->r, na_cookie_serialize(req->r->pool, name, "", &gone));
         if (na_oauth_check_decode(req->r->pool, &ctx, token, values[idx], NULL) != NA_OK) {
-            return apr_psprintf(req->r->pool, "check cookie %s invalid, expired or minted "
-                                "for another provider", name);
+            return apr_psprintf(req->r->pool,
+                                "check cookie %s invalid, expired or minted "
+                                "for another provider",
+                                name);
         }
     }
     if ((cb->prov->checks & NA_CHECK_STATE)
-        && (state == NULL || !na_crypto_ct_equal(state, strlen(state), cb->stored.state,
-                                                 strlen(cb->stored.state)))) {
+        && (state == NULL
+            || !na_crypto_ct_equal(state, strlen(state), cb->stored.state,
+                                   strlen(cb->stored.state)))) {
         return "state does not match";
     }
     return NULL;
@@ -122,8 +125,7 @@ static na_status_t nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
     treq.endpoint = cb->ep.token_endpoint;
     treq.auth_method = na_oauth_discovery_auth_method(&cb->ep);
     treq.code = code;
-    treq.redirect_uri = apr_pstrcat(r->pool, cb->req->base_url, "/callback/", cb->prov->id,
-                                    NULL);
+    treq.redirect_uri = apr_pstrcat(r->pool, cb->req->base_url, "/callback/", cb->prov->id, NULL);
     treq.code_verifier = cb->stored.code_verifier;
     if ((st = na_oauth_token_request(r->pool, &treq, &hreq, &cb->err)) != NA_OK) {
         return nextauth_cb_peer(cb, st, NULL);
@@ -157,8 +159,7 @@ static na_status_t nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
             break;
         }
         text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1, &err);
-        if (text == NULL
-            || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
+        if (text == NULL || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
             return nextauth_cb_peer(cb, NA_EPEER,
                                     apr_pstrcat(r->pool, "JWKS unavailable or unusable: ",
                                                 err.detail ? err.detail : "error", NULL));
@@ -179,10 +180,11 @@ static na_status_t nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
 static void nextauth_cb_trust(nextauth_cb_t *cb, na_oauth_user_t *user, const char *source)
 {
     if (na_oauth_user_drop_unverified(user, cb->prov->trust_email)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00092)
-                      "%s: the e-mail in the %s of %s is marked email_verified=false and is "
-                      "not used (trustEmail=on would keep it)", cb->prov->id, source,
-                      ap_escape_logitem(cb->req->r->pool, user->id));
+        ap_log_rerror(
+            APLOG_MARK, APLOG_INFO, 0, cb->req->r,
+            NA_LOGNO(00092) "%s: the e-mail in the %s of %s is marked email_verified=false and is "
+                            "not used (trustEmail=on would keep it)",
+            cb->prov->id, source, ap_escape_logitem(cb->req->r->pool, user->id));
     }
 }
 
@@ -234,8 +236,8 @@ static void nextauth_cb_github_email(nextauth_cb_t *cb)
     if (cb->user.email || na_oauth_profile_for(cb->prov) != NA_OAUTH_PROFILE_GITHUB) {
         return;
     }
-    na_oauth_userinfo_request(cb->prov, apr_pstrcat(r->pool, cb->ep.userinfo_endpoint,
-                                                    "/emails", NULL),
+    na_oauth_userinfo_request(cb->prov,
+                              apr_pstrcat(r->pool, cb->ep.userinfo_endpoint, "/emails", NULL),
                               cb->tokens.access_token, &hreq);
     nextauth_oidc_timeouts(cb->prov, &hreq);
     if ((st = nextauth_oidc_perform(r, &hreq, &resp, &err)) == NA_OK && resp.status >= 200
@@ -298,10 +300,10 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
     claims.provider = cb->prov->id;
     /* Kept only when sign-out at the provider needs it as id_token_hint. */
     claims.id_token = cb->prov->logout ? cb->tokens.id_token : NULL;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00033)
-                  "signed in through %s as %s", cb->prov->id,
-                  ap_escape_logitem(cb->req->r->pool, cb->user.email ? cb->user.email
-                                                                     : cb->user.id));
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00033) "signed in through %s as %s",
+        cb->prov->id,
+        ap_escape_logitem(cb->req->r->pool, cb->user.email ? cb->user.email : cb->user.id));
     /* next-auth's account: the token response, keyed by the profile id. */
     memset(&account, 0, sizeof(account));
     account.type = "oauth"; /* v4 writes "oauth" for OpenID providers too */
@@ -314,7 +316,8 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
     account.scope = cb->tokens.scope;
     account.session_state = cb->tokens.session_state;
     account.expires_at = cb->tokens.expires_in >= 0
-                         ? apr_time_sec(cb->req->r->request_time) + cb->tokens.expires_in : 0;
+                             ? apr_time_sec(cb->req->r->request_time) + cb->tokens.expires_in
+                             : 0;
     return nextauth_signin_complete(cb->req, cb->prov, &claims, &account);
 }
 

@@ -142,24 +142,25 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
 
     memset(out, 0, sizeof(*out));
     out->auth_methods = NA_OAUTH_AUTH_BASIC;
-    if (prov->issuer && (!prov->authorization || !prov->token
-                         || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
+    if (prov->issuer
+        && (!prov->authorization || !prov->token
+            || (prov->kind == NA_PROVIDER_OIDC && !prov->jwks))) {
         text = nextauth_oidc_fetch(r, prov, na_oauth_discovery_url(r->pool, prov->issuer), 0, &err);
         memset(&doc, 0, sizeof(doc));
         doc.status = 200;
         doc.body = text;
         doc.len = text ? strlen(text) : 0;
         doc.content_type = "application/json";
-        if (text == NULL || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err)
-                                != NA_OK) {
+        if (text == NULL
+            || na_oauth_discovery_parse(r->pool, prov->issuer, &doc, out, &err) != NA_OK) {
             nextauth_fail_log(r, NA_LOGNO(00030), NA_EPEER, &err, "OpenID discovery of %s failed",
                               prov->issuer);
             return APR_EGENERAL;
         }
         nextauth_oidc_remember(r, na_oauth_discovery_url(r->pool, prov->issuer), text);
     }
-    out->authorization_endpoint = prov->authorization ? prov->authorization
-                                                      : out->authorization_endpoint;
+    out->authorization_endpoint =
+        prov->authorization ? prov->authorization : out->authorization_endpoint;
     out->token_endpoint = prov->token ? prov->token : out->token_endpoint;
     out->userinfo_endpoint = prov->userinfo ? prov->userinfo : out->userinfo_endpoint;
     out->jwks_uri = prov->jwks ? prov->jwks : out->jwks_uri;

@@ -44,8 +44,7 @@ void nextauth_reply_set_cookie(request_rec *r, const char *set_cookie)
  * the log only. */
 int nextauth_reply_config_error(nextauth_req_t *req, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, NA_LOGNO(00002) "configuration error: %s",
-                  why);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, NA_LOGNO(00002) "configuration error: %s", why);
     return nextauth_reply_json(req->r, HTTP_INTERNAL_SERVER_ERROR,
                                "{\"message\":\"There is a problem with the server "
                                "configuration. Check the server logs for more information.\"}");
@@ -62,13 +61,14 @@ static const char *nextauth_reply_csp(nextauth_req_t *req)
 
     /* Only the logo's origin goes into the policy: a query or a ';' in the configured URL
      * must not become part of it. */
-    if (logo && *logo != '/' && apr_uri_parse(req->r->pool, logo, &uri) == APR_SUCCESS
-        && uri.scheme && uri.hostname
-        && na_url_parse_site(req->r->pool, apr_psprintf(req->r->pool, "%s://%s%s%s",
-                                                        uri.scheme, uri.hostname,
-                                                        uri.port_str ? ":" : "",
-                                                        uri.port_str ? uri.port_str : ""),
-                             &site) == NULL) {
+    if (logo && *logo != '/' && apr_uri_parse(req->r->pool, logo, &uri) == APR_SUCCESS && uri.scheme
+        && uri.hostname
+        && na_url_parse_site(req->r->pool,
+                             apr_psprintf(req->r->pool, "%s://%s%s%s", uri.scheme, uri.hostname,
+                                          uri.port_str ? ":" : "",
+                                          uri.port_str ? uri.port_str : ""),
+                             &site)
+               == NULL) {
         img = apr_pstrcat(req->r->pool, img, " ", site.origin, NULL);
     }
     return apr_pstrcat(req->r->pool, "default-src 'none'; img-src ", img,
@@ -95,8 +95,9 @@ int nextauth_reply_location(request_rec *r, const char *url)
     /* Every URL we emit is built from checked parts; this is the last line of defence
      * against header injection. */
     if (strpbrk(url, "\r\n") != NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00007) "refusing a redirect "
-                      "target with a line break");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      NA_LOGNO(00007) "refusing a redirect "
+                                      "target with a line break");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* httpd keeps only Location and err_headers_out on a redirect it renders. */

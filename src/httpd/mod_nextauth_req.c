@@ -19,14 +19,13 @@ static const char *nextauth_req_canonical(request_rec *r)
     if (host == NULL || *host == '\0') {
         return NULL;
     }
-    return apr_psprintf(r->pool, "%s://%s%s%s:%u", ap_http_scheme(r), bare_ipv6 ? "[" : "",
-                        host, bare_ipv6 ? "]" : "", (unsigned)port);
+    return apr_psprintf(r->pool, "%s://%s%s%s:%u", ap_http_scheme(r), bare_ipv6 ? "[" : "", host,
+                        bare_ipv6 ? "]" : "", (unsigned)port);
 }
 
 /* NextAuthURL when configured; else the server's canonical name (client X-Forwarded-*
  * and Host headers are never consulted). */
-static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *conf,
-                                       int *https)
+static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *conf, int *https)
 {
     na_site_t site;
     const char *self;
@@ -64,8 +63,8 @@ int nextauth_req_make(request_rec *r, const na_server_conf_t *conf, nextauth_req
     /* The Host never builds a URL, but one that httpd let through and no name can have
      * ("a_b") is the client's fault, and said so. */
     if (r->hostname && !na_url_host_ok(r->pool, r->hostname)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00091)
-                      "client sent a Host header that is not a host name: %s",
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00091) "client sent a Host header that is not a host name: %s",
                       ap_escape_logitem(r->pool, r->hostname));
         return HTTP_BAD_REQUEST;
     }
@@ -73,10 +72,11 @@ int nextauth_req_make(request_rec *r, const na_server_conf_t *conf, nextauth_req
     req->conf = conf;
     req->origin = nextauth_req_origin(r, conf, &https);
     if (req->origin == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00012)
-                      "cannot build this site's origin from ServerName '%s'; set NextAuthURL",
-                      ap_escape_logitem(r->pool, r->server->server_hostname
-                                                 ? r->server->server_hostname : ""));
+        ap_log_rerror(
+            APLOG_MARK, APLOG_ERR, 0, r,
+            NA_LOGNO(00012) "cannot build this site's origin from ServerName '%s'; set NextAuthURL",
+            ap_escape_logitem(r->pool,
+                              r->server->server_hostname ? r->server->server_hostname : ""));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     req->base_url = apr_pstrcat(r->pool, req->origin, na_config_base_path(conf), NULL);
@@ -110,18 +110,18 @@ static int nextauth_req_same_site(const nextauth_req_t *req)
     const char *origin = apr_table_get(r->headers_in, "Origin");
 
     if (fetch_site && strcasecmp(fetch_site, "cross-site") == 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00094)
-                      "POST %s refused: Sec-Fetch-Site: cross-site", r->uri);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00094) "POST %s refused: Sec-Fetch-Site: cross-site", r->uri);
         return 0;
     }
     /* "null" says nothing: our own pages' Referrer-Policy: no-referrer makes browsers send
      * it on their same-origin form posts; Sec-Fetch-Site above still tells those apart. */
-    if (origin && strcmp(origin, "null") != 0 && !na_url_origin_trusted(r->pool, req->origin, req->conf->redirect_allow,
-                                         origin)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00095)
-                      "POST %s refused: Origin %s is neither this site nor allowed by "
-                      NA_DIR_REDIRECT_ALLOW, r->uri,
-                      ap_escape_logitem(r->pool, apr_pstrndup(r->pool, origin, 200)));
+    if (origin && strcmp(origin, "null") != 0
+        && !na_url_origin_trusted(r->pool, req->origin, req->conf->redirect_allow, origin)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00095) "POST %s refused: Origin %s is neither this site nor allowed "
+                                      "by " NA_DIR_REDIRECT_ALLOW,
+                      r->uri, ap_escape_logitem(r->pool, apr_pstrndup(r->pool, origin, 200)));
         return 0;
     }
     return 1;

@@ -19,13 +19,13 @@
 /* What one request tree knows about its session, computed once. */
 typedef struct nextauth_session_cache_t {
     int loaded;
-    int status;                      /**< NA_OK with a session, else why not */
+    int status; /**< NA_OK with a session, else why not */
     na_session_claims_t claims;
     int key_index;
-    apr_array_header_t *present;     /**< chunk names the browser sent */
-    int db;                          /**< the cookie is a database session token */
+    apr_array_header_t *present; /**< chunk names the browser sent */
+    int db;                      /**< the cookie is a database session token */
     const char *db_token;
-    apr_int64_t db_expires;          /**< the row's expiry (epoch seconds) */
+    apr_int64_t db_expires; /**< the row's expiry (epoch seconds) */
 } nextauth_session_cache_t;
 
 /* A database session token is a UUID v4 (or 64 hex digits, next-auth's fallback);
@@ -56,16 +56,16 @@ static na_status_t nextauth_session_db_load(request_rec *r, nextauth_session_cac
     cache->db = 1;
     cache->db_token = token;
     if (st == APR_NOTFOUND) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00046)
-                      "database session cookie refused: no such session");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00046) "database session cookie refused: no such session");
         return NA_EINPUT;
     }
     if (st != APR_SUCCESS) {
         return NA_EPEER; /* logged */
     }
     if (expires < now) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00047)
-                      "database session expired; row deleted");
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00047) "database session expired; row deleted");
         nextauth_db_session_delete(r, token);
         return NA_EEXPIRED;
     }
@@ -125,8 +125,9 @@ void nextauth_session_child_init(apr_pool_t *p, server_rec *s)
 {
     nextauth_session_memo = na_session_memo_create(p, NEXTAUTH_SESSION_MEMO_SLOTS);
     if (nextauth_session_memo == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, NA_LOGNO(00090)
-                     "cannot make the session memo: every request decodes its cookie");
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            NA_LOGNO(00090) "cannot make the session memo: every request decodes its cookie");
     }
 }
 
@@ -156,15 +157,13 @@ static const char *nextauth_session_site(apr_pool_t *p, server_rec *vs,
     return apr_psprintf(p, "%s:%u", vs->server_hostname ? vs->server_hostname : "", port);
 }
 
-static int nextauth_session_share_secret(const apr_array_header_t *a,
-                                         const apr_array_header_t *b)
+static int nextauth_session_share_secret(const apr_array_header_t *a, const apr_array_header_t *b)
 {
     int i, j;
 
     for (i = 0; i < a->nelts; i++) {
         for (j = 0; j < b->nelts; j++) {
-            if (strcmp(APR_ARRAY_IDX(a, i, const char *), APR_ARRAY_IDX(b, j, const char *))
-                == 0) {
+            if (strcmp(APR_ARRAY_IDX(a, i, const char *), APR_ARRAY_IDX(b, j, const char *)) == 0) {
                 return 1;
             }
         }
@@ -209,21 +208,22 @@ static na_jwe_key_t *nextauth_session_derive_bound(apr_pool_t *pconf, server_rec
     int i;
 
     for (i = 0; i < conf->secrets->nelts; i++) {
-        if (na_jwe_derive_site_key(APR_ARRAY_IDX(conf->secrets, i, const char *), site,
-                                   &keys[i]) != NA_OK) {
+        if (na_jwe_derive_site_key(APR_ARRAY_IDX(conf->secrets, i, const char *), site, &keys[i])
+            != NA_OK) {
             return NULL;
         }
     }
     /* Startup runs post_config twice; say it on the run that serves. */
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, NA_LOGNO(00130)
-                     "session cookies of %s (%s:%d) are bound to that site: %s; "
-                     "`NextAuthCookie shared=on` there shares sessions with the hosts "
-                     "having the same NextAuthSecret (as next-auth does)",
-                     site, vs->defn_name ? vs->defn_name : "main server", vs->defn_line_number,
-                     conf->cookie.shared == NA_SHARED_OFF
-                         ? "NextAuthCookie shared=off"
-                         : "another virtual host uses the same NextAuthSecret");
+        ap_log_error(
+            APLOG_MARK, APLOG_NOTICE, 0, s,
+            NA_LOGNO(00130) "session cookies of %s (%s:%d) are bound to that site: %s; "
+                            "`NextAuthCookie shared=on` there shares sessions with the hosts "
+                            "having the same NextAuthSecret (as next-auth does)",
+            site, vs->defn_name ? vs->defn_name : "main server", vs->defn_line_number,
+            conf->cookie.shared == NA_SHARED_OFF
+                ? "NextAuthCookie shared=off"
+                : "another virtual host uses the same NextAuthSecret");
     }
     return keys;
 }
@@ -236,8 +236,7 @@ int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t
 
     (void)plog;
     (void)ptemp;
-    apr_pool_cleanup_register(pconf, NULL, nextauth_session_release_crypto,
-                              apr_pool_cleanup_null);
+    apr_pool_cleanup_register(pconf, NULL, nextauth_session_release_crypto, apr_pool_cleanup_null);
     for (vs = s; vs; vs = vs->next) {
         na_server_conf_t *conf = ap_get_module_config(vs->module_config, &nextauth_module);
 
@@ -248,8 +247,8 @@ int nextauth_session_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t
                                  ? nextauth_session_derive_bound(pconf, vs, conf, s)
                                  : nextauth_session_derive(pconf, conf->secrets, "");
         if (conf->session_keys == NULL || !nextauth_session_derive_checks(pconf, conf)) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, NA_LOGNO(00013)
-                         "cannot derive the cookie keys");
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs,
+                         NA_LOGNO(00013) "cannot derive the cookie keys");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         conf->session_nkeys = conf->secrets->nelts;
@@ -320,8 +319,9 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
         }
         if (rv != NA_OK && rv != NA_EDENIED && !cache->db) {
             /* A client fault: forged, truncated, expired or another key's token. */
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, NA_LOGNO(00014)
-                          "session cookie refused: %s", err.detail ? err.detail : "malformed");
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          NA_LOGNO(00014) "session cookie refused: %s",
+                          err.detail ? err.detail : "malformed");
         }
         cache->status = rv;
     }
@@ -342,9 +342,9 @@ static void nextauth_session_clear_names(nextauth_req_t *req, const apr_array_he
     int i;
 
     for (i = 0; names && i < names->nelts; i++) {
-        nextauth_reply_set_cookie(req->r, na_cookie_serialize(
-                                              req->r->pool, APR_ARRAY_IDX(names, i, const char *),
-                                              "", &attr));
+        nextauth_reply_set_cookie(
+            req->r,
+            na_cookie_serialize(req->r->pool, APR_ARRAY_IDX(names, i, const char *), "", &attr));
     }
 }
 
@@ -360,10 +360,9 @@ static int nextauth_session_unchanged(const nextauth_session_cache_t *cache,
 {
     const na_session_claims_t *c = &cache->claims;
 
-    return cache->loaded && cache->status == NA_OK && !cache->db
-           && c->payload == claims->payload && c->payload_obj == claims->payload_obj
-           && c->name == claims->name && c->email == claims->email
-           && c->picture == claims->picture && c->sub == claims->sub
+    return cache->loaded && cache->status == NA_OK && !cache->db && c->payload == claims->payload
+           && c->payload_obj == claims->payload_obj && c->name == claims->name
+           && c->email == claims->email && c->picture == claims->picture && c->sub == claims->sub
            && c->provider == claims->provider && c->id_token == claims->id_token
            && c->present == claims->present;
 }
@@ -384,7 +383,8 @@ apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *cl
 
     nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
     if (na_session_encode_renewal(r->pool, &req->conf->session_keys[0], claims, now, max_age,
-                                  &token, &issued, &seeded) != NA_OK) {
+                                  &token, &issued, &seeded)
+        != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00015) "cannot encrypt a session");
         return APR_EGENERAL;
     }
@@ -395,8 +395,8 @@ apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *cl
     }
     chunks = na_chunk_split(r->pool, req->names.session, token);
     attr = nextauth_req_cookie_attr(req, NA_UNSET, apr_time_from_sec(now + max_age));
-    nextauth_session_clear_names(req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present,
-                                                     chunks));
+    nextauth_session_clear_names(
+        req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present, chunks));
     for (i = 0; i < chunks->nelts; i++) {
         const na_chunk_t *c = &APR_ARRAY_IDX(chunks, i, na_chunk_t);
         nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, c->name, c->value, &attr));
@@ -429,16 +429,15 @@ int nextauth_session_db(request_rec *r, const char **token, apr_int64_t *expires
 }
 
 /* Write the database session cookie (one chunk; stale chunks of a longer JWE go). */
-static void nextauth_session_db_cookie(nextauth_req_t *req, const char *token,
-                                       apr_int64_t expires)
+static void nextauth_session_db_cookie(nextauth_req_t *req, const char *token, apr_int64_t expires)
 {
     request_rec *r = req->r;
     apr_array_header_t *chunks = na_chunk_split(r->pool, req->names.session, token);
     na_cookie_attr_t attr = nextauth_req_cookie_attr(req, NA_UNSET, apr_time_from_sec(expires));
     int i;
 
-    nextauth_session_clear_names(req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present,
-                                                     chunks));
+    nextauth_session_clear_names(
+        req, na_chunk_stale(r->pool, nextauth_session_cache(r)->present, chunks));
     for (i = 0; i < chunks->nelts; i++) {
         const na_chunk_t *c = &APR_ARRAY_IDX(chunks, i, na_chunk_t);
         nextauth_reply_set_cookie(r, na_cookie_serialize(r->pool, c->name, c->value, &attr));
@@ -456,8 +455,7 @@ apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
 
     nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
     if (na_session_uuid(token) != NA_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00048)
-                      "cannot make a session token");
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00048) "cannot make a session token");
         return APR_EGENERAL;
     }
     st = nextauth_db_session_create(r, user_id, token, now + max_age);

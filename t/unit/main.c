@@ -36,8 +36,7 @@ TCase *na_test_tcase(const char *name)
     return tc;
 }
 
-void na_test_assert_directive_message(const char *msg, const char *directive,
-                                      const char *names)
+void na_test_assert_directive_message(const char *msg, const char *directive, const char *names)
 {
     regex_t re;
     char *pattern;

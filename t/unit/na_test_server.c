@@ -54,8 +54,9 @@ static void na_test_server_read_request(na_test_server_t *srv, int fd)
         srv->request_len += (apr_size_t)n;
         srv->request[srv->request_len] = '\0';
         end = end ? end : strstr(srv->request, "\r\n\r\n");
-        if (end && srv->request_len >= (apr_size_t)(end + 4 - srv->request) +
-                                           na_test_server_content_length(srv->request)) {
+        if (end
+            && srv->request_len >= (apr_size_t)(end + 4 - srv->request)
+                                       + na_test_server_content_length(srv->request)) {
             break;
         }
     }
@@ -66,8 +67,8 @@ static void *na_test_server_main(void *arg)
     na_test_server_t *srv = arg;
     int fd;
 
-    if (!na_test_server_wait(srv, srv->listen_fd) ||
-        (fd = accept(srv->listen_fd, NULL, NULL)) < 0) {
+    if (!na_test_server_wait(srv, srv->listen_fd)
+        || (fd = accept(srv->listen_fd, NULL, NULL)) < 0) {
         return NULL;
     }
     if (srv->mode != NA_TEST_SERVER_BLURT) {

@@ -55,8 +55,7 @@ TCase *na_test_tcase(const char *name);
  * "<Directive>[ ...]: ...; accepted[ word]: <list>" on one line and, when `names` is not
  * NULL, that it contains `names` (the bad value or key it must point at).
  */
-void na_test_assert_directive_message(const char *msg, const char *directive,
-                                      const char *names);
+void na_test_assert_directive_message(const char *msg, const char *directive, const char *names);
 
 /**
  * A temporary file holding `len` bytes of content; returns its path. The file is removed

@@ -12,8 +12,7 @@
 /* ---- applying a directive line the way the glue does -------------------------------- */
 
 typedef const char *(*na_test_single_fn)(apr_pool_t *, na_server_conf_t *, const char *);
-typedef const char *(*na_test_words_fn)(apr_pool_t *, na_server_conf_t *, int,
-                                        const char *const *);
+typedef const char *(*na_test_words_fn)(apr_pool_t *, na_server_conf_t *, int, const char *const *);
 
 typedef struct na_test_directive_t {
     const char *name;
@@ -265,8 +264,7 @@ START_TEST(test_config_bad_lines)
     }
     na_test_snap(c, &after);
     ck_assert_msg(memcmp(&before, &after, sizeof(before)) == 0,
-                  "%s %s: the rejected line changed the configuration", tc->directive,
-                  tc->line);
+                  "%s %s: the rejected line changed the configuration", tc->directive, tc->line);
 }
 END_TEST
 
@@ -432,7 +430,7 @@ END_TEST
 /* ---- cross-directive checks ---------------------------------------------------------- */
 
 typedef struct na_test_check_t {
-    const char *lines[4]; /* "Directive args" */
+    const char *lines[4];  /* "Directive args" */
     const char *directive; /* NULL: the check passes; else the message starts with it */
     const char *names;
 } na_test_check_t;
@@ -444,23 +442,29 @@ static const na_test_check_t na_test_checks[] = {
     {{NA_DIR_PROVIDER " credentials"}, NA_DIR_SECRET, NA_DIR_PROVIDER},
     {{NA_DIR_PROVIDER " github clientId=a clientSecret=b", NA_DIR_SECRET " s"}, NULL, NULL},
     {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s"}, NA_DIR_PROVIDER, NA_DIR_DATABASE " dbd"},
-    {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s", NA_DIR_DATABASE " off"}, NA_DIR_PROVIDER,
+    {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s", NA_DIR_DATABASE " off"},
+     NA_DIR_PROVIDER,
      "email"},
-    {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s", NA_DIR_DATABASE " dbd"}, NA_DIR_PROVIDER,
+    {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s", NA_DIR_DATABASE " dbd"},
+     NA_DIR_PROVIDER,
      NA_DIR_URL},
     {{NA_DIR_PROVIDER " email", NA_DIR_SECRET " s", NA_DIR_DATABASE " dbd",
       NA_DIR_URL " https://www.example.com"},
-     NULL, NULL},
+     NULL,
+     NULL},
     {{NA_DIR_SESSION " strategy=database"}, NA_DIR_SESSION, "strategy=database"},
     {{NA_DIR_SESSION " strategy=database", NA_DIR_DATABASE " dbd"}, NULL, NULL},
     {{NA_DIR_SESSION " strategy=database", NA_DIR_DATABASE " dbd", NA_DIR_SECRET " s",
       NA_DIR_PROVIDER " credentials"},
-     NA_DIR_SESSION, "credentials"},
+     NA_DIR_SESSION,
+     "credentials"},
     {{NA_DIR_SESSION " strategy=database", NA_DIR_DATABASE " dbd", NA_DIR_SECRET " s",
       NA_DIR_PROVIDER " gitlab clientId=a clientSecret=b"},
-     NULL, NULL},
+     NULL,
+     NULL},
     {{NA_DIR_SESSION " strategy=jwt", NA_DIR_SECRET " s", NA_DIR_PROVIDER " credentials"},
-     NULL, NULL},
+     NULL,
+     NULL},
 };
 
 static void na_test_apply_line(na_server_conf_t *c, const char *line)
@@ -488,7 +492,7 @@ START_TEST(test_config_check)
     }
     ck_assert_msg(msg != NULL, "case %d: the check passed", _i);
     ck_assert_msg(strncmp(msg, tc->directive, strlen(tc->directive)) == 0
-                  && strstr(msg, "; accepted: ") && strstr(msg, tc->names),
+                      && strstr(msg, "; accepted: ") && strstr(msg, tc->names),
                   "case %d: %s", _i, msg);
 }
 END_TEST
@@ -504,10 +508,10 @@ START_TEST(test_config_check_after_merge)
     na_test_ok(main_conf, NA_DIR_SECRET, "global");
     na_test_ok(vhost, NA_DIR_PROVIDER, "google clientId=a clientSecret=b");
     ck_assert_ptr_nonnull(na_config_check(na_test_pool, vhost));
-    ck_assert_ptr_null(na_config_check(na_test_pool,
-                                       na_config_server_merge(na_test_pool, main_conf, vhost)));
-    ck_assert_ptr_nonnull(na_config_check(na_test_pool,
-                                          na_config_server_merge(na_test_pool, empty, vhost)));
+    ck_assert_ptr_null(
+        na_config_check(na_test_pool, na_config_server_merge(na_test_pool, main_conf, vhost)));
+    ck_assert_ptr_nonnull(
+        na_config_check(na_test_pool, na_config_server_merge(na_test_pool, empty, vhost)));
 }
 END_TEST
 
@@ -523,11 +527,15 @@ typedef struct na_test_field_t {
     int derived; /* filled at post_config per server: merge must not carry it over */
 } na_test_field_t;
 
-#define NA_SF(field, kind, derived)                                                            \
-    {#field, offsetof(na_server_conf_t, field), sizeof(((na_server_conf_t *)0)->field), kind,  \
-     derived}
-#define NA_DF(field, kind)                                                                     \
-    {#field, offsetof(na_dir_conf_t, field), sizeof(((na_dir_conf_t *)0)->field), kind, 0}
+#define NA_SF(field, kind, derived)                                                                \
+    {                                                                                              \
+#field, offsetof(na_server_conf_t, field), sizeof(((na_server_conf_t *)0)->field), kind,   \
+            derived                                                                                \
+    }
+#define NA_DF(field, kind)                                                                         \
+    {                                                                                              \
+#field, offsetof(na_dir_conf_t, field), sizeof(((na_dir_conf_t *)0)->field), kind, 0       \
+    }
 
 /* Every field of na_server_conf_t, in declaration order. A new field must be added here;
  * test_config_merge_table_complete fails when one is missing. */
@@ -628,7 +636,7 @@ static long long na_test_field_get(const void *conf, const na_test_field_t *f)
 
     switch (f->kind) {
     case NA_TEST_PTR:
-        return (long long)(size_t)*(void *const *)at;
+        return (long long)(size_t) * (void *const *)at;
     case NA_TEST_I64:
         return *(const apr_int64_t *)at;
     default:
@@ -711,8 +719,8 @@ static void na_test_walk(const na_test_field_t *fields, int n, na_test_create_fn
 
 START_TEST(test_config_merge_server_fields)
 {
-    na_test_walk(na_test_server_fields, NA_TEST_COUNT(na_test_server_fields),
-                 na_test_server_create, na_test_server_merge);
+    na_test_walk(na_test_server_fields, NA_TEST_COUNT(na_test_server_fields), na_test_server_create,
+                 na_test_server_merge);
 }
 END_TEST
 
@@ -733,9 +741,8 @@ static void na_test_table_complete(const na_test_field_t *fields, int n, size_t 
 
     for (i = 0; i < n; i++) {
         ck_assert_msg(fields[i].offset >= end, "%s: %s is out of order", what, fields[i].name);
-        ck_assert_msg(fields[i].offset - end < fields[i].size,
-                      "%s: %zu unlisted bytes before %s", what, fields[i].offset - end,
-                      fields[i].name);
+        ck_assert_msg(fields[i].offset - end < fields[i].size, "%s: %zu unlisted bytes before %s",
+                      what, fields[i].offset - end, fields[i].name);
         end = fields[i].offset + fields[i].size;
     }
     ck_assert_msg(struct_size - end < sizeof(void *), "%s: unlisted fields after %s", what,

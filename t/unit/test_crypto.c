@@ -27,9 +27,9 @@ START_TEST(test_crypto_sha256)
                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     ck_assert_str_eq(na_test_sha256_hex("a", "bc"),
                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    ck_assert_str_eq(na_test_sha256_hex("abcdbcdecdefdefgefghfghighijhijk",
-                                        "ijkljklmklmnlmnomnopnopq"),
-                     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    ck_assert_str_eq(
+        na_test_sha256_hex("abcdbcdecdefdefgefghfghighijhijk", "ijkljklmklmnlmnomnopnopq"),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 END_TEST
 
@@ -72,15 +72,15 @@ static const na_test_hkdf_t na_test_hkdf[] = {
      "9ab5058ebf5be88f82f4aee99d22cf8be7a34a4af1836299d0668f4d83020f5a"},
     {"secret", "next-auth.state", NA_TEST_INFO " (next-auth.state)", 32,
      "c01f89640026c3c617ec6a68dc377509d2c405289c116743082c17c9874371a7"},
-    {"secret", "next-auth.pkce.code_verifier", NA_TEST_INFO " (next-auth.pkce.code_verifier)",
-     32, "a0d18a95d87f3d3579beb7a6e07c4d9c80bcef6e5989397e73790dee648b234b"},
+    {"secret", "next-auth.pkce.code_verifier", NA_TEST_INFO " (next-auth.pkce.code_verifier)", 32,
+     "a0d18a95d87f3d3579beb7a6e07c4d9c80bcef6e5989397e73790dee648b234b"},
     {"secret", "next-auth.nonce", NA_TEST_INFO " (next-auth.nonce)", 32,
      "8baf701d7889cd03afe25c9eabf72b19db69aa896b5bd85bb5760cf350d268f4"},
     {"secret", "__Secure-next-auth.state", NA_TEST_INFO " (__Secure-next-auth.state)", 32,
      "6cbfda1e7b85bf47e179cf470207e45434a413b8deb8e6bf0e1e2d7bc506da4e"},
     /* RFC 5869 A.3: SHA-256 with zero-length salt and info */
-    {"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b",
-     "", "", 42,
+    {"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", "",
+     "", 42,
      "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"},
 };
 
@@ -103,8 +103,8 @@ START_TEST(test_crypto_hkdf_inputs_matter)
     unsigned char a[32], b[32];
 
     ck_assert_int_eq(na_crypto_hkdf_sha256("secret", "", NA_TEST_INFO, a, 32), NA_OK);
-    ck_assert_int_eq(na_crypto_hkdf_sha256("secret", "next-auth.session-token", NA_TEST_INFO,
-                                           b, 32), NA_OK);
+    ck_assert_int_eq(
+        na_crypto_hkdf_sha256("secret", "next-auth.session-token", NA_TEST_INFO, b, 32), NA_OK);
     ck_assert_int_ne(memcmp(a, b, 32), 0);
     ck_assert_int_eq(na_crypto_hkdf_sha256("Secret", "", NA_TEST_INFO, b, 32), NA_OK);
     ck_assert_int_ne(memcmp(a, b, 32), 0);

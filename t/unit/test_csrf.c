@@ -47,8 +47,9 @@ START_TEST(test_csrf_issue_verify_round_trip)
     ck_assert_uint_eq(strspn(token, "0123456789abcdef"), 2 * NA_CSRF_TOKEN_BYTES);
     ck_assert_int_eq(na_csrf_hash(na_test_pool, token, "s3cret", &hash), NA_OK);
     ck_assert_str_eq(value, apr_pstrcat(na_test_pool, token, "|", hash, NULL));
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("s3cret", NULL),
-                                           &got, &current), NA_OK);
+    ck_assert_int_eq(
+        na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("s3cret", NULL), &got, &current),
+        NA_OK);
     ck_assert_str_eq(got, token);
     ck_assert_int_eq(current, 1);
     ck_assert_int_eq(na_csrf_issue(na_test_pool, "s3cret", &other, &value), NA_OK);
@@ -64,15 +65,18 @@ START_TEST(test_csrf_rotation)
     int current = -1;
 
     ck_assert_int_eq(na_csrf_issue(na_test_pool, "old", &token, &value), NA_OK);
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("new", "old"),
-                                           &got, &current), NA_OK);
+    ck_assert_int_eq(
+        na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("new", "old"), &got, &current),
+        NA_OK);
     ck_assert_str_eq(got, token);
     ck_assert_int_eq(current, 0);
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("old", "new"),
-                                           &got, &current), NA_OK);
+    ck_assert_int_eq(
+        na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("old", "new"), &got, &current),
+        NA_OK);
     ck_assert_int_eq(current, 1);
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("new", NULL),
-                                           &got, &current), NA_EINPUT);
+    ck_assert_int_eq(
+        na_csrf_verify_cookie(na_test_pool, value, na_test_secrets("new", NULL), &got, &current),
+        NA_EINPUT);
 }
 END_TEST
 
@@ -93,8 +97,9 @@ static const na_test_bad_cookie_t na_test_bad_cookies[] = {
     {"token only", NA_TEST_TOKEN_A},
     {"token and pipe", NA_TEST_TOKEN_A "|"},
     {"hash only", "|" NA_TEST_HASH_A},
-    {"forged hash", NA_TEST_TOKEN_A "|"
-                    "903c1490e042a075338b0e597cd889260f671063edb09ab070d2634e8277cf9d"},
+    {"forged hash",
+     NA_TEST_TOKEN_A "|"
+                     "903c1490e042a075338b0e597cd889260f671063edb09ab070d2634e8277cf9d"},
     {"hash of another token",
      "baaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|" NA_TEST_HASH_A},
     {"uppercase hash", NA_TEST_TOKEN_A "|" NA_TEST_HASH_A_UPPER},
@@ -107,8 +112,8 @@ static const na_test_bad_cookie_t na_test_bad_cookies[] = {
     {"trailing newline", NA_TEST_TOKEN_A "|" NA_TEST_HASH_A "\n"},
     {"leading space", " " NA_TEST_TOKEN_A "|" NA_TEST_HASH_A},
     {"percent-encoded pipe", NA_TEST_TOKEN_A "%7C" NA_TEST_HASH_A},
-    {"non-hex token", "gaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|"
-                      NA_TEST_HASH_A},
+    {"non-hex token",
+     "gaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|" NA_TEST_HASH_A},
     {"swapped halves", NA_TEST_HASH_A "|" NA_TEST_TOKEN_A},
 };
 
@@ -118,8 +123,8 @@ START_TEST(test_csrf_bad_cookies)
     const char *token = "untouched";
     int current = 7;
 
-    ck_assert_msg(na_csrf_verify_cookie(na_test_pool, tc->value,
-                                        na_test_secrets("secret", "other"), &token, &current)
+    ck_assert_msg(na_csrf_verify_cookie(na_test_pool, tc->value, na_test_secrets("secret", "other"),
+                                        &token, &current)
                       == NA_EINPUT,
                   "%s was accepted", tc->why);
     ck_assert_str_eq(token, "untouched");
@@ -140,16 +145,19 @@ START_TEST(test_csrf_bad_inputs)
     ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, NA_TEST_TOKEN_A "|" NA_TEST_HASH_A,
                                            na_test_secrets(NULL, NULL), &token, &current),
                      NA_EINPUT);
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, NA_TEST_TOKEN_A "|" NA_TEST_HASH_A,
-                                           NULL, &token, &current), NA_EINPUT);
+    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, NA_TEST_TOKEN_A "|" NA_TEST_HASH_A, NULL,
+                                           &token, &current),
+                     NA_EINPUT);
     ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, NULL, na_test_secrets("secret", NULL),
-                                           &token, &current), NA_EINPUT);
+                                           &token, &current),
+                     NA_EINPUT);
     /* oversize: 100 kB of a token-looking value with a pipe in the middle */
     memset(big, 'a', 100000);
     big[50000] = '|';
     big[100000] = '\0';
-    ck_assert_int_eq(na_csrf_verify_cookie(na_test_pool, big, na_test_secrets("secret", NULL),
-                                           &token, &current), NA_EINPUT);
+    ck_assert_int_eq(
+        na_csrf_verify_cookie(na_test_pool, big, na_test_secrets("secret", NULL), &token, &current),
+        NA_EINPUT);
     /* the uppercase-token case above is rejected for its shape, not its hash */
     ck_assert_int_eq(na_csrf_hash(na_test_pool, NA_TEST_TOKEN_UPPER, "secret", &hash), NA_OK);
     ck_assert_str_eq(hash, NA_TEST_HASH_UPPER);

@@ -38,8 +38,12 @@ static const na_test_email_t na_test_good_emails[] = {
     {"\xec\xb2\xa0\xec\x88\x98@\xec\x98\x88\xec\x8b\x9c.\xed\x95\x9c\xea\xb5\xad",
      "\xec\xb2\xa0\xec\x88\x98@\xec\x98\x88\xec\x8b\x9c.\xed\x95\x9c\xea\xb5\xad"},
     /* JavaScript's trim: ideographic spaces, a no-break space, a trailing CRLF */
-    {"\xe3\x80\x80" "alice@example.com\xe3\x80\x80", "alice@example.com"},
-    {"\xc2\xa0" "alice@example.com\t", "alice@example.com"},
+    {"\xe3\x80\x80"
+     "alice@example.com\xe3\x80\x80",
+     "alice@example.com"},
+    {"\xc2\xa0"
+     "alice@example.com\t",
+     "alice@example.com"},
     {"alice@example.com\r\n", "alice@example.com"},
     {"a_b-c@my_host.example-1.com", "a_b-c@my_host.example-1.com"},
 };
@@ -60,51 +64,44 @@ END_TEST
 
 static const char *const na_test_bad_emails[] = {
     /* the issue's attacks */
-    "a@x.com,victim@y.com",                        /* a list: a second recipient */
-    "\"e@attacker.com\"@victim.com",               /* a quoted local part */
-    "attacker@evil.com\xef\xbc\xa0victim.com",     /* full-width at sign: two '@' once folded */
-    "x@evil.com@victim.com",
-    "a@x.com\r\nBcc: x@y.com",                     /* header injection */
-    "a@x.com\nBcc: x@y.com",
-    "a@x.com\rBcc: x@y.com",
-    "<script>@x.com",                              /* HTML in the local part */
-    "alice<b>@x.com",
-    "a@x.com>",
-    "x@y",                                         /* no dot in the domain */
-    "",
-    "   ",
-    "\t\r\n",
-    "\xe3\x80\x80",
+    "a@x.com,victim@y.com",                    /* a list: a second recipient */
+    "\"e@attacker.com\"@victim.com",           /* a quoted local part */
+    "attacker@evil.com\xef\xbc\xa0victim.com", /* full-width at sign: two '@' once folded */
+    "x@evil.com@victim.com", "a@x.com\r\nBcc: x@y.com",                 /* header injection */
+    "a@x.com\nBcc: x@y.com", "a@x.com\rBcc: x@y.com", "<script>@x.com", /* HTML in the local part */
+    "alice<b>@x.com", "a@x.com>", "x@y",                                /* no dot in the domain */
+    "", "   ", "\t\r\n", "\xe3\x80\x80",
     /* invalid UTF-8 */
     "a\xff@x.com",
-    "\xc0\xaf" "a@x.com",                          /* overlong '/' */
-    "\xed\xa0\x80@x.com",                          /* a UTF-16 surrogate */
-    "a@x.co\xe2\x82",                              /* cut in the middle of a character */
-    "\xf4\x90\x80\x80@x.com",                      /* above U+10FFFF */
+    "\xc0\xaf"
+    "a@x.com",                /* overlong '/' */
+    "\xed\xa0\x80@x.com",     /* a UTF-16 surrogate */
+    "a@x.co\xe2\x82",         /* cut in the middle of a character */
+    "\xf4\x90\x80\x80@x.com", /* above U+10FFFF */
     /* the rest of the shape */
-    "@x.com",
-    "a@",
-    "a",
-    "a@.com",
-    "a@x..com",
-    "a@x.com.",
-    "a@x.c/m",
-    "a@[127.0.0.1]",
-    "a@x.com;b@y.com",
-    "a b@x.com",                                   /* inner white space */
-    "a\xc2\xa0" "b@x.com",                         /* inner no-break space */
-    "a\xe3\x80\x80" "b@x.com",                     /* inner ideographic space */
-    "a\x01@x.com",                                 /* C0 control */
-    "a\x7f@x.com",                                 /* DEL */
-    "a\xc2\x85@x.com",                             /* C1 control (NEL) */
-    "a\xe2\x80\xae" "moc.x@x.com",                 /* right-to-left override */
-    "a\xe2\x81\xa6" "b@x.com",                     /* left-to-right isolate */
-    "alice@example.com\xe2\x80\x8b",              /* a trailing zero-width space */
-    "al\xc2\xad" "ice@example.com",               /* soft hyphen */
-    "alice@exa\xe2\x81\xa0mple.com",              /* word joiner */
-    "a\xef\xbc\x82" "b@x.com",                     /* full-width '"' folds to '"' */
-    "a\xef\xbc\x8c" "b@x.com",                     /* full-width ',' folds to ',' */
-    "a\xef\xbc\x9c" "b@x.com",                     /* full-width '<' folds to '<' */
+    "@x.com", "a@", "a", "a@.com", "a@x..com", "a@x.com.", "a@x.c/m", "a@[127.0.0.1]",
+    "a@x.com;b@y.com", "a b@x.com", /* inner white space */
+    "a\xc2\xa0"
+    "b@x.com", /* inner no-break space */
+    "a\xe3\x80\x80"
+    "b@x.com",         /* inner ideographic space */
+    "a\x01@x.com",     /* C0 control */
+    "a\x7f@x.com",     /* DEL */
+    "a\xc2\x85@x.com", /* C1 control (NEL) */
+    "a\xe2\x80\xae"
+    "moc.x@x.com", /* right-to-left override */
+    "a\xe2\x81\xa6"
+    "b@x.com",                       /* left-to-right isolate */
+    "alice@example.com\xe2\x80\x8b", /* a trailing zero-width space */
+    "al\xc2\xad"
+    "ice@example.com",               /* soft hyphen */
+    "alice@exa\xe2\x81\xa0mple.com", /* word joiner */
+    "a\xef\xbc\x82"
+    "b@x.com", /* full-width '"' folds to '"' */
+    "a\xef\xbc\x8c"
+    "b@x.com", /* full-width ',' folds to ',' */
+    "a\xef\xbc\x9c"
+    "b@x.com", /* full-width '<' folds to '<' */
 };
 
 START_TEST(test_email_normalize_bad)
@@ -112,8 +109,7 @@ START_TEST(test_email_normalize_bad)
     const char *out = "unchanged";
     na_err_t err = {0};
 
-    ck_assert_msg(na_email_normalize(na_test_pool, na_test_bad_emails[_i], &out, &err)
-                      == NA_EINPUT,
+    ck_assert_msg(na_email_normalize(na_test_pool, na_test_bad_emails[_i], &out, &err) == NA_EINPUT,
                   "bad case %d was not refused as NA_EINPUT", _i);
     ck_assert_ptr_null(out);
     ck_assert_str_eq(err.code, "EmailSignin");
@@ -156,12 +152,12 @@ static char *na_test_repeat(char c, apr_size_t n)
 START_TEST(test_email_length_limits)
 {
     const char *out = NULL;
-    const char *domain = "@example.com";                    /* 12 bytes */
+    const char *domain = "@example.com"; /* 12 bytes */
     const char *at_limit = apr_pstrcat(na_test_pool, na_test_repeat('a', 242), domain, NULL);
     const char *over = apr_pstrcat(na_test_pool, na_test_repeat('a', 243), domain, NULL);
     const char *issue = apr_pstrcat(na_test_pool, na_test_repeat('a', 288), domain, NULL);
-    const char *huge = apr_pstrcat(na_test_pool, na_test_repeat('a', NA_EMAIL_MAX_INPUT), domain,
-                                   NULL);
+    const char *huge =
+        apr_pstrcat(na_test_pool, na_test_repeat('a', NA_EMAIL_MAX_INPUT), domain, NULL);
     na_err_t err = {0};
 
     ck_assert_uint_eq(strlen(at_limit), NA_EMAIL_MAX_LEN);
@@ -182,9 +178,9 @@ START_TEST(test_email_length_limits)
             APR_ARRAY_PUSH(parts, const char *) = "\xe3\x8c\x80";
         }
         APR_ARRAY_PUSH(parts, const char *) = domain;
-        ck_assert_int_eq(na_email_normalize(na_test_pool, apr_array_pstrcat(na_test_pool, parts, 0),
-                                            &out, NULL),
-                         NA_EINPUT);
+        ck_assert_int_eq(
+            na_email_normalize(na_test_pool, apr_array_pstrcat(na_test_pool, parts, 0), &out, NULL),
+            NA_EINPUT);
     }
 }
 END_TEST
@@ -238,8 +234,8 @@ START_TEST(test_email_magic_link_encoding)
 {
     /* Expected values from node: new URLSearchParams({callbackUrl, token, email}) */
     ck_assert_str_eq(na_email_magic_link(na_test_pool, "https://example.com/api/auth", "magic",
-                                         "http://localhost:3000/a b?x=1&y=!'()~*-._", "t+/=",
-                                         "jos\xc3\xa9.\xed\x95\x9c@example.com"),
+                                         "http://localhost:3000/a b?x=1&y=!'()~*-._",
+                                         "t+/=", "jos\xc3\xa9.\xed\x95\x9c@example.com"),
                      "https://example.com/api/auth/callback/magic?callbackUrl=http%3A%2F%2F"
                      "localhost%3A3000%2Fa+b%3Fx%3D1%26y%3D%21%27%28%29%7E*-._&token=t%2B%2F%3D"
                      "&email=jos%C3%A9.%ED%95%9C%40example.com");

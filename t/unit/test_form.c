@@ -9,9 +9,9 @@ START_TEST(test_form_basic)
 {
     apr_table_t *t = NULL;
 
-    ck_assert_int_eq(na_form_parse(na_test_pool,
-                                   "csrfToken=abc&callbackUrl=%2Fdashboard%3Fa%3D1&json=true",
-                                   &t), NA_OK);
+    ck_assert_int_eq(
+        na_form_parse(na_test_pool, "csrfToken=abc&callbackUrl=%2Fdashboard%3Fa%3D1&json=true", &t),
+        NA_OK);
     ck_assert_int_eq(apr_table_elts(t)->nelts, 3);
     ck_assert_str_eq(apr_table_get(t, "csrfToken"), "abc");
     ck_assert_str_eq(apr_table_get(t, "callbackUrl"), "/dashboard?a=1");
@@ -35,7 +35,7 @@ END_TEST
 
 typedef struct na_test_pair_t {
     const char *body;
-    const char *key;  /* the one field the body should give, or NULL for none */
+    const char *key; /* the one field the body should give, or NULL for none */
     const char *value;
 } na_test_pair_t;
 
@@ -126,7 +126,8 @@ START_TEST(test_form_field_limit)
     ck_assert_int_eq(na_form_parse(na_test_pool,
                                    apr_pstrcat(na_test_pool, "&&&",
                                                na_test_fields(NA_FORM_MAX_FIELDS), "&&&", NULL),
-                                   &t), NA_OK);
+                                   &t),
+                     NA_OK);
 }
 END_TEST
 

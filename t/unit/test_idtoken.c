@@ -325,8 +325,8 @@ static void na_test_idtoken_vector(json_t *doc, json_t *c, int *n)
     na_jws_verified_t v;
     na_idtoken_claims_t claims;
 
-    if (na_jws_verify(na_test_pool, jwks, json_string_value(json_object_get(c, "token")), &v,
-                      NULL) != NA_OK) {
+    if (na_jws_verify(na_test_pool, jwks, json_string_value(json_object_get(c, "token")), &v, NULL)
+        != NA_OK) {
         return;
     }
     ck_assert_int_eq(na_idtoken_check(na_test_pool, &v, &e, &claims, NULL), NA_OK);

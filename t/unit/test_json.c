@@ -21,17 +21,17 @@ static const char *const na_test_bad_json[] = {
     "{",
     "{\"a\":}",
     "{\"a\":1,}",
-    "[1,2]",                              /* not an object */
+    "[1,2]", /* not an object */
     "\"text\"",
     "42",
     "null",
-    "{\"a\":1,\"a\":2}",                  /* a repeated member */
-    "{\"a\":99999999999999999999999}",    /* over json_int_t */
+    "{\"a\":1,\"a\":2}",               /* a repeated member */
+    "{\"a\":99999999999999999999999}", /* over json_int_t */
     "{\"a\":-99999999999999999999999}",
     "{\"a\":1} trailing",
-    "{\"a\":\"\\ud800\"}",                /* a lone surrogate */
-    "{\"a\":\"\xff\"}",                   /* not UTF-8 */
-    "{\"a\":\"a\\u0000b\"}",               /* an escaped NUL */
+    "{\"a\":\"\\ud800\"}",   /* a lone surrogate */
+    "{\"a\":\"\xff\"}",      /* not UTF-8 */
+    "{\"a\":\"a\\u0000b\"}", /* an escaped NUL */
 };
 
 START_TEST(test_json_load_bad)

@@ -43,7 +43,10 @@ static const char *const na_test_payloads[] = {
 START_TEST(test_json_compact_matches_jansson)
 {
     const na_json_member_t over[3] = {
-        {"iat", "1767225600"}, {"exp", "-42"}, {"jti", "\"6f1c-ab\""}};
+        {"iat", "1767225600"},
+        {"exp", "-42"},
+        {"jti", "\"6f1c-ab\""},
+    };
     json_error_t jerr;
     json_t *obj = json_loads(na_test_payloads[_i], JSON_ALLOW_NUL, &jerr);
     apr_size_t len = 0;

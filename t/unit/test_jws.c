@@ -135,8 +135,8 @@ START_TEST(test_jws_kidless)
 
     for (i = 0; i < json_array_size(cases); i++) {
         c = json_array_get(cases, i);
-        if (strstr(json_string_value(json_object_get(c, "name")), "without kid") == NULL ||
-            strcmp(json_string_value(json_object_get(c, "want")), "NA_OK") != 0) {
+        if (strstr(json_string_value(json_object_get(c, "name")), "without kid") == NULL
+            || strcmp(json_string_value(json_object_get(c, "want")), "NA_OK") != 0) {
             continue;
         }
         ck_assert_int_eq(na_jws_verify(na_test_pool, jwks,

@@ -16,13 +16,14 @@ typedef struct na_test_tokens_t {
 } na_test_tokens_t;
 
 static const na_test_tokens_t na_test_token_cases[] = {
-    {"credentials name=\"Staff login\" authn=file", 3,
+    {"credentials name=\"Staff login\" authn=file",
+     3,
      {"credentials", "name=Staff login", "authn=file"}},
     {"\"a b\" c", 2, {"a b", "c"}},
     {"  \t one   two\t", 2, {"one", "two"}},
     {"name=\"say \\\"hi\\\"\"", 1, {"name=say \"hi\""}},
     {"path=\"C:\\\\dir\"", 1, {"path=C:\\dir"}},
-    {"name=\"a\\nb\"", 1, {"name=a\\nb"}},   /* only \" and \\ are escapes */
+    {"name=\"a\\nb\"", 1, {"name=a\\nb"}}, /* only \" and \\ are escapes */
     {"a\"b c\"d e", 2, {"ab cd", "e"}},
     {"name=\"\"", 1, {"name="}},
     {"\"\"", 1, {""}},
@@ -39,8 +40,7 @@ START_TEST(test_kv_tokenize_cases)
 
     ck_assert_ptr_null(na_kv_tokenize(na_test_pool, tc->line, &words));
     ck_assert_ptr_nonnull(words);
-    ck_assert_msg(words->nelts == tc->n, "'%s': %d words, want %d", tc->line, words->nelts,
-                  tc->n);
+    ck_assert_msg(words->nelts == tc->n, "'%s': %d words, want %d", tc->line, words->nelts, tc->n);
     for (i = 0; i < tc->n; i++) {
         ck_assert_str_eq(APR_ARRAY_IDX(words, i, const char *), tc->words[i]);
     }
@@ -48,11 +48,7 @@ START_TEST(test_kv_tokenize_cases)
 END_TEST
 
 static const char *const na_test_unbalanced[] = {
-    "name=\"Staff login",
-    "\"",
-    "a \"b",
-    "name=\"ends with escaped quote\\\"",
-    "x=\"1\"\"2",
+    "name=\"Staff login", "\"", "a \"b", "name=\"ends with escaped quote\\\"", "x=\"1\"\"2",
 };
 
 START_TEST(test_kv_tokenize_unbalanced)
@@ -102,19 +98,19 @@ static const na_kv_spec_t na_test_spec[] = {
     {"host", NA_KV_HOST, NULL, 0, NA_T(host)},
     {"keep", NA_KV_STRING, NULL, 0, NA_T(keep)},
     {"onlyA", NA_KV_STRING, NULL, 1, NA_T(only_a)},
-    {NULL, 0, NULL, 0, 0}};
+    {NULL, 0, NULL, 0, 0},
+};
 
 /* Kind 2 ("b"), so onlyA does not apply. */
 static const na_kv_call_t na_test_call = {"TestDirective", "subj", na_test_spec, 2, "b", NULL};
 
-static const char *na_test_parse(const char *line, na_test_target_t *target,
-                                 apr_uint64_t *seen)
+static const char *na_test_parse(const char *line, na_test_target_t *target, apr_uint64_t *seen)
 {
     apr_array_header_t *words = NULL;
 
     ck_assert_ptr_null(na_kv_tokenize(na_test_pool, line, &words));
-    return na_kv_parse(na_test_pool, &na_test_call, words->nelts,
-                       (const char *const *)words->elts, target, seen);
+    return na_kv_parse(na_test_pool, &na_test_call, words->nelts, (const char *const *)words->elts,
+                       target, seen);
 }
 
 START_TEST(test_kv_parse_every_type)
@@ -165,11 +161,28 @@ END_TEST
 
 /* Values a key accepts, at the edges of each type. */
 static const char *const na_test_good_words[] = {
-    "str=\"any text at all\"", "url=http://127.0.0.1:3000", "url=HTTPS://Example.com/a?b=c",
-    "path=/", "path=/a/b.c", "color=#abc", "color=#abcd", "color=#aabbcc", "color=#AABBCCDD",
-    "image=https://cdn.example.com/x.svg", "image=/x.svg", "uint=1", "uint=315360000",
-    "uint=000000007", "choice=blue", "list=red", "list=red,green,blue", "names=a",
-    "names=a,,b", "host=example.com", "host=a-b.example.com", "host=localhost",
+    "str=\"any text at all\"",
+    "url=http://127.0.0.1:3000",
+    "url=HTTPS://Example.com/a?b=c",
+    "path=/",
+    "path=/a/b.c",
+    "color=#abc",
+    "color=#abcd",
+    "color=#aabbcc",
+    "color=#AABBCCDD",
+    "image=https://cdn.example.com/x.svg",
+    "image=/x.svg",
+    "uint=1",
+    "uint=315360000",
+    "uint=000000007",
+    "choice=blue",
+    "list=red",
+    "list=red,green,blue",
+    "names=a",
+    "names=a,,b",
+    "host=example.com",
+    "host=a-b.example.com",
+    "host=localhost",
 };
 
 START_TEST(test_kv_parse_good_values)
@@ -278,7 +291,7 @@ END_TEST
 START_TEST(test_kv_parse_secret_never_echoed)
 {
     static const char *const lines[] = {
-        "secret=LEAKME1\x01", "secret=LEAKME1 secret=LEAKME2", "secret=LEAKME1 nosuch=1",
+        "secret=LEAKME1\x01",     "secret=LEAKME1 secret=LEAKME2",     "secret=LEAKME1 nosuch=1",
         "secret=LEAKME1 onlyA=1", "secret=env:NA_TEST_KV_LEAK uint=0", "secret=",
     };
     na_test_target_t t;

@@ -106,19 +106,18 @@ START_TEST(test_limit_directive)
     ck_assert_int_eq(na_limit_effective(c->rate_limit, NA_LIMIT_CRED_IP).count, 300);
     ck_assert_int_eq(na_limit_effective(c->rate_limit, NA_LIMIT_CRED_IP).seconds, 3600);
 
-    ck_assert_ptr_null(na_config_set_rate_limit(na_test_pool, c, 2,
-                                                (const char *const[]){"credentialsUser=3/60",
-                                                                      "CREDENTIALSIP=off"}));
+    ck_assert_ptr_null(na_config_set_rate_limit(
+        na_test_pool, c, 2, (const char *const[]){"credentialsUser=3/60", "CREDENTIALSIP=off"}));
     ck_assert_int_eq(c->rate_limit[NA_LIMIT_CRED_USER].count, 3);
     ck_assert_int_eq(c->rate_limit[NA_LIMIT_CRED_USER].seconds, 60);
     ck_assert_int_eq(na_limit_effective(c->rate_limit, NA_LIMIT_CRED_IP).count, 0);
     ck_assert_int_eq(c->rate_limit[NA_LIMIT_EMAIL_ADDR].count, NA_UNSET);
-    ck_assert_str_eq(na_limit_rate_text(na_test_pool,
-                                        na_limit_effective(c->rate_limit, NA_LIMIT_CRED_USER)),
-                     "3/60");
-    ck_assert_str_eq(na_limit_rate_text(na_test_pool,
-                                        na_limit_effective(c->rate_limit, NA_LIMIT_CRED_IP)),
-                     "off");
+    ck_assert_str_eq(
+        na_limit_rate_text(na_test_pool, na_limit_effective(c->rate_limit, NA_LIMIT_CRED_USER)),
+        "3/60");
+    ck_assert_str_eq(
+        na_limit_rate_text(na_test_pool, na_limit_effective(c->rate_limit, NA_LIMIT_CRED_IP)),
+        "off");
     /* a rate-limit line alone does not switch the module on in a server */
     ck_assert_int_eq(c->touched, 0);
 
@@ -157,14 +156,19 @@ END_TEST
 
 START_TEST(test_limit_cache_spec)
 {
-    static const char *const bad[] = {"", ":6379", "re dis", "redis/x:1", "shm\x01", "a.b",
+    static const char *const bad[] = {"",
+                                      ":6379",
+                                      "re dis",
+                                      "redis/x:1",
+                                      "shm\x01",
+                                      "a.b",
                                       "abcdefghijklmnopqrstuvwxyz0123456789"};
     const char *provider = NULL, *args = NULL;
     na_server_conf_t *c = na_config_server_create(na_test_pool);
     int i;
 
-    ck_assert_ptr_null(na_limit_parse_cache(na_test_pool, NA_DIR_RATE_LIMIT_CACHE, "shmcb",
-                                            &provider, &args));
+    ck_assert_ptr_null(
+        na_limit_parse_cache(na_test_pool, NA_DIR_RATE_LIMIT_CACHE, "shmcb", &provider, &args));
     ck_assert_str_eq(provider, "shmcb");
     ck_assert_ptr_null(args);
     ck_assert_ptr_null(na_limit_parse_cache(na_test_pool, NA_DIR_RATE_LIMIT_CACHE,
@@ -191,21 +195,21 @@ START_TEST(test_limit_cache_id)
     apr_int64_t end = 0;
     char long_key[2000];
 
-    ck_assert_int_eq(na_limit_cache_id(NA_LIMIT_CRED_USER, "Alice@Example.com", rate, 1200,
-                                       a, &end), NA_OK);
+    ck_assert_int_eq(
+        na_limit_cache_id(NA_LIMIT_CRED_USER, "Alice@Example.com", rate, 1200, a, &end), NA_OK);
     ck_assert_int_eq(end, 1260);
     ck_assert_int_eq(memcmp(a, "na2", 3), 0);
     /* hashed, never stored raw */
     ck_assert_ptr_null(memmem(a, sizeof(a), "alice", 5));
     ck_assert_ptr_null(memmem(a, sizeof(a), "Alice", 5));
     /* case-folded: one counter for Alice and alice */
-    ck_assert_int_eq(na_limit_cache_id(NA_LIMIT_CRED_USER, "alice@example.com", rate, 1259,
-                                       b, &end), NA_OK);
+    ck_assert_int_eq(
+        na_limit_cache_id(NA_LIMIT_CRED_USER, "alice@example.com", rate, 1259, b, &end), NA_OK);
     ck_assert_int_eq(end, 1260);
     ck_assert_int_eq(memcmp(a, b, sizeof(a)), 0);
     /* the next window is another counter */
-    ck_assert_int_eq(na_limit_cache_id(NA_LIMIT_CRED_USER, "alice@example.com", rate, 1260,
-                                       b, &end), NA_OK);
+    ck_assert_int_eq(
+        na_limit_cache_id(NA_LIMIT_CRED_USER, "alice@example.com", rate, 1260, b, &end), NA_OK);
     ck_assert_int_eq(end, 1320);
     ck_assert_int_ne(memcmp(a, b, sizeof(a)), 0);
     /* so are another kind, another key and another window length */
@@ -304,22 +308,30 @@ static const na_test_user_pair_t na_test_user_pairs[] = {
     {"alice", "ALICE", 1},
     {"alice", " alice ", 1},
     {"alice", "\talice\r\n", 1},
-    {"alice", "\xe3\x80\x80" "alice" "\xc2\xa0", 1}, /* ideographic space, no-break space */
+    {"alice",
+     "\xe3\x80\x80"
+     "alice"
+     "\xc2\xa0",
+     1}, /* ideographic space, no-break space */
     {"alice", "\xef\xbc\xa1\xef\xbc\xac\xef\xbc\xa9\xef\xbc\xa3\xef\xbc\xa5", 1}, /* ＡＬＩＣＥ */
-    {"alice", "\xef\xbd\x81lice", 1},                 /* fullwidth a */
-    {"alic\xc3\xa9", "alice\xcc\x81", 1},              /* é precomposed, e + U+0301 */
-    {"ALIC\xc3\x89", "alice\xcc\x81", 1},              /* É, e + U+0301 */
-    {"stra\xc3\x9f" "e", "STRASSE", 1},                /* full folding: ß is ss */
-    {"\xef\xac\x81le", "FILE", 1},                     /* ligature ﬁ */
+    {"alice", "\xef\xbd\x81lice", 1},                                             /* fullwidth a */
+    {"alic\xc3\xa9", "alice\xcc\x81", 1}, /* é precomposed, e + U+0301 */
+    {"ALIC\xc3\x89", "alice\xcc\x81", 1}, /* É, e + U+0301 */
+    {"stra\xc3\x9f"
+     "e",
+     "STRASSE", 1},                /* full folding: ß is ss */
+    {"\xef\xac\x81le", "FILE", 1}, /* ligature ﬁ */
     {"Alice@Example.COM", "alice@example.com", 1},
-    {"\xe2\x84\xaa" "elvin", "kelvin", 1},             /* KELVIN SIGN */
+    {"\xe2\x84\xaa"
+     "elvin",
+     "kelvin", 1},                                               /* KELVIN SIGN */
     {"\xce\xa3\xce\xb1\xcf\x82", "\xcf\x83\xce\xb1\xcf\x83", 1}, /* final sigma folds */
     /* different accounts stay apart */
     {"alice", "alicia", 0},
-    {"alice", "alic\xc3\xa9", 0},                      /* accents are kept */
-    {"alice", "al ice", 0},                            /* inner space is kept */
+    {"alice", "alic\xc3\xa9", 0}, /* accents are kept */
+    {"alice", "al ice", 0},       /* inner space is kept */
     {"alice", "alice2", 0},
-    {"alice", "\xd0\xb0lice", 0},                      /* Cyrillic а is another letter */
+    {"alice", "\xd0\xb0lice", 0}, /* Cyrillic а is another letter */
     {"alice", "", 0},
     {"alice@example.com", "alice@example.org", 0},
 };

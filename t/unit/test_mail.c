@@ -9,8 +9,8 @@
 #include "na_page.h"
 #include "suites.h"
 
-#define NA_TEST_LINK                                                                          \
-    "https://Example.com:8443/api/auth/callback/email?callbackUrl=https%3A%2F%2Fexample.com"   \
+#define NA_TEST_LINK                                                                               \
+    "https://Example.com:8443/api/auth/callback/email?callbackUrl=https%3A%2F%2Fexample.com"       \
     "%3A8443%2F&token=0123456789abcdef&email=alice%40example.com"
 
 static void na_test_contains(const char *hay, const char *needle)
@@ -29,8 +29,8 @@ START_TEST(test_mail_signin_en)
 {
     na_mail_t mail;
 
-    ck_assert_int_eq(na_mail_signin(na_test_pool, na_i18n_find("en"), NA_TEST_LINK, NULL, NULL,
-                                    &mail), NA_OK);
+    ck_assert_int_eq(
+        na_mail_signin(na_test_pool, na_i18n_find("en"), NA_TEST_LINK, NULL, NULL, &mail), NA_OK);
     /* next-auth: subject and text from new URL(url).host */
     ck_assert_str_eq(mail.subject, "Sign in to example.com:8443");
     ck_assert_str_eq(mail.text, "Sign in to example.com:8443\n" NA_TEST_LINK "\n\n");
@@ -58,9 +58,11 @@ START_TEST(test_mail_signin_ko)
 {
     na_mail_t mail;
 
-    ck_assert_int_eq(na_mail_signin(na_test_pool, na_i18n_find("ko"), NA_TEST_LINK, "#ff5500",
-                                    "#000", &mail), NA_OK);
-    ck_assert_str_eq(mail.subject, "example.com:8443\xec\x97\x90 \xeb\xa1\x9c\xea\xb7\xb8\xec\x9d\xb8");
+    ck_assert_int_eq(
+        na_mail_signin(na_test_pool, na_i18n_find("ko"), NA_TEST_LINK, "#ff5500", "#000", &mail),
+        NA_OK);
+    ck_assert_str_eq(mail.subject,
+                     "example.com:8443\xec\x97\x90 \xeb\xa1\x9c\xea\xb7\xb8\xec\x9d\xb8");
     ck_assert_str_eq(mail.text, "example.com:8443\xec\x97\x90 \xeb\xa1\x9c\xea\xb7\xb8\xec\x9d\xb8"
                                 "\n" NA_TEST_LINK "\n\n");
     ck_assert_str_eq(mail.lang, "ko");
@@ -78,8 +80,8 @@ END_TEST
 
 /* A colour that is not #hex never reaches a style attribute; the default is used. */
 static const char *const na_test_bad_colors[] = {
-    "red", "#12345", "#ggg", "#fff\" onmouseover=\"alert(1)", "#fff;background:url(x)", "",
-    "ff0000", "#1234567890",
+    "red", "#12345", "#ggg",        "#fff\" onmouseover=\"alert(1)", "#fff;background:url(x)",
+    "",    "ff0000", "#1234567890",
 };
 
 START_TEST(test_mail_signin_bad_colors)
@@ -101,19 +103,27 @@ START_TEST(test_mail_signin_escapes)
     na_mail_t mail;
 
     ck_assert_int_eq(na_mail_signin(na_test_pool, NULL,
-                                    "http://x.example/cb?a=<script>alert(1)</script>&b=\"'",
-                                    NULL, NULL, &mail), NA_OK);
+                                    "http://x.example/cb?a=<script>alert(1)</script>&b=\"'", NULL,
+                                    NULL, &mail),
+                     NA_OK);
     na_test_lacks(mail.html, "<script>");
     na_test_contains(mail.html, "a=&lt;script&gt;alert(1)&lt;/script&gt;&amp;b=&quot;&#39;\"");
-    ck_assert_int_eq(na_mail_signin(na_test_pool, NULL, "http://a<b>.example/x", NULL, NULL,
-                                    &mail), NA_OK);
+    ck_assert_int_eq(na_mail_signin(na_test_pool, NULL, "http://a<b>.example/x", NULL, NULL, &mail),
+                     NA_OK);
     na_test_contains(mail.html, "<strong>a&lt;b&gt;&#8203;.example</strong>");
 }
 END_TEST
 
 static const char *const na_test_bad_links[] = {
-    "", "javascript:alert(1)", "ftp://example.com/x", "http://", "https:///path", "//example.com/x",
-    "http://example.com/\r\nBcc: x@y.com", "http://example.com/\xff", "example.com/x",
+    "",
+    "javascript:alert(1)",
+    "ftp://example.com/x",
+    "http://",
+    "https:///path",
+    "//example.com/x",
+    "http://example.com/\r\nBcc: x@y.com",
+    "http://example.com/\xff",
+    "example.com/x",
 };
 
 START_TEST(test_mail_signin_bad_links)
@@ -140,8 +150,7 @@ START_TEST(test_mail_url_host)
                      "example.com:8443");
     ck_assert_str_eq(na_mail_url_host(na_test_pool, "http://[::1]:8080/x?y#z"), "[::1]:8080");
     ck_assert_str_eq(na_mail_url_host(na_test_pool, "http://u:p@example.com/x"), "example.com");
-    ck_assert_str_eq(na_mail_url_host(na_test_pool, "http://a@evil.com@good.com/x"),
-                     "good.com");
+    ck_assert_str_eq(na_mail_url_host(na_test_pool, "http://a@evil.com@good.com/x"), "good.com");
     ck_assert_str_eq(na_mail_url_host(na_test_pool, "http://example.com?x=@y"), "example.com");
     ck_assert_ptr_null(na_mail_url_host(na_test_pool, "http://u@/x"));
     ck_assert_ptr_null(na_mail_url_host(na_test_pool, "mailto:a@b.com"));
@@ -159,8 +168,10 @@ START_TEST(test_mail_header_ok)
     ck_assert(!na_mail_header_ok("Hi\r\nBcc: x@y.com"));
     ck_assert(!na_mail_header_ok("Hi\nBcc: x@y.com"));
     ck_assert(!na_mail_header_ok("Hi\rBcc: x@y.com"));
-    ck_assert(!na_mail_header_ok("a\x01" "b"));
-    ck_assert(!na_mail_header_ok("a\xc2\x85" "b")); /* NEL */
+    ck_assert(!na_mail_header_ok("a\x01"
+                                 "b"));
+    ck_assert(!na_mail_header_ok("a\xc2\x85"
+                                 "b")); /* NEL */
     ck_assert(!na_mail_header_ok("a\xff"));
     ck_assert(!na_mail_header_ok(NULL));
 }
@@ -307,8 +318,8 @@ START_TEST(test_mail_headers)
     regex_t re;
     int rc;
 
-    ck_assert_int_eq(na_mail_headers(na_test_pool, &mail, apr_time_from_sec(1764300000), &h,
-                                     NULL), NA_OK);
+    ck_assert_int_eq(na_mail_headers(na_test_pool, &mail, apr_time_from_sec(1764300000), &h, NULL),
+                     NA_OK);
     ck_assert_str_eq(na_test_header(h, "From"), "\"Example\" <noreply@example.com>");
     ck_assert_str_eq(na_test_header(h, "To"), "alice@example.com");
     ck_assert_str_eq(na_test_header(h, "Subject"), "Sign in to example.com");
@@ -328,8 +339,7 @@ START_TEST(test_mail_headers)
     ck_assert_int_eq(na_mail_headers(na_test_pool, &mail, apr_time_from_sec(0), &h, NULL), NA_OK);
     ck_assert_str_eq(na_test_header(h, "From"),
                      "=?UTF-8?B?7IKs7J207Yq4?= <noreply@\xec\x98\x88\xec\x8b\x9c.kr>");
-    ck_assert_str_eq(na_test_header(h, "Subject"),
-                     "=?UTF-8?B?ZXhhbXBsZS5jb23sl5Ag66Gc6re47J24?=");
+    ck_assert_str_eq(na_test_header(h, "Subject"), "=?UTF-8?B?ZXhhbXBsZS5jb23sl5Ag66Gc6re47J24?=");
     ck_assert_str_eq(na_test_header(h, "Date"), "Thu, 01 Jan 1970 00:00:00 +0000");
     ck_assert_ptr_nonnull(strstr(na_test_header(h, "Message-ID"), "@mod_nextauth.invalid>"));
     ck_assert_ptr_null(na_test_header(h, "Content-Language")); /* not a language tag */
@@ -346,15 +356,42 @@ START_TEST(test_mail_headers_refused)
     const char *what;
 
     switch (_i) {
-    case 0: mail.subject = "Hi\r\nBcc: victim@example.com"; what = "subject CRLF"; break;
-    case 1: mail.subject = "Hi\nBcc: victim@example.com"; what = "subject LF"; break;
-    case 2: mail.to = "alice@example.com\r\nBcc: victim@example.com"; what = "to CRLF"; break;
-    case 3: mail.to = "alice@example.com, victim@example.com"; what = "to list"; break;
-    case 4: mail.from = "Ex <noreply@example.com>\r\nBcc: v@example.com"; what = "from"; break;
-    case 5: mail.from = "noreply"; what = "from no @"; break;
-    case 6: mail.subject = NULL; what = "no subject"; break;
-    case 7: mail.to = NULL; what = "no to"; break;
-    default: mail.subject = "a\xff"; what = "subject not UTF-8"; break;
+    case 0:
+        mail.subject = "Hi\r\nBcc: victim@example.com";
+        what = "subject CRLF";
+        break;
+    case 1:
+        mail.subject = "Hi\nBcc: victim@example.com";
+        what = "subject LF";
+        break;
+    case 2:
+        mail.to = "alice@example.com\r\nBcc: victim@example.com";
+        what = "to CRLF";
+        break;
+    case 3:
+        mail.to = "alice@example.com, victim@example.com";
+        what = "to list";
+        break;
+    case 4:
+        mail.from = "Ex <noreply@example.com>\r\nBcc: v@example.com";
+        what = "from";
+        break;
+    case 5:
+        mail.from = "noreply";
+        what = "from no @";
+        break;
+    case 6:
+        mail.subject = NULL;
+        what = "no subject";
+        break;
+    case 7:
+        mail.to = NULL;
+        what = "no to";
+        break;
+    default:
+        mail.subject = "a\xff";
+        what = "subject not UTF-8";
+        break;
     }
     ck_assert_msg(na_mail_headers(na_test_pool, &mail, apr_time_now(), &h, &err) == NA_EINPUT,
                   "%s was not refused", what);

@@ -157,7 +157,8 @@ START_TEST(test_oauth_authorize_protected)
         {"response_type", "token"},  {"state", "fixed"},
         {"code_challenge", "known"}, {"code_challenge_method", "plain"},
         {"nonce", "fixed"},          {"scope", "openid email"},
-        {"", "empty-name"}};
+        {"", "empty-name"},
+    };
     na_provider_t prov = na_test_oidc();
     na_oauth_checks_t ck = {"S", NULL, NULL};
     apr_table_t *extra = apr_table_make(na_test_pool, 8);
@@ -322,8 +323,8 @@ START_TEST(test_oauth_check_bad_payloads)
         ck_assert_int_eq(
             na_jwe_encrypt(na_test_pool, &key, cases[i].json, strlen(cases[i].json), &token),
             NA_OK);
-        ck_assert_msg(na_oauth_check_decode(na_test_pool, &ctx, token, &value, NULL) ==
-                          cases[i].want,
+        ck_assert_msg(na_oauth_check_decode(na_test_pool, &ctx, token, &value, NULL)
+                          == cases[i].want,
                       "case %d: %s", i, cases[i].json);
     }
 }
@@ -393,8 +394,8 @@ static void na_test_check_vector(char **f)
         strcmp(f[2], "code_challenge") == 0 ? na_oauth_pkce_challenge(na_test_pool, value) : value,
         f[3]);
     /* 15 minutes, as next-auth's STATE/PKCE/NONCE_MAX_AGE */
-    ck_assert_int_eq(json_integer_value(json_object_get(payload, "exp")) -
-                         json_integer_value(json_object_get(payload, "iat")),
+    ck_assert_int_eq(json_integer_value(json_object_get(payload, "exp"))
+                         - json_integer_value(json_object_get(payload, "iat")),
                      NA_OAUTH_CHECK_MAX_AGE);
     json_decref(payload);
     ctx.provider = "another";

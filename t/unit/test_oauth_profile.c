@@ -457,28 +457,28 @@ END_TEST
  * IdP's word on who signed in, not on what is safe to show, match or link. */
 typedef struct na_test_idclaims_t {
     const char *json;
-    const char *email;    /* after cleaning; NULL: dropped */
+    const char *email; /* after cleaning; NULL: dropped */
     const char *name;
     const char *image;
-    int verified;         /* email_verified as read */
-    const char *trusted;  /* the email after na_oauth_user_drop_unverified(…, 0) */
+    int verified;        /* email_verified as read */
+    const char *trusted; /* the email after na_oauth_user_drop_unverified(…, 0) */
 } na_test_idclaims_t;
 
 static const na_test_idclaims_t na_test_idclaims[] = {
-    {"{\"sub\":\"u\",\"email\":\"Victim@Corp.COM\",\"email_verified\":true}", "victim@corp.com", NULL,
-     NULL, 1, "victim@corp.com"},
+    {"{\"sub\":\"u\",\"email\":\"Victim@Corp.COM\",\"email_verified\":true}", "victim@corp.com",
+     NULL, NULL, 1, "victim@corp.com"},
     {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":false}", "victim@corp.com",
      NULL, NULL, 0, NULL},
-    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":\"false\"}", "victim@corp.com",
-     NULL, NULL, 0, NULL},
+    {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":\"false\"}",
+     "victim@corp.com", NULL, NULL, 0, NULL},
     {"{\"sub\":\"u\",\"email\":\"victim@corp.com\"}", "victim@corp.com", NULL, NULL, -1,
      "victim@corp.com"},
     {"{\"sub\":\"u\",\"email\":\"victim@corp.com\",\"email_verified\":\"no\"}", "victim@corp.com",
      NULL, NULL, -1, "victim@corp.com"},
     {"{\"sub\":\"u\",\"email\":\"victim@corp.com@evil.example\",\"email_verified\":true}", NULL,
      NULL, NULL, 1, NULL},
-    {"{\"sub\":\"u\",\"email\":\"\uff56ictim@corp.com\",\"email_verified\":true}", "victim@corp.com",
-     NULL, NULL, 1, "victim@corp.com"},
+    {"{\"sub\":\"u\",\"email\":\"\uff56ictim@corp.com\",\"email_verified\":true}",
+     "victim@corp.com", NULL, NULL, 1, "victim@corp.com"},
     {"{\"sub\":\"u\",\"name\":\"Eve\\r\\nX-Evil: 1\",\"picture\":\"javascript:alert(1)\"}", NULL,
      "Eve  X-Evil: 1", NULL, -1, NULL},
     {"{\"sub\":\"u\",\"picture\":\"https://idp.example/a.png\"}", NULL, NULL,
@@ -518,14 +518,16 @@ END_TEST
 
 START_TEST(test_profile_idtoken_bad)
 {
-    static const char *const bad[] = {"[1]", "{\"sub\":\"a\\u0000b\"}", "{\"sub\":\"a\\nb\"}",
-                                      "{\"sub\":7}", "{\"sub\":\"\"}", "{\"sub\":\"a\",\"sub\":\"b\"}"};
+    static const char *const bad[] = {
+        "[1]",         "{\"sub\":\"a\\u0000b\"}", "{\"sub\":\"a\\nb\"}",
+        "{\"sub\":7}", "{\"sub\":\"\"}",          "{\"sub\":\"a\",\"sub\":\"b\"}"};
     na_oauth_user_t u;
     apr_size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(na_oauth_idtoken_user(na_test_pool, bad[i], strlen(bad[i]), &u, NULL)
-                      == NA_EINPUT, "%s", bad[i]);
+                          == NA_EINPUT,
+                      "%s", bad[i]);
     }
 }
 END_TEST

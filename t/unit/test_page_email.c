@@ -53,8 +53,8 @@ static void na_test_confirm_form(const char *html)
 START_TEST(test_page_email_confirm_en)
 {
     na_page_view_t v = na_test_view("en");
-    const char *html = na_page_email_confirm(na_test_pool, &v, "email", "alice@example.com",
-                                             NA_TEST_TOKEN);
+    const char *html =
+        na_page_email_confirm(na_test_pool, &v, "email", "alice@example.com", NA_TEST_TOKEN);
 
     na_test_contains(html, "<html lang=\"en\">");
     na_test_contains(html, "<title>Sign In</title>");
@@ -69,8 +69,8 @@ END_TEST
 START_TEST(test_page_email_confirm_ko)
 {
     na_page_view_t v = na_test_view("ko");
-    const char *html = na_page_email_confirm(na_test_pool, &v, "email", "alice@example.com",
-                                             NA_TEST_TOKEN);
+    const char *html =
+        na_page_email_confirm(na_test_pool, &v, "email", "alice@example.com", NA_TEST_TOKEN);
 
     na_test_contains(html, "<html lang=\"ko\">");
     na_test_contains(html, "<title>\xeb\xa1\x9c\xea\xb7\xb8\xec\x9d\xb8</title>");

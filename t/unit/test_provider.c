@@ -18,8 +18,7 @@ static const char *na_test_provider(const char *line, na_provider_t **out)
     const char *msg;
 
     ck_assert_ptr_null(na_kv_tokenize(na_test_pool, line, &words));
-    msg = na_provider_parse(na_test_pool, words->nelts, (const char *const *)words->elts,
-                            &prov);
+    msg = na_provider_parse(na_test_pool, words->nelts, (const char *const *)words->elts, &prov);
     if (msg == NULL) {
         ck_assert_ptr_nonnull(prov);
         msg = na_provider_check(na_test_pool, prov);
@@ -63,10 +62,9 @@ static const na_test_preset_t na_test_presets[] = {
 START_TEST(test_provider_presets)
 {
     const na_test_preset_t *tc = &na_test_presets[_i];
-    const char *line = apr_pstrcat(na_test_pool, tc->id, " clientId=cid clientSecret=csec",
-                                   tc->needs_issuer ? " issuer=https://idp.example.com/realm"
-                                                    : "",
-                                   NULL);
+    const char *line =
+        apr_pstrcat(na_test_pool, tc->id, " clientId=cid clientSecret=csec",
+                    tc->needs_issuer ? " issuer=https://idp.example.com/realm" : "", NULL);
     na_provider_t *prov = na_test_provider_ok(line);
     const char *msg;
 
@@ -87,15 +85,18 @@ START_TEST(test_provider_presets)
     }
     if (tc->needs_issuer) {
         ck_assert_str_eq(prov->issuer, "https://idp.example.com/realm");
-        msg = na_test_provider(apr_pstrcat(na_test_pool, tc->id,
-                                           " clientId=cid clientSecret=csec", NULL), NULL);
+        msg = na_test_provider(
+            apr_pstrcat(na_test_pool, tc->id, " clientId=cid clientSecret=csec", NULL), NULL);
         ck_assert_ptr_nonnull(msg);
         ck_assert_msg(strstr(msg, NA_DIR_PROVIDER) == msg && strstr(msg, tc->id)
-                      && strstr(msg, "issuer="), "%s", msg);
+                          && strstr(msg, "issuer="),
+                      "%s", msg);
     }
     /* the preset's values are defaults: keys on the line win */
-    prov = na_test_provider_ok(apr_pstrcat(na_test_pool, line, " name=\"Our SSO\" scope=openid "
-                                           "checks=nonce", NULL));
+    prov = na_test_provider_ok(apr_pstrcat(na_test_pool, line,
+                                           " name=\"Our SSO\" scope=openid "
+                                           "checks=nonce",
+                                           NULL));
     ck_assert_str_eq(prov->name, "Our SSO");
     ck_assert_str_eq(prov->scope, "openid");
     ck_assert_uint_eq(prov->checks, NA_CHECK_NONCE);
@@ -106,8 +107,8 @@ END_TEST
 START_TEST(test_provider_missing_client_keys)
 {
     static const char *const lines[] = {
-        "github clientId=a", "github clientSecret=b", "github", "google clientId=a",
-        "myoauth type=oauth clientId=a",
+        "github clientId=a", "github clientSecret=b",         "github",
+        "google clientId=a", "myoauth type=oauth clientId=a",
     };
     int i;
 
@@ -116,7 +117,7 @@ START_TEST(test_provider_missing_client_keys)
 
         ck_assert_msg(msg != NULL, "%s was accepted", lines[i]);
         ck_assert_msg(strncmp(msg, NA_DIR_PROVIDER " ", strlen(NA_DIR_PROVIDER) + 1) == 0
-                      && strstr(msg, "clientSecret=") && strstr(msg, "clientId="),
+                          && strstr(msg, "clientSecret=") && strstr(msg, "clientId="),
                       "%s: %s", lines[i], msg);
     }
 }
@@ -144,7 +145,8 @@ START_TEST(test_provider_custom_ids)
      * against it (without one, the first sign-in crashed the child). */
     msg = na_test_provider("corp type=oidc clientId=a clientSecret=b "
                            "authorization=https://s.example.com/a token=https://s.example.com/t "
-                           "jwks=https://s.example.com/k", NULL);
+                           "jwks=https://s.example.com/k",
+                           NULL);
     ck_assert_ptr_nonnull(msg);
     ck_assert_ptr_nonnull(strstr(msg, "needs issuer="));
     prov = na_test_provider_ok("corp type=oidc clientId=a clientSecret=b "
@@ -316,13 +318,13 @@ START_TEST(test_provider_secrets_never_echoed)
         const char *msg;
 
         ck_assert_ptr_null(na_kv_tokenize(na_test_pool, line, &words));
-        msg = na_config_add_provider(na_test_pool, c, words->nelts,
-                                     (const char *const *)words->elts);
+        msg =
+            na_config_add_provider(na_test_pool, c, words->nelts, (const char *const *)words->elts);
         ck_assert_msg(msg != NULL, "%s was accepted", line);
         ck_assert_msg(strstr(msg, "SECRET-7f3a") == NULL, "secret in message: %s", msg);
     }
-    prov = na_test_provider_ok(apr_psprintf(na_test_pool,
-                                            "github clientId=a clientSecret=file:%s", file));
+    prov = na_test_provider_ok(
+        apr_psprintf(na_test_pool, "github clientId=a clientSecret=file:%s", file));
     ck_assert_str_eq(prov->client_secret, "FILESECRET-7f3a");
     prov = na_test_provider_ok("github clientId=a clientSecret=env:NA_TEST_PROV_SECRET");
     ck_assert_str_eq(prov->client_secret, "ENVSECRET-7f3a");
@@ -335,8 +337,7 @@ START_TEST(test_provider_secrets_never_echoed)
     na_test_assert_directive_message(na_test_provider("github clientId=a "
                                                       "clientSecret=env:NA_TEST_PROV_UNSET",
                                                       NULL),
-                                     NA_DIR_PROVIDER " github clientSecret",
-                                     "NA_TEST_PROV_UNSET");
+                                     NA_DIR_PROVIDER " github clientSecret", "NA_TEST_PROV_UNSET");
 }
 END_TEST
 
@@ -346,8 +347,11 @@ START_TEST(test_provider_duplicate_id)
 {
     static const char *const first[] = {"github", "clientId=a", "clientSecret=b"};
     static const char *const again[] = {"github", "clientId=c", "clientSecret=d"};
-    static const char *const other[] = {"mygithub", "type=oauth", "clientId=c",
-                                        "clientSecret=d", "authorization=https://g.example/a",
+    static const char *const other[] = {"mygithub",
+                                        "type=oauth",
+                                        "clientId=c",
+                                        "clientSecret=d",
+                                        "authorization=https://g.example/a",
                                         "token=https://g.example/t",
                                         "userinfo=https://g.example/u"};
     na_server_conf_t *c = na_config_server_create(na_test_pool);

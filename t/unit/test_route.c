@@ -9,14 +9,23 @@ typedef struct na_test_route_t {
     const char *method;
     const char *subpath;
     na_route_result_e result;
-    na_route_id_e id;    /* for FOUND */
-    const char *param;   /* for FOUND */
-    const char *allow;   /* for BAD_METHOD */
+    na_route_id_e id;  /* for FOUND */
+    const char *param; /* for FOUND */
+    const char *allow; /* for BAD_METHOD */
 } na_test_route_t;
 
-#define NA_FOUND(m, path, id, param) {m, path, NA_ROUTE_FOUND, id, param, NULL}
-#define NA_404(m, path) {m, path, NA_ROUTE_NOT_FOUND, NA_ROUTE__COUNT, NULL, NULL}
-#define NA_405(m, path, allow) {m, path, NA_ROUTE_BAD_METHOD, NA_ROUTE__COUNT, NULL, allow}
+#define NA_FOUND(m, path, id, param)                                                               \
+    {                                                                                              \
+        m, path, NA_ROUTE_FOUND, id, param, NULL                                                   \
+    }
+#define NA_404(m, path)                                                                            \
+    {                                                                                              \
+        m, path, NA_ROUTE_NOT_FOUND, NA_ROUTE__COUNT, NULL, NULL                                   \
+    }
+#define NA_405(m, path, allow)                                                                     \
+    {                                                                                              \
+        m, path, NA_ROUTE_BAD_METHOD, NA_ROUTE__COUNT, NULL, allow                                 \
+    }
 
 static const na_test_route_t na_test_routes[] = {
     /* every route, with every method it takes; HEAD is GET */

@@ -18,8 +18,8 @@ static const char *na_test_resolve(const char *spec, const char **out)
 
 START_TEST(test_secret_literal)
 {
-    static const char *const literals[] = {"abc", "s3cr3t with spaces", "file", "env",
-                                           "FILE:/etc/x", "Env:HOME", "\xc3\xa9t\xc3\xa9"};
+    static const char *const literals[] = {
+        "abc", "s3cr3t with spaces", "file", "env", "FILE:/etc/x", "Env:HOME", "\xc3\xa9t\xc3\xa9"};
     const char *out;
     int i;
 
@@ -63,8 +63,10 @@ START_TEST(test_secret_file)
         return;
     }
     ck_assert_ptr_nonnull(msg);
-    ck_assert_str_eq(msg, apr_psprintf(na_test_pool, "file '%s' holds no secret on its first "
-                                       "line", path));
+    ck_assert_str_eq(msg, apr_psprintf(na_test_pool,
+                                       "file '%s' holds no secret on its first "
+                                       "line",
+                                       path));
 }
 END_TEST
 
@@ -104,16 +106,18 @@ START_TEST(test_secret_file_unreadable)
     ck_assert_int_eq(apr_temp_dir_get(&dir, na_test_pool), APR_SUCCESS);
     msg = na_test_resolve(apr_pstrcat(na_test_pool, "file:", dir, NULL), &out);
     ck_assert_ptr_nonnull(msg);
-    ck_assert_ptr_nonnull(strstr(msg, apr_psprintf(na_test_pool, "file '%s' cannot be read (",
-                                                   dir)));
+    ck_assert_ptr_nonnull(
+        strstr(msg, apr_psprintf(na_test_pool, "file '%s' cannot be read (", dir)));
 
     /* root reads a mode-000 file anyway, so only an ordinary user sees EACCES */
     if (geteuid() != 0) {
         ck_assert_int_eq(apr_file_perms_set(path, 0), APR_SUCCESS);
         msg = na_test_resolve(apr_pstrcat(na_test_pool, "file:", path, NULL), &out);
         ck_assert_ptr_nonnull(msg);
-        ck_assert_str_eq(msg, apr_psprintf(na_test_pool, "file '%s' cannot be read "
-                                           "(Permission denied)", path));
+        ck_assert_str_eq(msg, apr_psprintf(na_test_pool,
+                                           "file '%s' cannot be read "
+                                           "(Permission denied)",
+                                           path));
         ck_assert_ptr_null(strstr(msg, "TOPSECRET"));
     }
 }
@@ -163,11 +167,14 @@ START_TEST(test_secret_file_modes)
     warning = na_secret_warning(na_test_pool, spec);
     if (tc->refused) {
         ck_assert_ptr_nonnull(msg);
-        ck_assert_str_eq(msg, apr_psprintf(na_test_pool, "file '%s' is writable by every user "
+        ck_assert_str_eq(msg, apr_psprintf(na_test_pool,
+                                           "file '%s' is writable by every user "
                                            "(mode 0%o); accepted: a file only its owner and "
                                            "group can write, e.g. chmod 600 %s",
-                                           path, (unsigned)(tc->prot >> 8) << 6
-                                           | ((tc->prot >> 4) & 7) << 3 | (tc->prot & 7), path));
+                                           path,
+                                           (unsigned)(tc->prot >> 8) << 6
+                                               | ((tc->prot >> 4) & 7) << 3 | (tc->prot & 7),
+                                           path));
         ck_assert_ptr_null(strstr(msg, "TOPSECRET"));
         ck_assert_ptr_null(out);
         ck_assert_ptr_null(warning);
@@ -180,11 +187,14 @@ START_TEST(test_secret_file_modes)
         return;
     }
     ck_assert_ptr_nonnull(warning);
-    ck_assert_str_eq(warning, apr_psprintf(na_test_pool, "file '%s' is readable by every user "
+    ck_assert_str_eq(warning, apr_psprintf(na_test_pool,
+                                           "file '%s' is readable by every user "
                                            "(mode 0%o); chmod 600 %s, or chmod 640 and give "
-                                           "it a group the httpd user is in", path,
+                                           "it a group the httpd user is in",
+                                           path,
                                            (unsigned)(tc->prot >> 8) << 6
-                                           | ((tc->prot >> 4) & 7) << 3 | (tc->prot & 7), path));
+                                               | ((tc->prot >> 4) & 7) << 3 | (tc->prot & 7),
+                                           path));
     ck_assert_ptr_null(strstr(warning, "TOPSECRET"));
 }
 END_TEST
@@ -201,8 +211,8 @@ START_TEST(test_secret_file_symlink)
     ck_assert_int_eq(symlink(safe, link), 0);
     ck_assert_ptr_null(na_test_resolve(apr_pstrcat(na_test_pool, "file:", link, NULL), &out));
     ck_assert_str_eq(out, "TOPSECRET");
-    ck_assert_ptr_null(na_secret_warning(na_test_pool,
-                                         apr_pstrcat(na_test_pool, "file:", link, NULL)));
+    ck_assert_ptr_null(
+        na_secret_warning(na_test_pool, apr_pstrcat(na_test_pool, "file:", link, NULL)));
     unlink(link);
 
     ck_assert_int_eq(symlink(open_to_all, link), 0);
@@ -212,8 +222,8 @@ START_TEST(test_secret_file_symlink)
     unlink(link);
 
     ck_assert_int_eq(symlink(readable, link), 0);
-    ck_assert_ptr_nonnull(na_secret_warning(na_test_pool,
-                                            apr_pstrcat(na_test_pool, "file:", link, NULL)));
+    ck_assert_ptr_nonnull(
+        na_secret_warning(na_test_pool, apr_pstrcat(na_test_pool, "file:", link, NULL)));
     unlink(link);
 
     /* not a file: spec, or no such file: no warning (resolving reports the latter) */

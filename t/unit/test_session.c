@@ -385,19 +385,22 @@ static void na_test_check_vector(const char *token, const char *want_json, apr_i
 START_TEST(test_session_refresh_keeps_payload)
 {
     na_jwe_key_t key = na_test_key("secret", "");
-    const char *json = apr_psprintf(na_test_pool, "{\"email\":\"a@b.example\",\"sub\":\"7\","
+    const char *json = apr_psprintf(na_test_pool,
+                                    "{\"email\":\"a@b.example\",\"sub\":\"7\","
                                     "\"role\":\"admin\",\"iat\":%d,\"exp\":%d}",
                                     (int)NA_TEST_NOW, (int)NA_TEST_NOW + 60);
     na_session_claims_t c, again;
     const char *token = NULL;
 
-    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, na_test_seal(&key, json),
-                                       NA_TEST_NOW, &c, NULL, NULL), NA_OK);
+    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, na_test_seal(&key, json), NA_TEST_NOW,
+                                       &c, NULL, NULL),
+                     NA_OK);
     ck_assert_uint_eq(c.present, NA_CLAIM_EMAIL);
     ck_assert_int_eq(na_session_encode(na_test_pool, &key, &c, NA_TEST_NOW + 10, 3600, &token),
                      NA_OK);
-    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again,
-                                       NULL, NULL), NA_OK);
+    ck_assert_int_eq(
+        na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again, NULL, NULL),
+        NA_OK);
     ck_assert_ptr_nonnull(strstr(again.payload, "\"role\":\"admin\""));
     ck_assert_ptr_null(strstr(again.payload, "\"name\""));
     ck_assert_uint_eq(again.present, NA_CLAIM_EMAIL);
@@ -410,8 +413,9 @@ START_TEST(test_session_refresh_keeps_payload)
     c.payload_obj = NULL;
     ck_assert_int_eq(na_session_encode(na_test_pool, &key, &c, NA_TEST_NOW + 10, 3600, &token),
                      NA_OK);
-    ck_assert_int_eq(na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again,
-                                       NULL, NULL), NA_OK);
+    ck_assert_int_eq(
+        na_session_decode(na_test_pool, &key, 1, token, NA_TEST_NOW + 10, &again, NULL, NULL),
+        NA_OK);
     ck_assert_ptr_nonnull(strstr(again.payload, "\"role\":\"admin\""));
     ck_assert_int_eq(again.exp, NA_TEST_NOW + 10 + 3600);
 }

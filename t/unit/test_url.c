@@ -164,7 +164,7 @@ static const na_test_callback_t na_test_callbacks[] = {
     {"/%5c%2F/evil.com?a=//b", NA_TEST_SITE "/evil.com?a=//b"},
     {"/%2F", NA_TEST_SITE "/"},
     {"/%252Fevil.com", NA_TEST_SITE "/%252Fevil.com"}, /* decodes once to /%2F, not // */
-    {"/a//b", NA_TEST_SITE "/a//b"},                     /* only the leading run */
+    {"/a//b", NA_TEST_SITE "/a//b"},                   /* only the leading run */
     {"/%2", NA_TEST_SITE "/%2"},
     {"/%0d%0aSet-Cookie:x=1", NA_TEST_SITE "/%0d%0aSet-Cookie:x=1"},
     /* same origin, spelled differently */
@@ -279,10 +279,10 @@ START_TEST(test_url_check_callback_https_site)
     ck_assert_pstr_eq(na_url_check_callback(na_test_pool, site, NULL, "https://example.com"),
                       "https://example.com");
     ck_assert_ptr_null(na_url_check_callback(na_test_pool, site, NULL, "http://example.com/a"));
-    ck_assert_ptr_null(na_url_check_callback(na_test_pool, site, NULL,
-                                             "https://example.com:8443/a"));
-    ck_assert_ptr_null(na_url_check_callback(na_test_pool, site, NULL,
-                                             "https://example.com.evil.com/a"));
+    ck_assert_ptr_null(
+        na_url_check_callback(na_test_pool, site, NULL, "https://example.com:8443/a"));
+    ck_assert_ptr_null(
+        na_url_check_callback(na_test_pool, site, NULL, "https://example.com.evil.com/a"));
 }
 END_TEST
 
@@ -330,15 +330,15 @@ START_TEST(test_url_check_callback_exact_origin_only)
 {
     apr_array_header_t *allow = na_test_allow("https://app.example.com", NULL);
 
-    ck_assert_pstr_eq(na_url_check_callback(na_test_pool, NA_TEST_SITE, allow,
-                                            "https://app.example.com/x"),
-                      "https://app.example.com/x");
-    ck_assert_ptr_null(na_url_check_callback(na_test_pool, NA_TEST_SITE, allow,
-                                             "https://b.app.example.com/x"));
-    ck_assert_ptr_null(na_url_check_callback(na_test_pool, NA_TEST_SITE, allow,
-                                             "https://b.example.com/x"));
-    ck_assert_ptr_null(na_url_check_callback(na_test_pool, NA_TEST_SITE, allow,
-                                             "https://example.com/x"));
+    ck_assert_pstr_eq(
+        na_url_check_callback(na_test_pool, NA_TEST_SITE, allow, "https://app.example.com/x"),
+        "https://app.example.com/x");
+    ck_assert_ptr_null(
+        na_url_check_callback(na_test_pool, NA_TEST_SITE, allow, "https://b.app.example.com/x"));
+    ck_assert_ptr_null(
+        na_url_check_callback(na_test_pool, NA_TEST_SITE, allow, "https://b.example.com/x"));
+    ck_assert_ptr_null(
+        na_url_check_callback(na_test_pool, NA_TEST_SITE, allow, "https://example.com/x"));
 }
 END_TEST
 
@@ -410,9 +410,8 @@ static void na_test_payloads(apr_array_header_t *allow)
             }
             got = na_url_check_callback(na_test_pool, NA_TEST_SITE, allow, variants[v]);
             followed += got != NULL;
-            ck_assert_msg(na_test_stays(got, allow != NULL),
-                          "payload line %d%s '%s' -> '%s'", n, v ? " (decoded)" : "",
-                          variants[v], got);
+            ck_assert_msg(na_test_stays(got, allow != NULL), "payload line %d%s '%s' -> '%s'", n,
+                          v ? " (decoded)" : "", variants[v], got);
         }
     }
     fclose(f);
@@ -429,8 +428,8 @@ END_TEST
 
 START_TEST(test_url_open_redirect_payloads_with_allow_list)
 {
-    na_test_payloads(na_test_allow("https://www.whitelisteddomain.tld",
-                                   "https://*.whitelisteddomain.tld"));
+    na_test_payloads(
+        na_test_allow("https://www.whitelisteddomain.tld", "https://*.whitelisteddomain.tld"));
 }
 END_TEST
 
@@ -456,27 +455,12 @@ typedef struct na_test_decode_t {
 } na_test_decode_t;
 
 static const na_test_decode_t na_test_decodes[] = {
-    {"", 0, ""},
-    {"plain", 0, "plain"},
-    {"a%20b", 0, "a b"},
-    {"a+b", 1, "a b"},
-    {"a+b", 0, "a+b"},
-    {"%2B", 1, "+"},
-    {"%7c%7C", 0, "||"},
-    {"%C3%A9", 0, "\xc3\xa9"},
-    {"%0D%0A", 0, "\r\n"},
-    {"%252F", 0, "%2F"}, /* once only */
-    {"%00", 0, NULL},
-    {"a%00b", 1, NULL},
-    {"%", 0, NULL},
-    {"%4", 0, NULL},
-    {"abc%", 0, NULL},
-    {"%zz", 0, NULL},
-    {"%4g", 0, NULL},
-    {"%g4", 0, NULL},
-    {"%%41", 0, NULL},
-    {"% 41", 0, NULL},
-    {"%-1", 0, NULL},
+    {"", 0, ""},           {"plain", 0, "plain"}, {"a%20b", 0, "a b"}, {"a+b", 1, "a b"},
+    {"a+b", 0, "a+b"},     {"%2B", 1, "+"},       {"%7c%7C", 0, "||"}, {"%C3%A9", 0, "\xc3\xa9"},
+    {"%0D%0A", 0, "\r\n"}, {"%252F", 0, "%2F"}, /* once only */
+    {"%00", 0, NULL},      {"a%00b", 1, NULL},    {"%", 0, NULL},      {"%4", 0, NULL},
+    {"abc%", 0, NULL},     {"%zz", 0, NULL},      {"%4g", 0, NULL},    {"%g4", 0, NULL},
+    {"%%41", 0, NULL},     {"% 41", 0, NULL},     {"%-1", 0, NULL},
 };
 
 START_TEST(test_url_decode)
@@ -484,8 +468,8 @@ START_TEST(test_url_decode)
     const na_test_decode_t *tc = &na_test_decodes[_i];
     const char *got = na_url_decode(na_test_pool, tc->in, tc->plus);
 
-    ck_assert_msg(tc->want ? got && strcmp(got, tc->want) == 0 : got == NULL,
-                  "decode '%s' -> '%s'", tc->in, got ? got : "(null)");
+    ck_assert_msg(tc->want ? got && strcmp(got, tc->want) == 0 : got == NULL, "decode '%s' -> '%s'",
+                  tc->in, got ? got : "(null)");
 }
 END_TEST
 
@@ -522,12 +506,23 @@ typedef struct na_test_host_t {
 } na_test_host_t;
 
 static const na_test_host_t na_test_hosts[] = {
-    {"example.com", 1},     {"127.0.0.1", 1},  {"xn--bcher-kva.example", 1},
-    {"[::1]", 1},           {"[2001:db8::1]", 1}, {"LOCALHOST", 1},
-    {"", 0},                {"a_b", 0},        {"[::1", 0},
-    {"::1]", 0},            {"[[::1]]", 0},    {"[example.com]", 0},
-    {"evil.example/x", 0},  {"a b", 0},        {"ex\\ample", 0},
-    {"[]", 0},              {"x@y", 0},
+    {"example.com", 1},
+    {"127.0.0.1", 1},
+    {"xn--bcher-kva.example", 1},
+    {"[::1]", 1},
+    {"[2001:db8::1]", 1},
+    {"LOCALHOST", 1},
+    {"", 0},
+    {"a_b", 0},
+    {"[::1", 0},
+    {"::1]", 0},
+    {"[[::1]]", 0},
+    {"[example.com]", 0},
+    {"evil.example/x", 0},
+    {"a b", 0},
+    {"ex\\ample", 0},
+    {"[]", 0},
+    {"x@y", 0},
 };
 
 START_TEST(test_url_host_ok)
@@ -550,12 +545,12 @@ static const na_test_trust_t na_test_trusts[] = {
     {NA_TEST_SITE, 1},
     {"http://127.0.0.1:8080/", 1},
     {"HTTP://127.0.0.1:8080", 1},
-    {"https://app.example.com", 1},          /* allowed by the wildcard origin */
+    {"https://app.example.com", 1}, /* allowed by the wildcard origin */
     {"https://partner.example.org:8443", 1},
-    {"http://127.0.0.1:8081", 0},            /* same host, other port: another origin */
+    {"http://127.0.0.1:8081", 0}, /* same host, other port: another origin */
     {"https://127.0.0.1:8080", 0},
     {"http://evil.example", 0},
-    {"https://example.com", 0},              /* the wildcard's parent is not matched */
+    {"https://example.com", 0}, /* the wildcard's parent is not matched */
     {"https://evilexample.com", 0},
     {"https://partner.example.org", 0},
     {"null", 0},
