@@ -88,31 +88,16 @@ static na_status_t nextauth_email_send(nextauth_req_t *req, const na_provider_t 
 /* POST signin/<email provider>: the CSRF check has passed. The token is stored before
  * the mail goes out (so the link works the moment it arrives) and removed again when
  * the mail cannot be sent: no live token for an unsent mail. */
-int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
+/* A fresh token for email in the database, its link in the mail, then verify-request. */
+static int nextauth_email_issue(nextauth_req_t *req, const na_provider_t *prov, const char *email)
 {
     request_rec *r = req->r;
-    const char *given = apr_table_get(req->form, "email");
-    const char *email = NULL, *token = NULL, *hash, *link;
-    apr_int64_t expires, retry_after = 0, ignored;
+    const char *token = NULL, *hash, *link;
+    apr_int64_t expires, ignored;
     na_err_t err = {NULL, NULL, 0};
     na_status_t st;
     apr_status_t rv;
 
-    if (given == NULL) {
-        na_err_set(r->pool, &err, NA_EINPUT, "EmailSignin", "no email field");
-    }
-    if (given == NULL || (st = na_email_normalize(r->pool, given, &email, &err)) != NA_OK) {
-        return nextauth_fail_with(req, NA_LOGNO(00037), given ? st : NA_EINPUT, &err, "EmailSignin",
-                                  "magic-link request refused");
-    }
-    if (!na_policy_email_allowed(req->conf->signin_allow, email)) {
-        return nextauth_fail_with(req, NA_LOGNO(00038), NA_EDENIED, NULL, "AccessDenied",
-                                  "magic link refused by " NA_DIR_SIGNIN_ALLOW " for %s",
-                                  ap_escape_logitem(r->pool, email));
-    }
-    if (nextauth_email_limited(req, email, &retry_after)) {
-        return nextauth_email_too_many(req, retry_after);
-    }
     if ((st = na_email_token(r->pool, &token)) != NA_OK) {
         return nextauth_fail_with(req, NA_LOGNO(00160), st, NULL, "EmailSignin",
                                   "%s: cannot make a magic-link token", prov->id);
@@ -141,6 +126,33 @@ int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
                                                na_url_encode_component(r->pool, prov->id),
                                                "&type=email", NULL),
                                    HTTP_OK);
+}
+
+int nextauth_email_signin(nextauth_req_t *req, const na_provider_t *prov)
+{
+    request_rec *r = req->r;
+    const char *given = apr_table_get(req->form, "email");
+    const char *email = NULL;
+    apr_int64_t retry_after = 0;
+    na_err_t err = {NULL, NULL, 0};
+    na_status_t st;
+
+    if (given == NULL) {
+        na_err_set(r->pool, &err, NA_EINPUT, "EmailSignin", "no email field");
+    }
+    if (given == NULL || (st = na_email_normalize(r->pool, given, &email, &err)) != NA_OK) {
+        return nextauth_fail_with(req, NA_LOGNO(00037), given ? st : NA_EINPUT, &err, "EmailSignin",
+                                  "magic-link request refused");
+    }
+    if (!na_policy_email_allowed(req->conf->signin_allow, email)) {
+        return nextauth_fail_with(req, NA_LOGNO(00038), NA_EDENIED, NULL, "AccessDenied",
+                                  "magic link refused by " NA_DIR_SIGNIN_ALLOW " for %s",
+                                  ap_escape_logitem(r->pool, email));
+    }
+    if (nextauth_email_limited(req, email, &retry_after)) {
+        return nextauth_email_too_many(req, retry_after);
+    }
+    return nextauth_email_issue(req, prov, email);
 }
 
 static int nextauth_email_token_ok(const char *token)
