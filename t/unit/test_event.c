@@ -90,7 +90,8 @@ START_TEST(test_event_line_escaping)
                      "o\"brien\n{\"event\":\"forged\"}\r\x01\x1b[31m\\");
     ck_assert_str_eq(json_string_value(json_object_get(j, "event")), "signIn");
     /* invalid UTF-8 becomes '?', valid characters stay */
-    ck_assert_str_eq(json_string_value(json_object_get(j, "email")), "x?" "?(y@??");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "email")), "x?"
+                                                                     "?(y@??");
     ck_assert_ptr_null(strchr(line, '\x1b'));
     json_decref(j);
     ev.email = "caf\xc3\xa9@example.com";
