@@ -65,6 +65,8 @@ my %SECRETS = (
     siblingb    => 'sibling-scenario-secret',
     siblingc    => 'sibling-shared-scenario-secret',
     siblingd    => 'sibling-shared-scenario-secret',
+    events      => 'events-scenario-secret-71c3',
+    eventspipe  => 'eventspipe-scenario-secret-2d9a',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
