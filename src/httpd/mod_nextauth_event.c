@@ -124,6 +124,7 @@ static void nextauth_event_write(request_rec *r, const nextauth_event_log_t *log
     const char *line = na_event_line(r->pool, ev, &len);
     ssize_t n = line ? write(log->fd, line, len) : -1;
     apr_status_t rv = n < 0 ? APR_FROM_OS_ERROR(errno) : APR_EGENERAL;
+    const char *what = na_event_name(ev->event);
     apr_uint32_t lost;
 
     if (line && n == (ssize_t)len) {
@@ -132,9 +133,9 @@ static void nextauth_event_write(request_rec *r, const nextauth_event_log_t *log
     lost = apr_atomic_inc32(&nextauth_event_lost);
     if (lost % NEXTAUTH_EVENT_WARN_EVERY == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, line ? rv : APR_ENOMEM, r,
-                      NA_LOGNO(00211) NA_DIR_EVENT_LOG ": a %s event was not written (%u "
-                                                       "lost so far in this process)",
-                      na_event_name(ev->event), lost + 1);
+                      NA_LOGNO(00211) "%s: a %s event was not written (%u lost so far in "
+                                      "this process)",
+                      NA_DIR_EVENT_LOG, what, lost + 1);
     }
 }
 
@@ -169,9 +170,9 @@ void nextauth_event_record(request_rec *r, na_event_e e, const char *provider,
     memset(&ev, 0, sizeof(ev));
     ev.event = e;
     ev.time = apr_time_now();
-    ev.provider = provider ? provider : who ? who->provider : NULL;
-    ev.user_id = who ? who->sub : NULL;
-    ev.email = who ? who->email : NULL;
+    ev.provider = provider ? provider : who->provider;
+    ev.user_id = who->sub;
+    ev.email = who->email;
     ev.is_new_user = is_new_user;
     ev.ip = r->useragent_ip;
     ev.request_id = nextauth_event_request_id(r);

@@ -169,5 +169,26 @@ event_is($piped[0], {event => 'signIn', provider => 'credentials',
                      isNewUser => 'false', ip => '127.0.0.1'}, 'piped signIn');
 ok(req(GET => url('eventspipe', '/api/auth/csrf'))->code == 200, 'piped logger: server fine');
 
+# --- a piped logger that never reads ---------------------------------------------------
+# Its pipe (64 KiB) holds a few hundred lines; past that each is dropped, none waited on.
+{
+    my $stuck_mark = log_mark();
+    my $cookie = signin('eventsstuck', 'alice@example.com');
+    my ($t0, $ok, $slow) = (time, 0, 0);
+    for (1 .. 450) {
+        my $t = time;
+        $ok++ if req(GET => url('eventsstuck', '/api/auth/session'), [Cookie => $cookie])->code == 200;
+        $slow = time - $t if time - $t > $slow;
+    }
+    is($ok, 450, 'stuck logger: every session read answered');
+    ok($slow < 5, sprintf('stuck logger: no request waits for it (slowest %.2fs)', $slow));
+    my @warned = grep { /NA00211: NextAuthEventLog: a session event was not written \(1 lost/ }
+                 NextAuth::Test::log_lines_since($stuck_mark);
+    # once per child, for its first lost line (the count is per process)
+    my %pids = map { /\[pid (\d+)/ ? ($1 => 1) : () } @warned;
+    ok(@warned >= 1 && @warned == keys %pids,
+       'stuck logger: NA00211 once per child for its first lost line (' . scalar(@warned) . ')');
+}
+
 log_clean($mark, allow => [qr/AH00106/]);
 done_testing();
