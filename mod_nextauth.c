@@ -10,6 +10,7 @@
 #include "mod_nextauth_authz.h"
 #include "mod_nextauth_cmds.h"
 #include "mod_nextauth_conf.h"
+#include "mod_nextauth_event.h"
 #include "mod_nextauth_handler.h"
 #include "mod_nextauth_limit.h"
 #include "mod_nextauth_oidc.h"
@@ -27,6 +28,7 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_session_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_open_logs(nextauth_event_open_logs, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_oidc_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* First, so no other module reads a client-sent X-NextAuth-* header. */
     ap_hook_post_read_request(nextauth_authn_post_read_request, NULL, NULL, APR_HOOK_REALLY_FIRST);

@@ -68,6 +68,8 @@ typedef struct na_server_conf_t {
     na_cookie_conf_t cookie;
     na_rate_t rate_limit[NA_LIMIT_KINDS]; /**< NextAuthRateLimit, by na_limit_kind_e */
     const char *rate_limit_cache;         /**< NextAuthRateLimitCache (main server only) */
+    const char *event_log;                /**< NextAuthEventLog: a path, or "|command" */
+    int event_mask; /**< NA_EVENT_BIT()s it records, set with event_log, or NA_UNSET */
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
@@ -111,6 +113,11 @@ const char *na_config_set_cookie(apr_pool_t *p, na_server_conf_t *c, int argc,
 const char *na_config_set_rate_limit(apr_pool_t *p, na_server_conf_t *c, int argc,
                                      const char *const *argv);
 const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c, const char *value);
+/** NextAuthEventLog TARGET [events=LIST]: TARGET a path or "|command" (not resolved
+ *  here), option NULL or events=... (na_event_parse_mask). Sets event_log and event_mask
+ *  together, so a virtual host's own line never keeps the main server's event list. */
+const char *na_config_set_event_log(apr_pool_t *p, na_server_conf_t *c, const char *target,
+                                    const char *option);
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value);
 
 /**

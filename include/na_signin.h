@@ -47,6 +47,10 @@ typedef struct na_signin_result_t {
     const na_store_user_t *user;
     int is_new; /**< the user was created (or linked by e-mail) now: NextAuthPages newUser */
     int keep;   /**< keep the incoming session: the sign-in linked to its user */
+    /** next-auth's events: this resolve created the user (createUser) or linked the
+     *  provider's account to a user (linkAccount; an e-mail account never counts). */
+    int created_user;
+    int linked_account;
 } na_signin_result_t;
 
 /**

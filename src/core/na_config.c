@@ -6,6 +6,7 @@
 
 #include "na_config.h"
 #include "na_directives.h"
+#include "na_event.h"
 #include "na_kv.h"
 #include "na_secret.h"
 
@@ -60,6 +61,7 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->database = NA_UNSET;
     c->cookie.secure = NA_UNSET;
     c->cookie.shared = NA_UNSET;
+    c->event_mask = NA_UNSET;
     for (i = 0; i < NA_LIMIT_KINDS; i++) {
         c->rate_limit[i].count = NA_UNSET;
         c->rate_limit[i].seconds = NA_UNSET;
@@ -120,6 +122,8 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
         NA_MERGE_INT(rate_limit[i].seconds);
     }
     NA_MERGE_PTR(rate_limit_cache);
+    NA_MERGE_PTR(event_log);
+    NA_MERGE_INT(event_mask);
     return c;
 }
 
@@ -398,6 +402,33 @@ const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c, c
         c->rate_limit_cache = apr_pstrdup(p, value);
     }
     return msg;
+}
+
+/* An audit log is no sign-in configuration either: `touched` stays as it is. */
+const char *na_config_set_event_log(apr_pool_t *p, na_server_conf_t *c, const char *target,
+                                    const char *option)
+{
+    unsigned mask = NA_EVENT_DEFAULT_MASK;
+    const char *msg;
+
+    if (*target == '\0' || (target[0] == '|' && target[1 + strspn(target + 1, "|$ \t")] == '\0')) {
+        return apr_psprintf(p,
+                            NA_DIR_EVENT_LOG " '%s': no file or command; accepted: a file "
+                                             "(relative to ServerRoot) or \"|command\"",
+                            target);
+    }
+    if (option && strncmp(option, "events=", 7) != 0) {
+        return apr_psprintf(p,
+                            NA_DIR_EVENT_LOG " '%s': unknown option; accepted: "
+                                             "events=NAME,NAME,...",
+                            option);
+    }
+    if (option && (msg = na_event_parse_mask(p, NA_DIR_EVENT_LOG, option + 7, &mask)) != NULL) {
+        return msg;
+    }
+    c->event_log = apr_pstrdup(p, target);
+    c->event_mask = (int)mask;
+    return NULL;
 }
 
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value)

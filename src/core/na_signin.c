@@ -93,6 +93,7 @@ static na_status_t na_signin_email_user(const na_signin_t *in, const char *email
     }
     out->user = user;
     out->is_new = 1;
+    out->created_user = 1;
     return NA_OK;
 }
 
@@ -179,7 +180,7 @@ static na_status_t na_signin_not_linked(const na_signin_t *in, na_err_t *err)
 /* Link the new account to a user that exists: the signed-in one, or (dangerous e-mail
  * linking) the one with the profile's e-mail. */
 static na_status_t na_signin_link_to(const na_signin_t *in, const na_store_user_t *user,
-                                     na_err_t *err)
+                                     na_signin_result_t *out, na_err_t *err)
 {
     na_err_t failure = {NULL, NULL, 0};
     na_store_account_t link = *in->account;
@@ -189,6 +190,7 @@ static na_status_t na_signin_link_to(const na_signin_t *in, const na_store_user_
     if ((st = na_store_account_link(in->store, &link, &failure)) != NA_OK) {
         return na_signin_store_failed(st, &failure, "Callback", err);
     }
+    out->linked_account = 1;
     na_signin_tell(in, NA_SIGNIN_NOTE_LINKED,
                    apr_psprintf(in->store->pool, "linked a %s account to user %s",
                                 in->account->provider, user->id));
@@ -205,7 +207,7 @@ static na_status_t na_signin_email_taken(const na_signin_t *in, const na_store_u
         /* next-auth reports isNewUser for this path too. */
         out->user = owner;
         out->is_new = 1;
-        return na_signin_link_to(in, owner, err);
+        return na_signin_link_to(in, owner, out, err);
     }
     linked = na_signin_linked_soon(in);
     if (na_signin_same_user(linked, owner)) {
@@ -237,9 +239,12 @@ static na_status_t na_signin_new_user(const na_signin_t *in, na_signin_result_t 
     out->user = user;
     link.user_id = user->id;
     if ((st = na_store_account_link(in->store, &link, &failure)) != NA_OK) {
+        /* Whoever won the race created and linked; our half-made user is gone. */
         return na_signin_link_lost(in, st, &failure, out, err);
     }
     out->is_new = 1;
+    out->created_user = 1;
+    out->linked_account = 1;
     return NA_OK;
 }
 
@@ -268,7 +273,7 @@ static na_status_t na_signin_resolve_oauth(const na_signin_t *in, na_signin_resu
     if (in->current) {
         out->user = in->current;
         out->keep = 1;
-        return na_signin_link_to(in, in->current, err);
+        return na_signin_link_to(in, in->current, out, err);
     }
     /* No e-mail (none sent, or not verified): nothing to look up or link by. */
     st = na_store_user_by_email(in->store, in->profile.email, &owner, &failure);

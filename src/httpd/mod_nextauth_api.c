@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "mod_nextauth_api.h"
+#include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
@@ -130,6 +131,7 @@ int nextauth_route_session(nextauth_req_t *req)
         }
         return nextauth_reply_json(r, HTTP_OK, "{}");
     }
+    nextauth_event_record(r, NA_EVENT_SESSION, NULL, found, 0);
     if (nextauth_session_db(r, NULL, NULL)) {
         if (nextauth_session_refresh_db(req, &expires) != APR_SUCCESS) {
             return nextauth_reply_json(r, HTTP_OK, "{}");

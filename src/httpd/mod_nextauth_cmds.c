@@ -212,6 +212,13 @@ static const char *nextauth_cmd_rate_limit_cache(cmd_parms *cmd, void *dconf, co
     return na_config_set_rate_limit_cache(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
+static const char *nextauth_cmd_event_log(cmd_parms *cmd, void *dconf, const char *target,
+                                          const char *option)
+{
+    (void)dconf;
+    return na_config_set_event_log(cmd->pool, nextauth_cmd_server(cmd), target, option);
+}
+
 static const char *nextauth_cmd_unauthenticated(cmd_parms *cmd, void *dconf, const char *value)
 {
     return na_config_set_unauthenticated(cmd->pool, dconf, value);
@@ -265,6 +272,9 @@ const command_rec nextauth_cmds[] = {
     AP_INIT_TAKE1(NA_DIR_RATE_LIMIT_CACHE, nextauth_cmd_rate_limit_cache, NULL, RSRC_CONF,
                   "PROVIDER[:ARGS]: mod_socache provider of the rate-limit counters "
                   "(default shmcb; redis:HOST:PORT to share them between hosts)"),
+    AP_INIT_TAKE12(NA_DIR_EVENT_LOG, nextauth_cmd_event_log, NULL, RSRC_CONF,
+                   "FILE|\"|command\" [events=signIn,signOut,createUser,linkAccount,session]: "
+                   "audit log of sign-in events, one JSON object per line"),
     AP_INIT_TAKE1(NA_DIR_UNAUTHENTICATED, nextauth_cmd_unauthenticated, NULL, NA_DIR_SCOPE,
                   "redirect|401|pass: what an unauthenticated request gets"),
     AP_INIT_FLAG(NA_DIR_STRIP_COOKIES, nextauth_cmd_strip_cookies, NULL, NA_DIR_SCOPE,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
 #include "mod_nextauth_db.h"
+#include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_reply.h"
@@ -56,5 +57,6 @@ int nextauth_route_signout_post(nextauth_req_t *req)
     }
     nextauth_session_clear(req);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
+    nextauth_event_record(req->r, NA_EVENT_SIGNOUT, NULL, claims, 0);
     return nextauth_reply_redirect(req, nextauth_signout_at_provider(req, claims), HTTP_OK);
 }

@@ -232,6 +232,22 @@ my @CASES = (
      [qr/^NextAuthRateLimitCache 'shmcb': not inside <VirtualHost>/,
       qr/accepted: once, in the main server configuration/]],
 
+    # --- NextAuthEventLog -------------------------------------------------------------
+    # (an empty "" is no argument to httpd: its arity message, like the three below)
+    ['event log without a file', "NextAuthEventLog \"\"\n",
+     [qr/^NextAuthEventLog takes 1-2 arguments, FILE\|"\|command" \[events=/]],
+    ['event log pipe without a command', "NextAuthEventLog \"|\"\n",
+     [qr/^NextAuthEventLog '\|': no file or command/, qr/accepted: a file/]],
+    ['event log unknown option', "NextAuthEventLog logs/e.log event=signIn\n",
+     [qr/^NextAuthEventLog 'event=signIn': unknown option/, qr/accepted: events=NAME,NAME/]],
+    ['event log unknown event', "NextAuthEventLog logs/e.log events=signIn,signin\n",
+     [qr/^NextAuthEventLog events='signIn,signin': unknown event 'signin'/,
+      qr/accepted: a comma-separated list of signIn, signOut, createUser, linkAccount, session/]],
+    ['event log empty event list', "NextAuthEventLog logs/e.log events=\n",
+     [qr/^NextAuthEventLog events='': empty event name/, qr/accepted: a comma-separated list/]],
+    ['event log with three arguments', "NextAuthEventLog logs/e.log events=signIn x\n",
+     [qr/^NextAuthEventLog takes 1-2 arguments, FILE\|"\|command" \[events=/]],
+
     # --- NextAuthSecret ---------------------------------------------------------------
     ['secret file: missing', "NextAuthSecret file:/nonexistent/nextauth.secret\n",
      [qr/^NextAuthSecret: /, qr/'\/nonexistent\/nextauth\.secret'/,

@@ -93,6 +93,7 @@ NextAuthCookie secure=on domain=example.com prefix=myapp
 NextAuthRateLimit emailAddress=5/3600 emailIp=off credentialsUser=100/3600 \\
     credentialsIp=300/60
 NextAuthRateLimitCache shmcb:$dir/limits(65536)
+NextAuthEventLog "|/usr/bin/logger -t nextauth" events=signIn,signOut,createUser,linkAccount,session
 <Location /private>
     AuthType NextAuth
     Require valid-user
@@ -115,6 +116,7 @@ NextAuthRateLimitCache shmcb:$dir/limits(65536)
     NextAuthCookie secure=auto
     NextAuthTheme colorScheme=light brandColor=#abcd logo=/logo.png
     NextAuthRateLimit credentialsUser=3/60
+    NextAuthEventLog $dir/other-events.log
 </VirtualHost>
 EOF
 }

@@ -106,6 +106,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_json());
     srunner_add_suite(sr, suite_store());
     srunner_add_suite(sr, suite_signin());
+    srunner_add_suite(sr, suite_event());
     return sr;
 }
 

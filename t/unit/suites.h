@@ -40,6 +40,7 @@ Suite *suite_i18n(void);
 Suite *suite_json(void);
 Suite *suite_store(void);
 Suite *suite_signin(void);
+Suite *suite_event(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

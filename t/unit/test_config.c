@@ -573,6 +573,8 @@ static const na_test_field_t na_test_server_fields[] = {
     NA_SF(rate_limit[3].count, NA_TEST_I64, 0),
     NA_SF(rate_limit[3].seconds, NA_TEST_I64, 0),
     NA_SF(rate_limit_cache, NA_TEST_PTR, 0),
+    NA_SF(event_log, NA_TEST_PTR, 0),
+    NA_SF(event_mask, NA_TEST_INT, 0),
     /* post_config skips a server that already has keys, so inherited keys would be the
      * main server's even when the vhost has its own secrets */
     NA_SF(session_keys, NA_TEST_PTR, 1),

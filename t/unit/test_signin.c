@@ -113,6 +113,9 @@ START_TEST(test_signin_email_new_user)
     ck_assert_int_eq(test_signin_run(t), NA_OK);
     ck_assert_int_eq(t->out.is_new, 1);
     ck_assert_int_eq(t->out.keep, 0);
+    /* createUser; the e-mail account is no linkAccount (as in next-auth) */
+    ck_assert_int_eq(t->out.created_user, 1);
+    ck_assert_int_eq(t->out.linked_account, 0);
     ck_assert_str_eq(t->out.user->email, "new@example.com");
     ck_assert_int_eq(t->out.user->email_verified, TEST_NOW);
     ck_assert_int_eq(na_test_db_int(t->db, "SELECT \"emailVerified\" FROM users"), TEST_NOW);
@@ -132,6 +135,8 @@ START_TEST(test_signin_email_existing_user)
     ck_assert_int_eq(test_signin_run(t), NA_OK);
     ck_assert_str_eq(t->out.user->id, u->id);
     ck_assert_int_eq(t->out.is_new, 0);
+    ck_assert_int_eq(t->out.created_user, 0);
+    ck_assert_int_eq(t->out.linked_account, 0);
     ck_assert_int_eq(t->out.user->email_verified, TEST_NOW);
     t->in.now = TEST_NOW + 60;
     ck_assert_int_eq(test_signin_run(t), NA_OK);
@@ -251,6 +256,8 @@ START_TEST(test_signin_oauth_linked)
     ck_assert_str_eq(t->out.user->email, "o@example.com");
     ck_assert_int_eq(t->out.keep, 0);
     ck_assert_int_eq(t->out.is_new, 0);
+    ck_assert_int_eq(t->out.created_user, 0);
+    ck_assert_int_eq(t->out.linked_account, 0);
 }
 END_TEST
 
@@ -266,6 +273,8 @@ START_TEST(test_signin_oauth_link_to_current)
     ck_assert_str_eq(t->out.user->id, me->id);
     ck_assert_int_eq(t->out.keep, 1);
     ck_assert_int_eq(t->out.is_new, 0);
+    ck_assert_int_eq(t->out.created_user, 0);
+    ck_assert_int_eq(t->out.linked_account, 1);
     ck_assert_int_eq(t->notes[NA_SIGNIN_NOTE_LINKED], 1);
     ck_assert_str_eq(t->last_note,
                      apr_pstrcat(na_test_pool, "linked a github account to user ", me->id, NULL));
@@ -302,6 +311,8 @@ START_TEST(test_signin_oauth_email_linking_allowed)
     ck_assert_str_eq(t->out.user->id, owner->id);
     ck_assert_int_eq(t->out.is_new, 1);
     ck_assert_int_eq(t->out.keep, 0);
+    ck_assert_int_eq(t->out.created_user, 0);
+    ck_assert_int_eq(t->out.linked_account, 1);
     ck_assert_int_eq(t->notes[NA_SIGNIN_NOTE_LINKED], 1);
     ck_assert_int_eq(test_signin_count(t->db, "accounts"), 1);
     ck_assert_int_eq(test_signin_count(t->db, "users"), 1);
@@ -317,6 +328,8 @@ START_TEST(test_signin_oauth_new_user)
     ck_assert_int_eq(test_signin_run(t), NA_OK);
     ck_assert_int_eq(t->out.is_new, 1);
     ck_assert_int_eq(t->out.keep, 0);
+    ck_assert_int_eq(t->out.created_user, 1);
+    ck_assert_int_eq(t->out.linked_account, 1);
     ck_assert_str_eq(t->out.user->name, "Octo Cat");
     ck_assert_str_eq(t->out.user->email, "fresh@example.com");
     ck_assert_str_eq(t->out.user->image, "https://img.example/o.png");
@@ -330,6 +343,8 @@ START_TEST(test_signin_oauth_new_user)
     /* the second sign-in finds it */
     ck_assert_int_eq(test_signin_run(t), NA_OK);
     ck_assert_int_eq(t->out.is_new, 0);
+    ck_assert_int_eq(t->out.created_user, 0);
+    ck_assert_int_eq(t->out.linked_account, 0);
     ck_assert_int_eq(test_signin_count(t->db, "users"), 2);
 }
 END_TEST

@@ -65,6 +65,9 @@ my %SECRETS = (
     siblingb    => 'sibling-scenario-secret',
     siblingc    => 'sibling-shared-scenario-secret',
     siblingd    => 'sibling-shared-scenario-secret',
+    events      => 'events-scenario-secret-71c3',
+    eventspipe  => 'eventspipe-scenario-secret-2d9a',
+    eventsstuck => 'eventsstuck-scenario-secret-8e0f',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
