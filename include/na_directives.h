@@ -23,5 +23,6 @@
 #define NA_DIR_IDENTITY_HEADERS "NextAuthIdentityHeaders"
 #define NA_DIR_RATE_LIMIT "NextAuthRateLimit"
 #define NA_DIR_RATE_LIMIT_CACHE "NextAuthRateLimitCache"
+#define NA_DIR_METRICS "NextAuthMetrics"
 
 #endif

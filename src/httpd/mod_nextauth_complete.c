@@ -5,6 +5,7 @@
 #include "mod_nextauth_complete.h"
 #include "mod_nextauth_db.h"
 #include "mod_nextauth_fail.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_session.h"
 #include "na_policy.h"
@@ -176,6 +177,7 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
     else if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
         return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
+    nextauth_metrics_signin(req, prov->id);
     if (res.is_new && req->conf->pages.new_user) {
         return nextauth_reply_redirect(req, nextauth_complete_new_user_url(req), HTTP_OK);
     }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "na_config.h"
 #include "na_metrics.h"
 #include "suites.h"
 
@@ -221,6 +222,20 @@ START_TEST(test_metrics_null_is_noop)
 }
 END_TEST
 
+START_TEST(test_metrics_dir_config)
+{
+    na_dir_conf_t *base = na_config_dir_create(na_test_pool);
+    na_dir_conf_t *add = na_config_dir_create(na_test_pool);
+
+    ck_assert_int_eq(na_config_metrics(base), 0); /* default off */
+    ck_assert_int_eq(na_config_metrics(NULL), 0);
+    base->metrics = 1;
+    ck_assert_int_eq(na_config_metrics(na_config_dir_merge(na_test_pool, base, add)), 1);
+    add->metrics = 0;
+    ck_assert_int_eq(na_config_metrics(na_config_dir_merge(na_test_pool, base, add)), 0);
+}
+END_TEST
+
 Suite *suite_metrics(void)
 {
     Suite *s = suite_create("metrics");
@@ -234,6 +249,7 @@ Suite *suite_metrics(void)
     tcase_add_test(tc, test_metrics_histogram);
     tcase_add_test(tc, test_metrics_format);
     tcase_add_test(tc, test_metrics_null_is_noop);
+    tcase_add_test(tc, test_metrics_dir_config);
     suite_add_tcase(s, tc);
     return s;
 }

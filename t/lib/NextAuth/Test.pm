@@ -65,13 +65,15 @@ my %SECRETS = (
     siblingb    => 'sibling-scenario-secret',
     siblingc    => 'sibling-shared-scenario-secret',
     siblingd    => 'sibling-shared-scenario-secret',
+    metrics     => 'metrics-scenario-secret-7a31',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
 our @NEVER_LOGGED = (values(%SECRETS), qw(gh-client-secret corp-secret gl-secret
                                           gh-basepath-secret gh-custom-secret
                                           gh-theme-secret gh-protect-secret
-                                          gh-dbsession-secret gh-dbnotable-secret));
+                                          gh-dbsession-secret gh-dbnotable-secret
+                                          gh-metrics-secret));
 
 # Users of t/conf/people.htpasswd (the scenarios added for pages/, protect/, security/)
 # and their passwords; carol's name is not an e-mail address.
