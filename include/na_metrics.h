@@ -53,8 +53,9 @@ typedef struct na_metrics_totals_t {
 
 /** Metrics over `slots` (zeroed here), with no provider yet. */
 na_metrics_t *na_metrics_create(apr_pool_t *p, na_metrics_slots_t *slots);
-/** Index provider `id` (copied from p); a repeat is ignored. -1 when the table is full
- *  (the provider then counts as "other"). */
+/** Index provider `id` (copied from p); a repeat is ignored. Returns the slot where it
+ *  counts: its own, NA_METRICS_MAX_PROVIDERS for an id spelled "other" (which shares the
+ *  unknown ids' series), or -1 when the table is full (it then counts as "other"). */
 int na_metrics_add_provider(na_metrics_t *m, apr_pool_t *p, const char *id);
 
 /* Counting. Each takes m == NULL (no metrics were set up) as a no-op. */

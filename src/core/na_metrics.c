@@ -44,6 +44,11 @@ int na_metrics_add_provider(na_metrics_t *m, apr_pool_t *p, const char *id)
     if (i >= 0 || id == NULL) {
         return i;
     }
+    /* A provider named "other" shares the unknown ids' series: two series with one label
+     * set would make the whole scrape invalid. */
+    if (strcmp(id, "other") == 0) {
+        return NA_METRICS_MAX_PROVIDERS;
+    }
     if (m->nproviders >= NA_METRICS_MAX_PROVIDERS) {
         return -1;
     }

@@ -57,10 +57,11 @@ END_TEST
 START_TEST(test_metrics_providers_fixed)
 {
     na_metrics_t *m = na_test_metrics();
-    const char *text;
+    const char *text, *other;
     int i;
 
     ck_assert_int_eq(na_metrics_add_provider(m, na_test_pool, "github"), 1);
+    ck_assert_int_eq(na_metrics_add_provider(m, na_test_pool, "other"), NA_METRICS_MAX_PROVIDERS);
     for (i = 2; i < NA_METRICS_MAX_PROVIDERS; i++) {
         ck_assert_int_eq(
             na_metrics_add_provider(m, na_test_pool, apr_psprintf(na_test_pool, "p%d", i)), i);
@@ -85,6 +86,10 @@ START_TEST(test_metrics_providers_fixed)
         na_test_value(text, "nextauth_signins_total{provider=\"other\",outcome=\"success\"}"), 1);
     ck_assert_ptr_null(na_test_line(
         text, "nextauth_signins_total{provider=\"one-too-many\",outcome=\"failure\"}"));
+    /* One series for "other", though a provider is named so. */
+    other = strstr(text, "{provider=\"other\",outcome=\"success\"}");
+    ck_assert_ptr_nonnull(other);
+    ck_assert_ptr_null(strstr(other + 1, "{provider=\"other\",outcome=\"success\"}"));
 }
 END_TEST
 
