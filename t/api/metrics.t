@@ -107,8 +107,9 @@ is($memo->($after) - $memo->($before), $READS, "memo hits + misses grew by $READ
 for my $method (qw(POST PUT DELETE)) {
     my $res = req($method => $METRICS);
     is($res->code, 405, "$method /metrics: 405");
-    # httpd adds TRACE while TraceEnable is on.
-    like($res->header('Allow') // '', qr/^GET,\s*HEAD(?:,\s*TRACE)?$/, "$method /metrics: Allow: GET, HEAD");
+    # httpd lists the methods in no fixed order, and adds TRACE while TraceEnable is on.
+    my @allow = sort grep { $_ ne 'TRACE' } split /\s*,\s*/, $res->header('Allow') // '';
+    is("@allow", 'GET HEAD', "$method /metrics: Allow: GET, HEAD");
 }
 my $head = req(HEAD => $METRICS);
 is($head->code, 200, 'HEAD /metrics: 200');
