@@ -5,6 +5,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <mod_auth.h>
+#include <mod_status.h>
 
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_authz.h"
@@ -13,6 +14,7 @@
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_handler.h"
 #include "mod_nextauth_limit.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_session.h"
 
@@ -42,6 +44,9 @@ static void nextauth_register_hooks(apr_pool_t *p)
     /* REALLY_FIRST: the base path is ours whatever else is configured there (mod_proxy's
      * handler runs FIRST too); the protection exempts its routes on that promise. */
     ap_hook_handler(nextauth_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_post_config(nextauth_metrics_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(nextauth_metrics_handler, NULL, NULL, APR_HOOK_FIRST);
+    APR_OPTIONAL_HOOK(ap, status_hook, nextauth_metrics_status, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 module AP_MODULE_DECLARE_DATA nextauth_module = {

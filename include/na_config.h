@@ -83,6 +83,7 @@ typedef struct na_dir_conf_t {
     int unauthenticated;  /**< NA_UNAUTH_*, or NA_UNSET */
     int strip_cookies;    /**< 1/0, or NA_UNSET */
     int identity_headers; /**< 1/0, or NA_UNSET */
+    int metrics;          /**< NextAuthMetrics: 1/0, or NA_UNSET */
 } na_dir_conf_t;
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p);
@@ -132,6 +133,8 @@ apr_int64_t na_config_max_age(const na_server_conf_t *c);
 apr_int64_t na_config_update_age(const na_server_conf_t *c);
 int na_config_strategy(const na_server_conf_t *c);
 int na_config_color_scheme(const na_server_conf_t *c);
+/** NextAuthMetrics: 1 when this directory serves the counters (default off). */
+int na_config_metrics(const na_dir_conf_t *d);
 const char *na_config_cookie_prefix(const na_server_conf_t *c);
 /** Find a provider by id; NULL when there is none. */
 const na_provider_t *na_config_provider(const na_server_conf_t *c, const char *id);

@@ -24,5 +24,6 @@
 #define NA_DIR_RATE_LIMIT "NextAuthRateLimit"
 #define NA_DIR_RATE_LIMIT_CACHE "NextAuthRateLimitCache"
 #define NA_DIR_EVENT_LOG "NextAuthEventLog"
+#define NA_DIR_METRICS "NextAuthMetrics"
 
 #endif

@@ -20,6 +20,10 @@ typedef struct na_error_info_t {
  */
 na_error_info_t na_page_error_info(const char *code);
 
+/** The NextAuth error codes the pages know, i = 0, 1, ...: the error page types, then the
+ *  sign-in page codes; NULL past the last (the metrics' label table). */
+const char *na_page_code(int i);
+
 /** What a built-in page shows; every string is raw and escaped by the renderer. */
 typedef struct na_page_view_t {
     const na_catalog_t *lang;

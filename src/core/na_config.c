@@ -134,6 +134,7 @@ na_dir_conf_t *na_config_dir_create(apr_pool_t *p)
     d->unauthenticated = NA_UNSET;
     d->strip_cookies = NA_UNSET;
     d->identity_headers = NA_UNSET;
+    d->metrics = NA_UNSET;
     return d;
 }
 
@@ -145,6 +146,7 @@ na_dir_conf_t *na_config_dir_merge(apr_pool_t *p, const na_dir_conf_t *base,
     NA_MERGE_INT(unauthenticated);
     NA_MERGE_INT(strip_cookies);
     NA_MERGE_INT(identity_headers);
+    NA_MERGE_INT(metrics);
     return c;
 }
 
@@ -519,6 +521,11 @@ int na_config_strategy(const na_server_conf_t *c)
 int na_config_color_scheme(const na_server_conf_t *c)
 {
     return c->theme.color_scheme != NA_UNSET ? c->theme.color_scheme : NA_SCHEME_AUTO;
+}
+
+int na_config_metrics(const na_dir_conf_t *d)
+{
+    return d && d->metrics == 1;
 }
 
 const char *na_config_cookie_prefix(const na_server_conf_t *c)

@@ -179,6 +179,17 @@ static int na_page_signin_index(const char *code)
     return -1;
 }
 
+const char *na_page_code(int i)
+{
+    int ntypes = (int)(sizeof(na_error_types) / sizeof(na_error_types[0]));
+    int nsignin = (int)(sizeof(na_signin_errors) / sizeof(na_signin_errors[0])) - 1;
+
+    if (i < 0 || i >= ntypes + nsignin) {
+        return NULL;
+    }
+    return i < ntypes ? na_error_types[i].code : na_signin_errors[i - ntypes].code;
+}
+
 na_msg_e na_page_signin_error_msg(const char *code)
 {
     int i = na_page_signin_index(code);

@@ -238,6 +238,13 @@ static const char *nextauth_cmd_identity_headers(cmd_parms *cmd, void *dconf, in
     return NULL;
 }
 
+static const char *nextauth_cmd_metrics(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)cmd;
+    ((na_dir_conf_t *)dconf)->metrics = on ? 1 : 0;
+    return NULL;
+}
+
 #define NA_DIR_SCOPE (OR_AUTHCFG | ACCESS_CONF | RSRC_CONF)
 
 /* In DESIGN.md's order; the help text is the accepted syntax, which httpd prints on an
@@ -281,5 +288,8 @@ const command_rec nextauth_cmds[] = {
                  "On|Off: hide the module's cookies from the backend"),
     AP_INIT_FLAG(NA_DIR_IDENTITY_HEADERS, nextauth_cmd_identity_headers, NULL, NA_DIR_SCOPE,
                  "On|Off: pass X-NextAuth-* identity headers to the backend"),
+    /* <Location> or <Directory> only: a scrape endpoint has no business in .htaccess. */
+    AP_INIT_FLAG(NA_DIR_METRICS, nextauth_cmd_metrics, NULL, ACCESS_CONF,
+                 "On|Off: answer GET here with the Prometheus metrics"),
     {NULL},
 };

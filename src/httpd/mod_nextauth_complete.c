@@ -6,6 +6,7 @@
 #include "mod_nextauth_db.h"
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_session.h"
 #include "na_policy.h"
@@ -178,6 +179,7 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
         return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
     nextauth_event_signin(req->r, prov->id, claims, &res);
+    nextauth_metrics_signin(req, prov->id);
     if (res.is_new && req->conf->pages.new_user) {
         return nextauth_reply_redirect(req, nextauth_complete_new_user_url(req), HTTP_OK);
     }

@@ -5,6 +5,7 @@
 #include <http_protocol.h>
 
 #include "mod_nextauth_fail.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_pages.h"
 #include "mod_nextauth_reply.h"
 #include "na_page.h"
@@ -106,6 +107,7 @@ int nextauth_fail_with(nextauth_req_t *req, const char *logno, na_status_t statu
 int nextauth_fail_logged(nextauth_req_t *req, na_status_t status, const na_err_t *err,
                          const char *code)
 {
+    nextauth_metrics_fail(req, nextauth_fail_code(status, err, code));
     return nextauth_reply_redirect(req,
                                    nextauth_error_url(req, nextauth_fail_code(status, err, code)),
                                    nextauth_fail_class(status)->json_status);
@@ -118,12 +120,14 @@ int nextauth_fail_csrf(nextauth_req_t *req, const char *logno, const char *page)
     ap_log_rerror(APLOG_MARK, nextauth_fail_level(NA_EINPUT), 0, req->r,
                   "%sCSRF check failed on %s %s", logno, req->r->method,
                   ap_escape_logitem(req->r->pool, req->r->uri));
+    nextauth_metrics_csrf(req);
     return nextauth_reply_redirect(
         req, apr_pstrcat(req->r->pool, req->base_url, page, "?csrf=true", NULL), HTTP_OK);
 }
 
 int nextauth_fail_answer(nextauth_req_t *req, const char *code, int json_status)
 {
+    nextauth_metrics_fail(req, code);
     return nextauth_reply_redirect(req, nextauth_error_url(req, code), json_status);
 }
 

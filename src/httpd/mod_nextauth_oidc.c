@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include "mod_nextauth_fail.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oidc.h"
 #include "na_cache.h"
 #include "na_oauth.h"
@@ -86,7 +87,7 @@ int nextauth_oidc_may_refetch(request_rec *r, const char *url)
 na_status_t nextauth_oidc_perform(request_rec *r, const na_http_request_t *hreq,
                                   na_http_response_t *resp, na_err_t *err)
 {
-    na_status_t rv = na_http_perform(r->pool, hreq, resp, err);
+    na_status_t rv = nextauth_metrics_http_perform(r->pool, hreq, resp, err);
 
     if (rv != NA_OK) {
         return na_err_set(r->pool, err, nextauth_fail_upstream(rv), NULL,

@@ -15,6 +15,7 @@
 #include "na_jwe.h"
 #include "na_session.h"
 #include "na_session_memo.h"
+#include "mod_nextauth_metrics.h"
 
 /* What one request tree knows about its session, computed once. */
 typedef struct nextauth_session_cache_t {
@@ -281,8 +282,9 @@ static na_status_t nextauth_session_decode(request_rec *r, const na_server_conf_
     apr_int64_t now = apr_time_sec(apr_time_now());
     na_status_t rv;
 
-    if (na_session_memo_get(nextauth_session_memo, r->pool, conf->session_keys, token, now,
-                            &cache->claims, &cache->key_index)) {
+    if (nextauth_metrics_memo(na_session_memo_get(nextauth_session_memo, r->pool,
+                                                  conf->session_keys, token, now, &cache->claims,
+                                                  &cache->key_index))) {
         return NA_OK;
     }
     rv = na_session_decode(r->pool, conf->session_keys, conf->session_nkeys, token, now,

@@ -208,6 +208,11 @@ my @CASES = (
     ['NextAuthStripCookies maybe',
      "<Location /private>\n NextAuthStripCookies maybe\n</Location>\n",
      [qr/^NextAuthStripCookies /, qr/On or Off/]],
+    ['NextAuthMetrics maybe',
+     "<Location /metrics>\n NextAuthMetrics maybe\n</Location>\n",
+     [qr/^NextAuthMetrics /, qr/On or Off/]],
+    ['NextAuthMetrics outside a directory', "NextAuthMetrics On\n",
+     [qr/^NextAuthMetrics not allowed here/]],
 
     # --- NextAuthRateLimit / NextAuthRateLimitCache ------------------------------------
     ['rate limit without a window', "NextAuthRateLimit credentialsUser=3\n",

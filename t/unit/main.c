@@ -104,6 +104,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_limit());
     srunner_add_suite(sr, suite_i18n());
     srunner_add_suite(sr, suite_json());
+    srunner_add_suite(sr, suite_metrics());
     srunner_add_suite(sr, suite_store());
     srunner_add_suite(sr, suite_signin());
     srunner_add_suite(sr, suite_event());

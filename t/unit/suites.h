@@ -38,6 +38,7 @@ Suite *suite_page_email(void);
 Suite *suite_limit(void);
 Suite *suite_i18n(void);
 Suite *suite_json(void);
+Suite *suite_metrics(void);
 Suite *suite_store(void);
 Suite *suite_signin(void);
 Suite *suite_event(void);

@@ -68,13 +68,15 @@ my %SECRETS = (
     events      => 'events-scenario-secret-71c3',
     eventspipe  => 'eventspipe-scenario-secret-2d9a',
     eventsstuck => 'eventsstuck-scenario-secret-8e0f',
+    metrics     => 'metrics-scenario-secret-7a31',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
 our @NEVER_LOGGED = (values(%SECRETS), qw(gh-client-secret corp-secret gl-secret
                                           gh-basepath-secret gh-custom-secret
                                           gh-theme-secret gh-protect-secret
-                                          gh-dbsession-secret gh-dbnotable-secret));
+                                          gh-dbsession-secret gh-dbnotable-secret
+                                          gh-metrics-secret));
 
 # Users of t/conf/people.htpasswd (the scenarios added for pages/, protect/, security/)
 # and their passwords; carol's name is not an e-mail address.
