@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -74,31 +74,42 @@ char *na_crypto_hex(apr_pool_t *p, const unsigned char *bytes, apr_size_t n)
  * per-thread DRBG lookup, parameters, a reseed check), and a renewed session draws
  * twice. So each thread draws a batch and hands it out in order, every byte once, wiping
  * what it gave. The batch belongs to the process that drew it: a fork (httpd's children)
- * starts afresh, or parent and child would hand out the same bytes. */
+ * empties it, or parent and child would hand out the same bytes. */
 #define NA_CRYPTO_BATCH 512
 #define NA_CRYPTO_BATCH_MAX_TAKE 64
 
 typedef struct na_crypto_batch_t {
     unsigned char bytes[NA_CRYPTO_BATCH];
     apr_size_t used; /* from the start; NA_CRYPTO_BATCH when empty */
-    pid_t pid;       /* the process that drew it */
 } na_crypto_batch_t;
 
-static __thread na_crypto_batch_t na_crypto_batch = {{0}, NA_CRYPTO_BATCH, 0};
+static __thread na_crypto_batch_t na_crypto_batch = {{0}, NA_CRYPTO_BATCH};
+static pthread_once_t na_crypto_batch_once = PTHREAD_ONCE_INIT;
+static int na_crypto_batch_usable; /* the fork handler is in place */
+
+/* A forked child runs only the thread that called fork(), in which this handler runs:
+ * emptying that thread's batch leaves the child nothing of its parent's. */
+static void na_crypto_batch_forget(void)
+{
+    na_crypto_cleanse(na_crypto_batch.bytes, sizeof(na_crypto_batch.bytes));
+    na_crypto_batch.used = NA_CRYPTO_BATCH;
+}
+
+static void na_crypto_batch_init(void)
+{
+    na_crypto_batch_usable = pthread_atfork(NULL, NULL, na_crypto_batch_forget) == 0;
+}
 
 static int na_crypto_batch_take(unsigned char *buf, apr_size_t n)
 {
     na_crypto_batch_t *b = &na_crypto_batch;
-    pid_t pid = getpid();
 
-    if (b->pid != pid || NA_CRYPTO_BATCH - b->used < n) {
-        na_crypto_cleanse(b->bytes, sizeof(b->bytes));
-        b->used = NA_CRYPTO_BATCH;
+    if (NA_CRYPTO_BATCH - b->used < n) {
+        na_crypto_batch_forget();
         if (RAND_bytes(b->bytes, (int)sizeof(b->bytes)) != 1) {
             return 0;
         }
         b->used = 0;
-        b->pid = pid;
     }
     memcpy(buf, b->bytes + b->used, n);
     na_crypto_cleanse(b->bytes + b->used, n);
@@ -108,7 +119,10 @@ static int na_crypto_batch_take(unsigned char *buf, apr_size_t n)
 
 na_status_t na_crypto_random(unsigned char *buf, apr_size_t n)
 {
-    if (n <= NA_CRYPTO_BATCH_MAX_TAKE) {
+    /* Without a fork handler, every draw goes to OpenSSL (which detects forks itself). */
+    if (n <= NA_CRYPTO_BATCH_MAX_TAKE
+        && pthread_once(&na_crypto_batch_once, na_crypto_batch_init) == 0
+        && na_crypto_batch_usable) {
         return na_crypto_batch_take(buf, n) ? NA_OK : NA_EINTERNAL;
     }
     if (n > (apr_size_t)0x7fffffff || RAND_bytes(buf, (int)n) != 1) {
