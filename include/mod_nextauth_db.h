@@ -10,13 +10,10 @@
 
 #include "mod_nextauth.h"
 
-typedef na_store_user_t nextauth_user_t;
-typedef na_store_account_t nextauth_account_t;
-
 /** The store on this request's connection, its notes logged against r; NULL (logged)
  *  when mod_dbd gives no connection. */
 na_store_t *nextauth_db_store(request_rec *r);
-apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user);
+apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, na_store_user_t **user);
 apr_status_t nextauth_db_token_create(request_rec *r, const char *identifier, const char *hash,
                                       apr_int64_t expires);
 /** Delete the row matching identifier and hash in one statement and give its expiry:
@@ -26,7 +23,7 @@ apr_status_t nextauth_db_token_use(request_rec *r, const char *identifier, const
 apr_status_t nextauth_db_session_create(request_rec *r, const char *user_id, const char *token,
                                         apr_int64_t expires);
 apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int64_t *expires,
-                                     nextauth_user_t **user);
+                                     na_store_user_t **user);
 apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
 apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
 /** The error every call answers when a table is missing (conf/schema/ not applied):

@@ -75,7 +75,7 @@ static na_status_t nextauth_complete_current(nextauth_req_t *req, na_store_t *st
  * fills *err with its NextAuth code; the store and the notes have logged their own. */
 static na_status_t nextauth_complete_resolve(nextauth_req_t *req, const na_provider_t *prov,
                                              const na_session_claims_t *claims,
-                                             const nextauth_account_t *account,
+                                             const na_store_account_t *account,
                                              na_signin_result_t *res, na_err_t *err)
 {
     na_store_t *store = nextauth_db_store(req->r);
@@ -108,7 +108,7 @@ static na_status_t nextauth_complete_resolve(nextauth_req_t *req, const na_provi
 /* With NextAuthDatabase: the claims become the database user's. */
 static na_status_t nextauth_complete_database(nextauth_req_t *req, const na_provider_t *prov,
                                               na_session_claims_t *claims,
-                                              const nextauth_account_t *account,
+                                              const na_store_account_t *account,
                                               na_signin_result_t *res, na_err_t *err)
 {
     na_status_t st = nextauth_complete_resolve(req, prov, claims, account, res, err);
@@ -146,7 +146,7 @@ static const char *nextauth_complete_new_user_url(nextauth_req_t *req)
 }
 
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
-                             na_session_claims_t *claims, const nextauth_account_t *account)
+                             na_session_claims_t *claims, const na_store_account_t *account)
 {
     na_signin_result_t res;
     na_err_t err = {NULL, NULL, 0};

@@ -91,7 +91,7 @@ static apr_status_t nextauth_db_answer(na_status_t st, const na_err_t *err, int 
     return found ? APR_SUCCESS : APR_NOTFOUND;
 }
 
-apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, nextauth_user_t **user)
+apr_status_t nextauth_db_user_by_id(request_rec *r, const char *id, na_store_user_t **user)
 {
     na_store_t *store;
     na_err_t err = {NULL, NULL, 0};
@@ -161,7 +161,7 @@ apr_status_t nextauth_db_session_create(request_rec *r, const char *user_id, con
 }
 
 apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int64_t *expires,
-                                     nextauth_user_t **user)
+                                     na_store_user_t **user)
 {
     na_store_t *store;
     na_store_session_t *session = NULL;

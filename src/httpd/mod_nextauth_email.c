@@ -174,7 +174,7 @@ static int nextauth_email_spend(nextauth_req_t *req, const na_provider_t *prov, 
 {
     request_rec *r = req->r;
     const char *hash = na_email_token_hash(r->pool, token, nextauth_email_secret(req));
-    nextauth_account_t account;
+    na_store_account_t account;
     na_session_claims_t claims;
     apr_int64_t expires = 0;
     apr_status_t rv = nextauth_db_token_use(r, email, hash, &expires);

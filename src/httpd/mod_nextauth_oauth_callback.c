@@ -290,7 +290,7 @@ static na_status_t nextauth_cb_profile_oidc(nextauth_cb_t *cb)
 static int nextauth_cb_finish(nextauth_cb_t *cb)
 {
     na_session_claims_t claims;
-    nextauth_account_t account;
+    na_store_account_t account;
 
     memset(&claims, 0, sizeof(claims));
     claims.name = cb->user.name;

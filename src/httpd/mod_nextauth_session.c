@@ -51,7 +51,7 @@ static na_status_t nextauth_session_db_load(request_rec *r, nextauth_session_cac
                                             const char *token)
 {
     apr_int64_t now = apr_time_sec(apr_time_now()), expires = 0;
-    nextauth_user_t *user = NULL;
+    na_store_user_t *user = NULL;
     apr_status_t st = nextauth_db_session_get(r, token, &expires, &user);
 
     cache->db = 1;
