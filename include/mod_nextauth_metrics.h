@@ -26,8 +26,9 @@ void nextauth_metrics_signin(const nextauth_req_t *req, const char *provider);
 void nextauth_metrics_fail(const nextauth_req_t *req, const char *code);
 /** A failed CSRF check; on a callback it is also a failed sign-in. */
 void nextauth_metrics_csrf(const nextauth_req_t *req);
-/** Counts a refusal by rate limit `kind` (nextauth_limit_e) when `over`; returns `over`. */
-int nextauth_metrics_refusal(int kind, int over);
+/** Counts a request refused by rate limit `kind` (nextauth_limit_e); the caller that
+ *  refuses counts, so a counter that only records a failure never does. */
+void nextauth_metrics_refusal(int kind);
 /** Counts a session memo hit (`hit` non-zero) or miss; returns `hit`. */
 int nextauth_metrics_memo(int hit);
 /** na_http_perform, timed into the IdP request latency histogram. */

@@ -11,6 +11,7 @@
 #include "mod_nextauth_email.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_limit.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oauth.h"
 #include "mod_nextauth_req.h"
 #include "na_limit.h"
@@ -71,6 +72,7 @@ static int nextauth_callback_throttle(nextauth_req_t *req, const char *user, int
     else {
         return 0;
     }
+    nextauth_metrics_refusal(which);
     ap_log_rerror(
         APLOG_MARK, APLOG_INFO, 0, r,
         NA_LOGNO(00060) "credentials sign-in throttled for user '%s' from %s: %s reached "

@@ -9,6 +9,7 @@
 #include "mod_nextauth_email.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_limit.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_pages.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
@@ -37,6 +38,12 @@ static int nextauth_email_limited(nextauth_req_t *req, const char *email, apr_in
     int over_ip =
         nextauth_limit_hit(req->r, NEXTAUTH_LIMIT_EMAIL_IP, req->r->useragent_ip, &wait_ip);
 
+    if (over_addr) {
+        nextauth_metrics_refusal(NEXTAUTH_LIMIT_EMAIL_ADDR);
+    }
+    if (over_ip) {
+        nextauth_metrics_refusal(NEXTAUTH_LIMIT_EMAIL_IP);
+    }
     *retry_after = wait_addr > wait_ip ? wait_addr : wait_ip;
     return over_addr || over_ip;
 }

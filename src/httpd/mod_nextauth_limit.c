@@ -9,7 +9,6 @@
 
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_limit.h"
-#include "mod_nextauth_metrics.h"
 #include "na_limit.h"
 
 /* Rate-limit counters in a mod_socache provider (NextAuthRateLimitCache), the way
@@ -272,16 +271,13 @@ static int nextauth_limit_count(request_rec *r, nextauth_limit_e kind, const cha
 int nextauth_limit_hit(request_rec *r, nextauth_limit_e kind, const char *key,
                        apr_int64_t *retry_after)
 {
-    int over = nextauth_limit_count(r, kind, key, 1, retry_after);
-
-    /* Without retry_after the caller records a failure and ignores the answer: no refusal. */
-    return retry_after ? nextauth_metrics_refusal(kind, over) : over;
+    return nextauth_limit_count(r, kind, key, 1, retry_after);
 }
 
 int nextauth_limit_over(request_rec *r, nextauth_limit_e kind, const char *key,
                         apr_int64_t *retry_after)
 {
-    return nextauth_metrics_refusal(kind, nextauth_limit_count(r, kind, key, 0, retry_after));
+    return nextauth_limit_count(r, kind, key, 0, retry_after);
 }
 
 const char *nextauth_limit_describe(request_rec *r, nextauth_limit_e kind)

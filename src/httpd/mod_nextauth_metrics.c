@@ -183,12 +183,9 @@ void nextauth_metrics_csrf(const nextauth_req_t *req)
     }
 }
 
-int nextauth_metrics_refusal(int kind, int over)
+void nextauth_metrics_refusal(int kind)
 {
-    if (over) {
-        na_metrics_count_refusal(nextauth_metrics, kind);
-    }
-    return over;
+    na_metrics_count_refusal(nextauth_metrics, kind);
 }
 
 int nextauth_metrics_memo(int hit)
