@@ -171,6 +171,24 @@ typedef struct na_oauth_tokens_t {
 na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
                                  na_oauth_tokens_t *out, na_err_t *err);
 
+/**
+ * The refresh_token grant (RFC 6749 section 6) in *out: POST of grant_type=refresh_token
+ * and refresh_token, with the client authentication, Accept header and timeout of
+ * na_oauth_token_request (in->code, redirect_uri and code_verifier are not used).
+ * NA_EINPUT when refresh_token, the endpoint or client_id is missing.
+ */
+na_status_t na_oauth_refresh_request(apr_pool_t *p, const na_oauth_token_req_t *in,
+                                     const char *refresh_token, na_http_request_t *out,
+                                     na_err_t *err);
+
+/**
+ * A refresh answer, read as na_oauth_token_parse reads a code exchange's, except that an
+ * `error` of invalid_grant (HTTP 400 or 401) is NA_EDENIED: the grant is gone and the
+ * session must end. Every other failure (5xx, junk, no access_token) is NA_EPEER.
+ */
+na_status_t na_oauth_refresh_parse(apr_pool_t *p, const na_http_response_t *resp,
+                                   na_oauth_tokens_t *out, na_err_t *err);
+
 /** A GET of url with "Authorization: Bearer <access_token>" and the provider's timeout,
  * for userinfo and GitHub's emails API. */
 void na_oauth_userinfo_request(const na_provider_t *prov, const char *url, const char *access_token,

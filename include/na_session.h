@@ -29,6 +29,10 @@ typedef struct na_session_claims_t {
     apr_int64_t iat;      /**< 0 when absent on decode */
     apr_int64_t exp;
     const char *jti;
+    const char *sid;       /**< the session id (na_tokens.h), kept across renewals; NULL in
+                                tokens made before it existed or by next-auth */
+    apr_int64_t auth_time; /**< Unix seconds of the sign-in, kept across renewals; 0 when
+                                absent (a token from before, or next-auth's) */
     unsigned present;    /**< NA_CLAIM_* bits: which of name/email/picture the token has */
     const char *payload; /**< on decode: the whole payload JSON, so a refresh keeps every
                               claim a Next.js app added; on encode: when set, the claims
