@@ -33,13 +33,13 @@ typedef struct na_session_claims_t {
                                 tokens made before it existed or by next-auth */
     apr_int64_t auth_time; /**< Unix seconds of the sign-in, kept across renewals; 0 when
                                 absent (a token from before, or next-auth's) */
-    unsigned present;    /**< NA_CLAIM_* bits: which of name/email/picture the token has */
-    const char *payload; /**< on decode: the whole payload JSON, so a refresh keeps every
-                              claim a Next.js app added; on encode: when set, the claims
-                              to keep (only iat, exp and jti are renewed) */
-    void *payload_obj;   /**< on decode: the parsed payload (a jansson object released with
-                              the pool), so a refresh need not parse it again; on encode:
-                              used instead of payload when set */
+    unsigned present;      /**< NA_CLAIM_* bits: which of name/email/picture the token has */
+    const char *payload;   /**< on decode: the whole payload JSON, so a refresh keeps every
+                                claim a Next.js app added; on encode: when set, the claims
+                                to keep (only iat, exp and jti are renewed) */
+    void *payload_obj;     /**< on decode: the parsed payload (a jansson object released with
+                                the pool), so a refresh need not parse it again; on encode:
+                                used instead of payload when set */
 } na_session_claims_t;
 
 #define NA_CLAIM_NAME 1u

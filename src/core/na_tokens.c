@@ -30,8 +30,8 @@ int na_tokens_sid_valid(const char *s)
     }
     for (n = 0; s[n]; n++) {
         char c = s[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '-' || c == '_')) {
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+              || c == '_')) {
             return 0;
         }
     }

@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include <ap_provider.h>
-#include <ap_socache.h>
 #include <http_protocol.h>
-#include <util_mutex.h>
-
-#include <apr_global_mutex.h>
 
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_limit.h"
+#include "mod_nextauth_socache.h"
 #include "na_limit.h"
 
 /* Rate-limit counters in a mod_socache provider (NextAuthRateLimitCache), the way
@@ -20,35 +16,29 @@
  * lock every user out, so it is logged (at most once a minute per process) and the
  * request is allowed. */
 
-#define NEXTAUTH_LIMIT_ID "nextauth-limit" /* mutex type, cache namespace (<= 14 chars) */
 #define NEXTAUTH_LIMIT_DEFAULT_CACHE "shmcb"
 #define NEXTAUTH_LIMIT_WARN_EVERY apr_time_from_sec(60)
 
-typedef struct nextauth_limit_global_t {
-    const ap_socache_provider_t *provider; /**< NULL: no server needs counters */
-    ap_socache_instance_t *instance;
-    const char *spec; /**< "redis:127.0.0.1:6379", for messages */
-    apr_global_mutex_t *mutex;
-    int ready; /**< init succeeded in this generation */
-} nextauth_limit_global_t;
-
 /* One per configuration generation: reset in pre_config, filled at check_config and
  * post_config, read-only in the children. */
-static nextauth_limit_global_t nextauth_limit;
+static nextauth_socache_t nextauth_limit = {"nextauth-limit",
+                                            NA_DIR_RATE_LIMIT_CACHE,
+                                            {48, 8, 60 * APR_USEC_PER_SEC},
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            NULL,
+                                            0};
 /* Per process: when the last fail-open warning was logged. */
 static apr_time_t nextauth_limit_warned;
 
-static const struct ap_socache_hints nextauth_limit_hints = {48, 8, apr_time_from_sec(60)};
-
 int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    apr_status_t rv;
-
     (void)plog;
     (void)ptemp;
-    memset(&nextauth_limit, 0, sizeof(nextauth_limit));
-    rv = ap_mutex_register(pconf, NEXTAUTH_LIMIT_ID, NULL, APR_LOCK_DEFAULT, 0);
-    return rv == APR_SUCCESS ? OK : !OK;
+    return nextauth_socache_pre_config(&nextauth_limit, pconf);
 }
 
 /* Counters are needed when a configured server offers credentials or e-mail sign-in. */
@@ -71,105 +61,54 @@ static int nextauth_limit_needed(server_rec *s)
 int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
-    const na_server_conf_t *conf = nextauth_conf_server(s);
-    const char *spec =
-        conf->rate_limit_cache ? conf->rate_limit_cache : NEXTAUTH_LIMIT_DEFAULT_CACHE;
-    const char *name = NULL, *args = NULL, *msg;
+    const char *msg;
 
     (void)plog;
     if (!nextauth_limit_needed(s)) {
         return OK;
     }
-    msg = na_limit_parse_cache(ptemp, NA_DIR_RATE_LIMIT_CACHE, spec, &name, &args);
-    if (msg == NULL) {
-        nextauth_limit.provider =
-            ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-        if (nextauth_limit.provider == NULL) {
-            msg = apr_psprintf(ptemp,
-                               NA_DIR_RATE_LIMIT_CACHE
-                               " %s%s: no mod_socache provider "
-                               "'%s' is loaded; accepted: LoadModule socache_%s_module "
-                               "modules/mod_socache_%s.so (a2enmod socache_%s), or another "
-                               "provider in " NA_DIR_RATE_LIMIT_CACHE,
-                               spec, conf->rate_limit_cache ? "" : " (the default)", name, name,
-                               name, name);
-        }
-    }
-    if (msg == NULL) {
-        msg = nextauth_limit.provider->create(&nextauth_limit.instance, args, ptemp, pconf);
-        if (msg) {
-            msg =
-                apr_psprintf(ptemp,
-                             NA_DIR_RATE_LIMIT_CACHE " '%s': %s; accepted: "
-                                                     "PROVIDER[:ARGS] as the provider documents it",
-                             spec, msg);
-        }
-    }
+    msg = nextauth_socache_create(&nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,
+                                  NEXTAUTH_LIMIT_DEFAULT_CACHE, ptemp, pconf);
     if (msg) {
-        nextauth_limit.provider = NULL;
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00062) "%s", msg);
         return !OK;
     }
-    nextauth_limit.spec = apr_pstrdup(pconf, spec);
     return OK;
-}
-
-static apr_status_t nextauth_limit_destroy(void *data)
-{
-    server_rec *s = data;
-
-    if (nextauth_limit.provider && nextauth_limit.instance) {
-        nextauth_limit.provider->destroy(nextauth_limit.instance, s);
-    }
-    memset(&nextauth_limit, 0, sizeof(nextauth_limit));
-    return APR_SUCCESS;
 }
 
 int nextauth_limit_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                server_rec *s)
 {
+    const char *what = NULL;
     apr_status_t rv;
 
     (void)plog;
     (void)ptemp;
-    if (nextauth_limit.provider == NULL) {
+    if ((rv = nextauth_socache_start(&nextauth_limit, s, pconf, &what)) == APR_SUCCESS) {
         return OK;
     }
-    rv = ap_global_mutex_create(&nextauth_limit.mutex, NULL, NEXTAUTH_LIMIT_ID, NULL, s, pconf, 0);
-    if (rv != APR_SUCCESS) {
+    if (strcmp(what, "mutex") == 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     NA_LOGNO(00063) "rate limits: cannot create the " NEXTAUTH_LIMIT_ID " mutex");
-        return !OK;
+                     NA_LOGNO(00063) "rate limits: cannot create the %s mutex", nextauth_limit.id);
     }
-    rv = nextauth_limit.provider->init(nextauth_limit.instance, NEXTAUTH_LIMIT_ID,
-                                       &nextauth_limit_hints, s, pconf);
-    if (rv != APR_SUCCESS) {
+    else {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      NA_LOGNO(00064) "rate limits: " NA_DIR_RATE_LIMIT_CACHE " %s cannot start",
                      nextauth_limit.spec);
-        return !OK;
     }
-    apr_pool_cleanup_register(pconf, s, nextauth_limit_destroy, apr_pool_cleanup_null);
-    nextauth_limit.ready = 1;
-    return OK;
+    return !OK;
 }
 
 void nextauth_limit_child_init(apr_pool_t *p, server_rec *s)
 {
-    apr_status_t rv;
+    apr_status_t rv = nextauth_socache_child_init(&nextauth_limit, p);
 
-    if (nextauth_limit.mutex == NULL) {
-        return;
-    }
-    rv = apr_global_mutex_child_init(&nextauth_limit.mutex,
-                                     apr_global_mutex_lockfile(nextauth_limit.mutex), p);
     if (rv != APR_SUCCESS) {
         /* Counting without the mutex would race; fail open instead. */
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
-                     NA_LOGNO(00065) "rate limits: cannot attach the " NEXTAUTH_LIMIT_ID
-                                     " mutex in this "
-                                     "child; its requests are not counted");
-        nextauth_limit.ready = 0;
+                     NA_LOGNO(00065) "rate limits: cannot attach the %s mutex in this child; its "
+                                     "requests are not counted",
+                     nextauth_limit.id);
     }
 }
 
@@ -201,7 +140,7 @@ static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64
     const char *what = NULL;
     apr_status_t rv;
 
-    if ((rv = apr_global_mutex_lock(nextauth_limit.mutex)) != APR_SUCCESS) {
+    if ((rv = nextauth_socache_lock(&nextauth_limit)) != APR_SUCCESS) {
         nextauth_limit_warn(r, rv, "locking");
         return -1;
     }
@@ -224,13 +163,13 @@ static int nextauth_limit_rmw(request_rec *r, const unsigned char *id, apr_int64
                          (unsigned int)strlen(text), r->pool);
         what = rv == APR_SUCCESS ? NULL : "storing";
     }
-    if (what == NULL && (rv = apr_global_mutex_unlock(nextauth_limit.mutex)) != APR_SUCCESS) {
+    if (what == NULL && (rv = nextauth_socache_unlock(&nextauth_limit)) != APR_SUCCESS) {
         nextauth_limit_warn(r, rv, "unlocking");
         return -1;
     }
     if (what) {
         /* Already failing open; an unlock failure on top changes nothing. */
-        (void)apr_global_mutex_unlock(nextauth_limit.mutex);
+        (void)nextauth_socache_unlock(&nextauth_limit);
         nextauth_limit_warn(r, rv, what);
         return -1;
     }

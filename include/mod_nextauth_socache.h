@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#ifndef MOD_NEXTAUTH_SOCACHE_H
+#define MOD_NEXTAUTH_SOCACHE_H
+
+/* Glue: src/httpd/mod_nextauth_socache.c. One mod_socache instance and its global mutex,
+ * set up the way mod_authn_socache and mod_ssl's session cache do it: the provider is
+ * looked up and its instance created at check_config (so `apache2 -t` names a missing
+ * LoadModule), initialised in post_config, the mutex reattached in child_init, everything
+ * destroyed with the configuration pool. The rate-limit counters and the token records
+ * each have one. Callers log with their own numbers; these functions only report. */
+
+#include <ap_socache.h>
+#include <apr_global_mutex.h>
+
+#include "mod_nextauth.h"
+
+typedef struct nextauth_socache_t {
+    const char *id;        /**< mutex type and cache namespace (<= 14 characters) */
+    const char *directive; /**< the directive that names the provider, for messages */
+    struct ap_socache_hints hints;
+    const ap_socache_provider_t *provider; /**< NULL: not needed in this generation */
+    ap_socache_instance_t *instance;
+    const char *spec; /**< "redis:127.0.0.1:6379", for messages */
+    const char *name; /**< the provider name ("shmcb", "redis") */
+    const char *args; /**< what follows the ':' , or NULL */
+    apr_global_mutex_t *mutex;
+    int ready; /**< started in this generation (and attached in this child) */
+} nextauth_socache_t;
+
+/** pre_config: forget the previous generation and register the mutex type c->id. */
+int nextauth_socache_pre_config(nextauth_socache_t *c, apr_pool_t *pconf);
+
+/** check_config: look the provider of spec up and create its instance (spec NULL: the
+ *  default `fallback`). NULL, or the line to log at startup. */
+const char *nextauth_socache_create(nextauth_socache_t *c, const char *spec, const char *fallback,
+                                    apr_pool_t *ptemp, apr_pool_t *pconf);
+
+/** post_config: the mutex, then the provider's init. APR_SUCCESS, or the failure with
+ *  *what naming the step ("mutex" or "init"). Nothing to do when no provider was created. */
+apr_status_t nextauth_socache_start(nextauth_socache_t *c, server_rec *s, apr_pool_t *pconf,
+                                    const char **what);
+
+/** child_init: reattach the mutex; on failure the cache is off in this child. */
+apr_status_t nextauth_socache_child_init(nextauth_socache_t *c, apr_pool_t *p);
+
+apr_status_t nextauth_socache_lock(nextauth_socache_t *c);
+apr_status_t nextauth_socache_unlock(nextauth_socache_t *c);
+
+#endif

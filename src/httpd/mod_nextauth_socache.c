@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <ap_provider.h>
+#include <util_mutex.h>
+
+#include "mod_nextauth_socache.h"
+#include "na_limit.h"
+
+int nextauth_socache_pre_config(nextauth_socache_t *c, apr_pool_t *pconf)
+{
+    const char *id = c->id, *directive = c->directive;
+    struct ap_socache_hints hints = c->hints;
+
+    memset(c, 0, sizeof(*c));
+    c->id = id;
+    c->directive = directive;
+    c->hints = hints;
+    return ap_mutex_register(pconf, id, NULL, APR_LOCK_DEFAULT, 0) == APR_SUCCESS ? OK : !OK;
+}
+
+static const char *nextauth_socache_lookup(nextauth_socache_t *c, const char *spec, int defaulted,
+                                           apr_pool_t *ptemp)
+{
+    c->provider =
+        ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, c->name, AP_SOCACHE_PROVIDER_VERSION);
+    if (c->provider) {
+        return NULL;
+    }
+    return apr_psprintf(ptemp,
+                        "%s %s%s: no mod_socache provider '%s' is loaded; accepted: LoadModule "
+                        "socache_%s_module modules/mod_socache_%s.so (a2enmod socache_%s), or "
+                        "another provider in %s",
+                        c->directive, spec, defaulted ? " (the default)" : "", c->name, c->name,
+                        c->name, c->name, c->directive);
+}
+
+const char *nextauth_socache_create(nextauth_socache_t *c, const char *spec, const char *fallback,
+                                    apr_pool_t *ptemp, apr_pool_t *pconf)
+{
+    const char *use = spec ? spec : fallback, *msg;
+
+    msg = na_limit_parse_cache(ptemp, c->directive, use, &c->name, &c->args);
+    if (msg == NULL) {
+        msg = nextauth_socache_lookup(c, use, spec == NULL, ptemp);
+    }
+    if (msg == NULL && (msg = c->provider->create(&c->instance, c->args, ptemp, pconf)) != NULL) {
+        msg = apr_psprintf(ptemp,
+                           "%s '%s': %s; accepted: PROVIDER[:ARGS] as the provider documents it",
+                           c->directive, use, msg);
+    }
+    if (msg) {
+        c->provider = NULL;
+        return msg;
+    }
+    c->spec = apr_pstrdup(pconf, use);
+    c->name = apr_pstrdup(pconf, c->name);
+    c->args = c->args ? apr_pstrdup(pconf, c->args) : NULL;
+    return NULL;
+}
+
+typedef struct nextauth_socache_owner_t {
+    nextauth_socache_t *cache;
+    server_rec *s;
+} nextauth_socache_owner_t;
+
+static apr_status_t nextauth_socache_destroy(void *data)
+{
+    nextauth_socache_owner_t *o = data;
+    nextauth_socache_t *c = o->cache;
+
+    if (c->provider && c->instance) {
+        c->provider->destroy(c->instance, o->s);
+    }
+    c->provider = NULL;
+    c->instance = NULL;
+    c->mutex = NULL;
+    c->ready = 0;
+    return APR_SUCCESS;
+}
+
+apr_status_t nextauth_socache_start(nextauth_socache_t *c, server_rec *s, apr_pool_t *pconf,
+                                    const char **what)
+{
+    nextauth_socache_owner_t *owner;
+    apr_status_t rv;
+
+    if (c->provider == NULL) {
+        return APR_SUCCESS;
+    }
+    if ((rv = ap_global_mutex_create(&c->mutex, NULL, c->id, NULL, s, pconf, 0)) != APR_SUCCESS) {
+        *what = "mutex";
+        return rv;
+    }
+    if ((rv = c->provider->init(c->instance, c->id, &c->hints, s, pconf)) != APR_SUCCESS) {
+        *what = "init";
+        return rv;
+    }
+    owner = apr_palloc(pconf, sizeof(*owner));
+    owner->cache = c;
+    owner->s = s;
+    apr_pool_cleanup_register(pconf, owner, nextauth_socache_destroy, apr_pool_cleanup_null);
+    c->ready = 1;
+    return APR_SUCCESS;
+}
+
+apr_status_t nextauth_socache_child_init(nextauth_socache_t *c, apr_pool_t *p)
+{
+    apr_status_t rv;
+
+    if (c->mutex == NULL) {
+        return APR_SUCCESS;
+    }
+    rv = apr_global_mutex_child_init(&c->mutex, apr_global_mutex_lockfile(c->mutex), p);
+    if (rv != APR_SUCCESS) {
+        c->ready = 0;
+    }
+    return rv;
+}
+
+apr_status_t nextauth_socache_lock(nextauth_socache_t *c)
+{
+    return apr_global_mutex_lock(c->mutex);
+}
+
+apr_status_t nextauth_socache_unlock(nextauth_socache_t *c)
+{
+    return apr_global_mutex_unlock(c->mutex);
+}
