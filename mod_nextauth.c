@@ -14,6 +14,7 @@
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_handler.h"
 #include "mod_nextauth_limit.h"
+#include "mod_nextauth_tokens.h"
 #include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_session.h"
@@ -27,6 +28,10 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_check_config(nextauth_limit_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_limit_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_limit_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(nextauth_tokens_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(nextauth_tokens_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(nextauth_tokens_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(nextauth_tokens_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_session_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -28,6 +28,8 @@ const RUNS = {
     static_nextauth: ['httpd + mod_nextauth', '/protected/file.html (AuthType NextAuth, session cookie)'],
     static_openidc_cookie: ['httpd + mod_auth_openidc', '/oidc/file.html (OIDCSessionType client-cookie)'],
     static_openidc_shm: ['httpd + mod_auth_openidc', '/oidc/file.html (OIDCSessionType server-cache, shm)'],
+    static_nextauth_oidc: ['httpd + mod_nextauth', '/protected/file.html (an OIDC session)'],
+    static_passtokens: ['httpd + mod_nextauth', '/tokens/file.html (the same session, NextAuthPassTokens access)'],
     session_valid_ours: ['httpd + mod_nextauth', 'GET /api/auth/session (session cookie)'],
     session_valid_next: ['next-auth on Next.js', 'GET /api/auth/session (session cookie)'],
     session_none_ours: ['httpd + mod_nextauth', 'GET /api/auth/session (no cookie)'],
@@ -56,6 +58,7 @@ const COMPARE = [
     ['GET session, 3-chunk session vs 1 chunk', 'session_chunked_ours', 'session_valid_ours', 'growth'],
     ['protected file, 4 secrets (valid last) vs 1', 'static_secrets4', 'static_nextauth', 'growth'],
     ['protected file, 20 Require lines vs 1', 'static_require20', 'static_nextauth', 'growth'],
+    ['protected file, NextAuthPassTokens access vs none (OIDC session)', 'static_passtokens', 'static_nextauth_oidc', 0.95],
     [`protected file vs no auth, ${v.growth_conns} conns held`, 'static_nextauth_cmany', 'static_noauth_cmany', 'growth'],
 ].filter(([, a, b]) => runs[a] && runs[b]);
 

@@ -81,11 +81,12 @@ fi
 
 # --- our httpd ------------------------------------------------------------------------------
 rm -rf "$B"
-mkdir -p "$B/htdocs/static" "$B/htdocs/protected" "$B/htdocs/oidc" "$B/htdocs/require20" "$B/run" "$B/wrk"
+mkdir -p "$B/htdocs/static" "$B/htdocs/protected" "$B/htdocs/oidc" "$B/htdocs/require20" \
+    "$B/htdocs/tokens" "$B/run" "$B/wrk"
 cp "$MODULE" "$B/mod_nextauth.so" # a snapshot: `make module` rewrites it in place
 page='<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body>'
 page+="<h1>A static page</h1><p>$(printf 'lorem ipsum dolor sit amet %.0s' $(seq 1 30))</p></body></html>"
-for d in static protected oidc require20; do printf '%s\n' "$page" >"$B/htdocs/$d/file.html"; done
+for d in static protected oidc require20 tokens; do printf '%s\n' "$page" >"$B/htdocs/$d/file.html"; done
 
 USER_EMAIL=alice@example.com
 USER_PASS=wonderland
@@ -184,12 +185,20 @@ DocumentRoot "$B/htdocs"
     NextAuthURL      http://127.0.0.1:$P_HTTPD
     NextAuthSecret   file:$B/nextauth.secret
     NextAuthProvider credentials name="Bench login" authn=file
+    NextAuthProvider oidc type=oidc name="Bench IdP" clientId=bench-nextauth clientSecret=bench-nextauth-secret issuer=http://127.0.0.1:$P_IDP
     <Location /api/auth>
         AuthUserFile "$B/users.htpasswd"
     </Location>
     <Location /protected>
         AuthType NextAuth
         Require valid-user
+    </Location>
+    # The same protection handing the backend the IdP's access token (issue 12): the
+    # session's token record is read from the shmcb cache on every request.
+    <Location /tokens>
+        AuthType NextAuth
+        Require valid-user
+        NextAuthPassTokens access
     </Location>
     # 19 Require lines that do not match, then the one that does (RequireAny)
     <Location /require20>
@@ -223,6 +232,8 @@ if [ -z "$ONLY" ]; then
         --client-id bench-openidc --client-secret bench-openidc-secret \
         --redirect-uri "http://127.0.0.1:$P_HTTPD/oidc/redirect_uri" \
         --redirect-uri "http://127.0.0.1:$P_SHM/oidc/redirect_uri" \
+        --client-id bench-nextauth --client-secret bench-nextauth-secret \
+        --redirect-uri "http://127.0.0.1:$P_HTTPD/api/auth/callback/oidc" \
         >"$B/idp.out" 2>"$B/idp.err" &
     pids+=($!)
     wait_http "http://127.0.0.1:$P_IDP/.well-known/openid-configuration" 20 || { cat "$B/idp.err" >&2; fail "oidc peer did not start"; }
@@ -304,6 +315,12 @@ if [ -z "$ONLY" ]; then
     expect "openidc cookie" 200 "$OURS/oidc/file.html" "$OIDC_COOKIE" "A static page"
     expect "openidc shm" 200 "http://127.0.0.1:$P_SHM/oidc/file.html" "$OIDC_SHM_COOKIE" "A static page"
     expect "openidc, no session" 302 "$OURS/oidc/file.html"
+
+    say "signing in to mod_nextauth through the oidc peer (a session with a token record)"
+    TOKENS_COOKIE=$(node bench/nextauth-oidc-login.mjs "$OURS/api/auth" oidc) || fail "mod_nextauth OIDC sign-in"
+    expect "protected, OIDC session" 200 "$OURS/protected/file.html" "$TOKENS_COOKIE" "A static page"
+    expect "tokens passed, OIDC session" 200 "$OURS/tokens/file.html" "$TOKENS_COOKIE" "A static page"
+    expect "tokens passed, credentials session (no tokens)" 302 "$OURS/tokens/file.html" "$OURS_COOKIE"
 fi
 
 # --- measuring ------------------------------------------------------------------------------
@@ -332,7 +349,7 @@ sample_peak() { # ROOTPID OUTFILE: until OUTFILE.stop exists
 results="$B/results.tsv"
 : >"$results"
 row_no=0
-rows_total=12
+rows_total=14
 [ -n "$ONLY" ] && rows_total=4
 [ "$GROWTH" = 1 ] && rows_total=$((rows_total + 5))
 measure() { # KEY URL COOKIE SERVERPID [CONNECTIONS]
@@ -362,6 +379,8 @@ measure static_nextauth "$OURS/protected/file.html" "$OURS_COOKIE" "$HTTPD_PID"
 if [ -z "$ONLY" ]; then
     measure static_openidc_cookie "$OURS/oidc/file.html" "$OIDC_COOKIE" "$HTTPD_PID"
     measure static_openidc_shm "http://127.0.0.1:$P_SHM/oidc/file.html" "$OIDC_SHM_COOKIE" "$HTTPD_PID"
+    measure static_nextauth_oidc "$OURS/protected/file.html" "$TOKENS_COOKIE" "$HTTPD_PID"
+    measure static_passtokens "$OURS/tokens/file.html" "$TOKENS_COOKIE" "$HTTPD_PID"
 fi
 measure session_valid_ours "$OURS/api/auth/session" "$OURS_COOKIE" "$HTTPD_PID"
 [ -z "$ONLY" ] && measure session_valid_next "$THEIRS/api/auth/session" "$NEXT_COOKIE" "$NEXT_PID"

@@ -40,6 +40,7 @@ typedef struct nextauth_req_t {
     const char *callback_url; /**< validated callbackUrl (body, query, cookie or origin) */
     int json;                 /**< the POST asked for {"url": ...} instead of a redirect */
     na_route_match_t route;
+    const char *idp_claims; /**< sign-in: the IdP's claims (JSON) to keep with its tokens */
 } nextauth_req_t;
 
 typedef int (*nextauth_route_fn)(nextauth_req_t *req);

@@ -14,5 +14,8 @@ int nextauth_authn_note_failure(request_rec *r, const char *auth_type);
 /** 1 when r is the error route reached for an API client whom a Require line refused. */
 int nextauth_authn_denied_json(request_rec *r);
 int nextauth_authn_fixups(request_rec *r);
+/** What an AuthType NextAuth request without a usable session gets: the sign-in page
+ *  (a browser's GET, unless NextAuthUnauthenticated says otherwise) or 401. */
+int nextauth_authn_refuse(nextauth_req_t *req);
 
 #endif

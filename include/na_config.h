@@ -23,6 +23,12 @@ enum { NA_SECURE_AUTO = 0, NA_SECURE_ON, NA_SECURE_OFF };
 enum { NA_SHARED_AUTO = 0, NA_SHARED_ON, NA_SHARED_OFF };
 enum { NA_UNAUTH_REDIRECT = 0, NA_UNAUTH_401, NA_UNAUTH_PASS };
 enum { NA_CHECK_INDEX_STATE = 0, NA_CHECK_INDEX_PKCE, NA_CHECK_INDEX_NONCE };
+enum { NA_PASS_NONE = 0, NA_PASS_ACCESS, NA_PASS_ID };
+enum { NA_PASS_AS_BEARER = 0, NA_PASS_AS_HEADER };
+/** NextAuthRefresh off: access tokens are never refreshed. */
+#define NA_REFRESH_OFF (-2)
+/** NextAuthRefresh's default window: refresh a minute before the access token expires. */
+#define NA_DEFAULT_REFRESH_BEFORE 60
 
 typedef struct na_pages_t {
     const char *signin;
@@ -69,21 +75,29 @@ typedef struct na_server_conf_t {
     na_rate_t rate_limit[NA_LIMIT_KINDS]; /**< NextAuthRateLimit, by na_limit_kind_e */
     const char *rate_limit_cache;         /**< NextAuthRateLimitCache (main server only) */
     const char *event_log;                /**< NextAuthEventLog: a path, or "|command" */
-    int event_mask; /**< NA_EVENT_BIT()s it records, set with event_log, or NA_UNSET */
+    int event_mask;          /**< NA_EVENT_BIT()s it records, set with event_log, or NA_UNSET */
+    const char *token_cache; /**< NextAuthTokenCache (main server only) */
+    apr_int64_t
+        refresh_before; /**< NextAuthRefresh before=: seconds, NA_REFRESH_OFF, or NA_UNSET */
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
     /** Keys of the state, PKCE and nonce cookies ([secure][NA_CHECK_INDEX_*]), one per
      *  secret: next-auth salts each with its cookie name, which the secure prefix changes. */
     const struct na_jwe_key_t *check_keys[2][3];
+    /** Keys of the token records (na_tokens_key), one per secret, same order. */
+    const struct na_jwe_key_t *token_keys;
 } na_server_conf_t;
 
 /** Per-directory configuration. */
 typedef struct na_dir_conf_t {
-    int unauthenticated;  /**< NA_UNAUTH_*, or NA_UNSET */
-    int strip_cookies;    /**< 1/0, or NA_UNSET */
-    int identity_headers; /**< 1/0, or NA_UNSET */
-    int metrics;          /**< NextAuthMetrics: 1/0, or NA_UNSET */
+    int unauthenticated;             /**< NA_UNAUTH_*, or NA_UNSET */
+    int strip_cookies;               /**< 1/0, or NA_UNSET */
+    int identity_headers;            /**< 1/0, or NA_UNSET */
+    int metrics;                     /**< NextAuthMetrics: 1/0, or NA_UNSET */
+    int pass_tokens;                 /**< NextAuthPassTokens: NA_PASS_*, or NA_UNSET */
+    int pass_tokens_as;              /**< NA_PASS_AS_*, set with pass_tokens */
+    apr_array_header_t *pass_claims; /**< NextAuthPassClaims names (const char *), or NULL */
 } na_dir_conf_t;
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p);
@@ -120,6 +134,18 @@ const char *na_config_set_rate_limit_cache(apr_pool_t *p, na_server_conf_t *c, c
 const char *na_config_set_event_log(apr_pool_t *p, na_server_conf_t *c, const char *target,
                                     const char *option);
 const char *na_config_set_unauthenticated(apr_pool_t *p, na_dir_conf_t *d, const char *value);
+const char *na_config_set_token_cache(apr_pool_t *p, na_server_conf_t *c, const char *value);
+/** NextAuthRefresh before=SECONDS (0..86400) | off. */
+const char *na_config_set_refresh(apr_pool_t *p, na_server_conf_t *c, const char *value);
+/** NextAuthPassTokens access|id|none [as=bearer|header]. */
+const char *na_config_set_pass_tokens(apr_pool_t *p, na_dir_conf_t *d, const char *what,
+                                      const char *as);
+/** NextAuthPassClaims NAME[,NAME...] ... (na_claim_list_parse). */
+const char *na_config_set_pass_claims(apr_pool_t *p, na_dir_conf_t *d, int argc,
+                                      const char *const *argv);
+/** The refresh window of prov on server c: its refreshBefore=, else NextAuthRefresh, else
+ *  NA_DEFAULT_REFRESH_BEFORE; NA_REFRESH_OFF when refreshing is off. */
+apr_int64_t na_config_refresh_before(const na_server_conf_t *c, const na_provider_t *prov);
 
 /**
  * Checks across directives, run on the merged configuration of one server

@@ -25,5 +25,9 @@
 #define NA_DIR_RATE_LIMIT_CACHE "NextAuthRateLimitCache"
 #define NA_DIR_EVENT_LOG "NextAuthEventLog"
 #define NA_DIR_METRICS "NextAuthMetrics"
+#define NA_DIR_TOKEN_CACHE "NextAuthTokenCache"
+#define NA_DIR_REFRESH "NextAuthRefresh"
+#define NA_DIR_PASS_TOKENS "NextAuthPassTokens"
+#define NA_DIR_PASS_CLAIMS "NextAuthPassClaims"
 
 #endif

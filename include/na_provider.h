@@ -36,10 +36,11 @@ typedef struct na_provider_t {
     const char *userinfo;
     const char *jwks;
     const char *scope;
-    unsigned checks;     /**< NA_CHECK_* */
-    int logout;          /**< 1 on, 0 off */
-    int trust_email;     /**< 1: keep an e-mail the IdP marks email_verified=false */
-    apr_int64_t timeout; /**< seconds for a whole request to the provider */
+    unsigned checks;            /**< NA_CHECK_* */
+    int logout;                 /**< 1 on, 0 off */
+    int trust_email;            /**< 1: keep an e-mail the IdP marks email_verified=false */
+    apr_int64_t timeout;        /**< seconds for a whole request to the provider */
+    apr_int64_t refresh_before; /**< refreshBefore=: seconds, or NA_UNSET (NextAuthRefresh) */
     /* sign-in button look (presets only) */
     const char *style_bg;
     const char *style_text;

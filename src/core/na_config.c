@@ -62,6 +62,7 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->cookie.secure = NA_UNSET;
     c->cookie.shared = NA_UNSET;
     c->event_mask = NA_UNSET;
+    c->refresh_before = NA_UNSET;
     for (i = 0; i < NA_LIMIT_KINDS; i++) {
         c->rate_limit[i].count = NA_UNSET;
         c->rate_limit[i].seconds = NA_UNSET;
@@ -124,6 +125,8 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
     NA_MERGE_PTR(rate_limit_cache);
     NA_MERGE_PTR(event_log);
     NA_MERGE_INT(event_mask);
+    NA_MERGE_PTR(token_cache);
+    NA_MERGE_INT(refresh_before);
     return c;
 }
 
@@ -135,6 +138,8 @@ na_dir_conf_t *na_config_dir_create(apr_pool_t *p)
     d->strip_cookies = NA_UNSET;
     d->identity_headers = NA_UNSET;
     d->metrics = NA_UNSET;
+    d->pass_tokens = NA_UNSET;
+    d->pass_tokens_as = NA_UNSET;
     return d;
 }
 
@@ -147,6 +152,9 @@ na_dir_conf_t *na_config_dir_merge(apr_pool_t *p, const na_dir_conf_t *base,
     NA_MERGE_INT(strip_cookies);
     NA_MERGE_INT(identity_headers);
     NA_MERGE_INT(metrics);
+    NA_MERGE_INT(pass_tokens);
+    NA_MERGE_INT(pass_tokens_as);
+    NA_MERGE_PTR(pass_claims);
     return c;
 }
 

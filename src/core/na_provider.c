@@ -83,6 +83,7 @@ static const na_kv_spec_t na_provider_keys[] = {
     {"logout", NA_KV_ENUM, na_provider_onoff, NA_OA, NA_P(logout)},
     {"trustEmail", NA_KV_ENUM, na_provider_onoff, NA_OA, NA_P(trust_email)},
     {"timeout", NA_KV_UINT, NULL, NA_OA | NA_PROVIDER_EMAIL, NA_P(timeout)},
+    {"refreshBefore", NA_KV_UINT, NULL, NA_OA, NA_P(refresh_before)},
     {"server", NA_KV_STRING, NULL, NA_PROVIDER_EMAIL, NA_P(server)},
     {"from", NA_KV_STRING, NULL, NA_PROVIDER_EMAIL, NA_P(from)},
     {"maxAge", NA_KV_UINT, NULL, NA_PROVIDER_EMAIL, NA_P(max_age)},
@@ -221,6 +222,7 @@ const char *na_provider_parse(apr_pool_t *p, int argc, const char *const *argv, 
     prov->trust_email = 0;
     prov->confirm = 1;
     prov->timeout = NA_PROVIDER_DEFAULT_TIMEOUT;
+    prov->refresh_before = NA_UNSET;
     prov->max_age = NA_EMAIL_DEFAULT_MAX_AGE;
     call.subject = prov->id;
     call.warning = &prov->secret_warning;

@@ -11,6 +11,7 @@
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
+#include "mod_nextauth_tokens.h"
 
 #define NEXTAUTH_HEADER_PREFIX "x-nextauth-"
 
@@ -202,7 +203,6 @@ int nextauth_authn_access_ex(request_rec *r)
 int nextauth_authn_check(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
-    const na_dir_conf_t *d;
     const na_session_claims_t *claims;
     nextauth_req_t *req;
     int status;
@@ -225,7 +225,14 @@ int nextauth_authn_check(request_rec *r)
     if (status == NA_EPEER) {
         return HTTP_INTERNAL_SERVER_ERROR; /* the session database failed (logged) */
     }
-    d = nextauth_authn_dir(r);
+    return nextauth_authn_refuse(req);
+}
+
+int nextauth_authn_refuse(nextauth_req_t *req)
+{
+    request_rec *r = req->r;
+    const na_dir_conf_t *d = nextauth_authn_dir(r);
+
     if (d->unauthenticated == NA_UNAUTH_REDIRECT || d->unauthenticated == NA_UNSET) {
         if (!nextauth_authn_wants_json(r) && (r->method_number == M_GET)) {
             return nextauth_authn_redirect(req);
@@ -256,9 +263,17 @@ static void nextauth_authn_strip_cookies(request_rec *r, const na_cookie_names_t
 
 /* Locations whose Require lines need no user never run authentication; they still get
  * the identity when there is a session ("pass"), and the cookie stripping. */
+/* The directory hands the backend tokens or claims of the session's record. */
+static int nextauth_authn_passes(const na_dir_conf_t *d)
+{
+    return d->pass_tokens == NA_PASS_ACCESS || d->pass_tokens == NA_PASS_ID
+           || d->pass_claims != NULL;
+}
+
 int nextauth_authn_fixups(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    const na_dir_conf_t *d = nextauth_authn_dir(r);
     const na_session_claims_t *claims;
     nextauth_req_t *req;
     int status;
@@ -266,9 +281,9 @@ int nextauth_authn_fixups(request_rec *r)
     if (!nextauth_authn_is_ours(r) || conf->session_nkeys == 0) {
         return DECLINED;
     }
-    /* Signed in by nextauth_authn_check and no cookie to strip: the common protected
-     * request needs no second nextauth_req_t (cookie names, origin, tables). */
-    if (r->user != NULL && nextauth_authn_dir(r)->strip_cookies != 1) {
+    /* Signed in by nextauth_authn_check, nothing to pass on and no cookie to strip: the
+     * common protected request needs no second nextauth_req_t (cookie names, origin). */
+    if (r->user != NULL && d->strip_cookies != 1 && !nextauth_authn_passes(d)) {
         return DECLINED;
     }
     if (nextauth_req_make(r, conf, &req) != OK) {
@@ -278,7 +293,11 @@ int nextauth_authn_fixups(request_rec *r)
         && (claims = nextauth_session_load(r, conf, &req->names, &status)) != NULL) {
         nextauth_authn_apply(r, claims);
     }
-    if (nextauth_authn_dir(r)->strip_cookies == 1) {
+    if (r->user != NULL && nextauth_authn_passes(d)
+        && (status = nextauth_pass_apply(req, nextauth_session_cached(r))) != OK) {
+        return status;
+    }
+    if (d->strip_cookies == 1) {
         nextauth_authn_strip_cookies(r, &req->names);
     }
     return DECLINED;

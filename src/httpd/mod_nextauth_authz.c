@@ -6,6 +6,8 @@
 
 #include "mod_nextauth_authz.h"
 #include "mod_nextauth_session.h"
+#include "mod_nextauth_tokens.h"
+#include "na_claim.h"
 #include "na_policy.h"
 
 /* Require nextauth-email PATTERN... and Require nextauth-provider ID...: the words are
@@ -83,6 +85,40 @@ static authz_status nextauth_authz_provider(request_rec *r, const char *line, co
     return AUTHZ_DENIED;
 }
 
+/* Require nextauth-claim NAME VALUE...: on the claims the IdP gave at sign-in (kept in
+ * the session's token record). A session without them has no claim to match. */
+static const char *nextauth_authz_parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
+{
+    apr_array_header_t *words = apr_array_make(cmd->temp_pool, 4, sizeof(const char *));
+    const na_claim_rule_t *rule = NULL;
+    const char *word, *msg;
+
+    while (*(word = ap_getword_conf(cmd->temp_pool, &line)) != '\0') {
+        APR_ARRAY_PUSH(words, const char *) = word;
+    }
+    msg = na_claim_rule_parse(cmd->pool, words->nelts, (const char *const *)words->elts, &rule);
+    if (msg) {
+        return apr_pstrcat(cmd->pool, "Require nextauth-claim: ", msg, NULL);
+    }
+    *parsed = rule;
+    return NULL;
+}
+
+static authz_status nextauth_authz_claim(request_rec *r, const char *line, const void *parsed)
+{
+    const na_session_claims_t *claims = nextauth_session_cached(r);
+
+    (void)line;
+    if (r->user == NULL || claims == NULL) {
+        return AUTHZ_DENIED_NO_USER;
+    }
+    return na_claim_rule_match(parsed, nextauth_tokens_claims(r, claims)) ? AUTHZ_GRANTED
+                                                                          : AUTHZ_DENIED;
+}
+
+static const authz_provider nextauth_authz_claim_provider = {&nextauth_authz_claim,
+                                                             &nextauth_authz_parse_claim};
+
 static const authz_provider nextauth_authz_email_provider = {&nextauth_authz_email,
                                                              &nextauth_authz_parse_email};
 
@@ -95,4 +131,6 @@ void nextauth_authz_register(apr_pool_t *p)
                               &nextauth_authz_email_provider, AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-provider", AUTHZ_PROVIDER_VERSION,
                               &nextauth_authz_provider_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "nextauth-claim", AUTHZ_PROVIDER_VERSION,
+                              &nextauth_authz_claim_provider, AP_AUTH_INTERNAL_PER_CONF);
 }

@@ -245,6 +245,43 @@ static const char *nextauth_cmd_metrics(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
+/* One token store per httpd, as one counter store. */
+static const char *nextauth_cmd_token_cache(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    if (cmd->server->is_virtual) {
+        return apr_psprintf(cmd->pool,
+                            NA_DIR_TOKEN_CACHE " '%s': not inside <VirtualHost>; accepted: once, "
+                                               "in the main server configuration",
+                            value);
+    }
+    return na_config_set_token_cache(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_refresh(cmd_parms *cmd, void *dconf, const char *value)
+{
+    (void)dconf;
+    return na_config_set_refresh(cmd->pool, nextauth_cmd_server(cmd), value);
+}
+
+static const char *nextauth_cmd_pass_tokens(cmd_parms *cmd, void *dconf, const char *what,
+                                            const char *as)
+{
+    return na_config_set_pass_tokens(cmd->pool, dconf, what, as);
+}
+
+static const char *nextauth_cmd_pass_claims(cmd_parms *cmd, void *dconf, const char *line)
+{
+    apr_array_header_t *words = apr_array_make(cmd->temp_pool, 4, sizeof(const char *));
+    const char *word;
+
+    while (*(word = ap_getword_conf(cmd->temp_pool, &line)) != '\0') {
+        APR_ARRAY_PUSH(words, const char *) = word;
+    }
+    return na_config_set_pass_claims(cmd->pool, dconf, words->nelts,
+                                     (const char *const *)words->elts);
+}
+
 #define NA_DIR_SCOPE (OR_AUTHCFG | ACCESS_CONF | RSRC_CONF)
 
 /* In DESIGN.md's order; the help text is the accepted syntax, which httpd prints on an
@@ -291,5 +328,15 @@ const command_rec nextauth_cmds[] = {
     /* <Location> or <Directory> only: a scrape endpoint has no business in .htaccess. */
     AP_INIT_FLAG(NA_DIR_METRICS, nextauth_cmd_metrics, NULL, ACCESS_CONF,
                  "On|Off: answer GET here with the Prometheus metrics"),
+    AP_INIT_TAKE1(NA_DIR_TOKEN_CACHE, nextauth_cmd_token_cache, NULL, RSRC_CONF,
+                  "PROVIDER[:ARGS]: mod_socache provider of the IdP token records "
+                  "(default shmcb; redis:HOST:PORT to share them between hosts)"),
+    AP_INIT_TAKE1(NA_DIR_REFRESH, nextauth_cmd_refresh, NULL, RSRC_CONF,
+                  "before=SECONDS|off: refresh access tokens this long before they expire"),
+    AP_INIT_TAKE12(NA_DIR_PASS_TOKENS, nextauth_cmd_pass_tokens, NULL, NA_DIR_SCOPE,
+                   "access|id|none [as=bearer|header]: pass the IdP's token to the backend"),
+    AP_INIT_RAW_ARGS(NA_DIR_PASS_CLAIMS, nextauth_cmd_pass_claims, NULL, NA_DIR_SCOPE,
+                     "NAME[,NAME...]: pass these claims as X-NextAuth-Claim-* and "
+                     "NEXTAUTH_CLAIM_*"),
     {NULL},
 };

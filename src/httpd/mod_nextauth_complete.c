@@ -9,6 +9,7 @@
 #include "mod_nextauth_metrics.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_session.h"
+#include "mod_nextauth_tokens.h"
 #include "na_policy.h"
 #include "na_signin.h"
 #include "na_url.h"
@@ -145,6 +146,17 @@ static const char *nextauth_complete_new_user_url(nextauth_req_t *req)
     return na_url_append_query(req->r->pool, page, "callbackUrl", req->callback_url);
 }
 
+/* A JWT session of an OAuth sign-in keeps the IdP's tokens on the server under its
+ * session id; the ID token then leaves the cookie (sign-out finds it in the record). */
+static void nextauth_complete_keep_tokens(nextauth_req_t *req, const na_provider_t *prov,
+                                          na_session_claims_t *claims,
+                                          const na_store_account_t *account)
+{
+    if (nextauth_tokens_signin(req, prov, claims, account)) {
+        claims->id_token = NULL;
+    }
+}
+
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
                              na_session_claims_t *claims, const na_store_account_t *account)
 {
@@ -175,8 +187,11 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
                 st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
         }
     }
-    else if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
-        return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+    else {
+        nextauth_complete_keep_tokens(req, prov, claims, account);
+        if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
+            return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
+        }
     }
     nextauth_event_signin(req->r, prov->id, claims, &res);
     nextauth_metrics_signin(req, prov->id);

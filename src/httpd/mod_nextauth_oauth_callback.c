@@ -13,6 +13,7 @@
 #include "na_idtoken.h"
 #include "na_jws.h"
 #include "na_oauth.h"
+#include "na_tokens.h"
 
 /* callback/<id> of an OAuth or OIDC provider. */
 
@@ -24,7 +25,9 @@ typedef struct nextauth_cb_t {
     na_oauth_checks_t stored; /* values from the check cookies */
     na_oauth_tokens_t tokens;
     na_oauth_user_t user;
-    na_err_t err; /* why a step failed */
+    const char *id_claims; /* the ID token's payload, kept with the tokens */
+    const char *userinfo;  /* the userinfo answer, kept with the tokens */
+    na_err_t err;          /* why a step failed */
 } nextauth_cb_t;
 
 /* The callback's failure: logged once with its reason at its class's level, the user
@@ -209,6 +212,7 @@ static na_status_t nextauth_cb_userinfo(nextauth_cb_t *cb, const char *id_sub)
     if ((st = na_oauth_userinfo_parse(r->pool, profile, &resp, &user, &cb->err)) != NA_OK) {
         return nextauth_cb_peer(cb, st, NULL);
     }
+    cb->userinfo = resp.body;
     if (id_sub && strcmp(user.id, id_sub) != 0) {
         return nextauth_cb_peer(cb, NA_EPEER, "userinfo sub differs from the ID token's");
     }
@@ -283,8 +287,22 @@ static na_status_t nextauth_cb_profile_oidc(nextauth_cb_t *cb)
         != NA_OK) {
         return nextauth_cb_peer(cb, st, NULL);
     }
+    cb->id_claims = claims.json;
     nextauth_cb_trust(cb, &cb->user, "ID token");
     return cb->user.email ? NA_OK : nextauth_cb_userinfo(cb, cb->user.id);
+}
+
+/* The claims kept with the tokens: the ID token's, completed by userinfo's. A userinfo
+ * answer that is no JSON object (GitHub's /user is one; others may not be) is left out. */
+static void nextauth_cb_keep_claims(nextauth_cb_t *cb)
+{
+    const char *json = NULL;
+
+    if (na_tokens_claims_merge(cb->req->r->pool, cb->id_claims, cb->userinfo, &json) != NA_OK
+        && na_tokens_claims_merge(cb->req->r->pool, cb->id_claims, NULL, &json) != NA_OK) {
+        json = NULL;
+    }
+    cb->req->idp_claims = json;
 }
 
 static int nextauth_cb_finish(nextauth_cb_t *cb)
@@ -298,8 +316,10 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
     claims.picture = cb->user.image;
     claims.sub = cb->user.id;
     claims.provider = cb->prov->id;
-    /* Kept only when sign-out at the provider needs it as id_token_hint. */
+    /* Kept only when sign-out at the provider needs it as id_token_hint (and only in the
+     * cookie when there is no token record to keep it in). */
     claims.id_token = cb->prov->logout ? cb->tokens.id_token : NULL;
+    nextauth_cb_keep_claims(cb);
     ap_log_rerror(
         APLOG_MARK, APLOG_INFO, 0, cb->req->r, NA_LOGNO(00033) "signed in through %s as %s",
         cb->prov->id,

@@ -8,6 +8,7 @@
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_signout.h"
+#include "mod_nextauth_tokens.h"
 #include "na_oauth.h"
 #include "na_url.h"
 
@@ -20,7 +21,8 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
         claims && claims->provider ? na_config_provider(req->conf, claims->provider) : NULL;
     apr_pool_t *p = req->r->pool;
     na_oauth_discovery_t ep;
-    const char *url;
+    const na_tokens_t *t;
+    const char *url, *hint;
 
     if (prov == NULL || !prov->logout || prov->kind != NA_PROVIDER_OIDC
         || nextauth_oidc_endpoints(req->r, prov, &ep) != APR_SUCCESS
@@ -29,8 +31,11 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
     }
     url = na_url_append_query(p, ep.end_session_endpoint, "client_id", prov->client_id);
     url = na_url_append_query(p, url, "post_logout_redirect_uri", req->callback_url);
-    if (claims->id_token) {
-        url = na_url_append_query(p, url, "id_token_hint", claims->id_token);
+    /* The ID token is in the session's record; sessions from before records, in the cookie. */
+    t = nextauth_tokens_of(req->r, claims);
+    hint = t && t->id_token ? t->id_token : claims->id_token;
+    if (hint) {
+        url = na_url_append_query(p, url, "id_token_hint", hint);
     }
     return url;
 }
@@ -41,7 +46,7 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
 int nextauth_route_signout_post(nextauth_req_t *req)
 {
     const na_session_claims_t *claims;
-    const char *token = NULL;
+    const char *token = NULL, *url;
     int status;
 
     if (!nextauth_req_csrf_ok(req)) {
@@ -58,5 +63,9 @@ int nextauth_route_signout_post(nextauth_req_t *req)
     nextauth_session_clear(req);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
     nextauth_event_record(req->r, NA_EVENT_SIGNOUT, NULL, claims, 0);
-    return nextauth_reply_redirect(req, nextauth_signout_at_provider(req, claims), HTTP_OK);
+    url = nextauth_signout_at_provider(req, claims);
+    if (claims && claims->sid) {
+        nextauth_tokens_forget(req->r, claims->sid); /* a copied cookie finds no tokens */
+    }
+    return nextauth_reply_redirect(req, url, HTTP_OK);
 }

@@ -1,12 +1,504 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <apr_redis.h>
+
+#include <http_protocol.h>
+
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
 
-void nextauth_tokens_exposed(request_rec *r, const na_session_claims_t *claims,
-                             const char **access_token, const char **error)
+/* The record store. Records are sealed (na_tokens_seal), stored under "t" + sid. The
+ * single-flight lock of a refresh is an entry "l" + sid + ":" + version: on one host
+ * (shmcb, dbm...) taken under the cache's global mutex as check-and-store; on redis, which
+ * several hosts share, taken with INCR, which Redis runs atomically (the first caller
+ * sees 1), and given its lease with SETEX right after. A failed attempt leaves "f" + sid +
+ * ":" + version for the lease, so waiters stop waiting and nobody retries at once. */
+
+#define NEXTAUTH_TOKENS_DEFAULT_CACHE "shmcb"
+#define NEXTAUTH_TOKENS_WARN_EVERY apr_time_from_sec(60)
+
+static nextauth_socache_t nextauth_tokens = {"nextauth-token",
+                                             NA_DIR_TOKEN_CACHE,
+                                             {32, 4096, 3600 * APR_USEC_PER_SEC},
+                                             NULL,
+                                             NULL,
+                                             NULL,
+                                             NULL,
+                                             NULL,
+                                             NULL,
+                                             0};
+/* Per process: redis for the lock when the records live there; the last warning. */
+static apr_redis_t *nextauth_tokens_redis;
+static apr_time_t nextauth_tokens_warned;
+
+int nextauth_tokens_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    (void)r;
-    (void)claims;
-    *access_token = NULL;
-    *error = NULL;
+    (void)plog;
+    (void)ptemp;
+    nextauth_tokens_redis = NULL;
+    return nextauth_socache_pre_config(&nextauth_tokens, pconf);
+}
+
+/* Records are kept for sessions of OAuth and OIDC providers. */
+static int nextauth_tokens_needed(server_rec *s)
+{
+    for (; s; s = s->next) {
+        const na_server_conf_t *conf = nextauth_conf_server(s);
+        int i;
+
+        for (i = 0; conf->touched && conf->providers && i < conf->providers->nelts; i++) {
+            const na_provider_t *prov = APR_ARRAY_IDX(conf->providers, i, const na_provider_t *);
+            if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int nextauth_tokens_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                 server_rec *s)
+{
+    const char *msg, *spec;
+
+    (void)plog;
+    if (!nextauth_tokens_needed(s)) {
+        return OK;
+    }
+    spec = nextauth_conf_server(s)->token_cache;
+    msg = nextauth_socache_create(&nextauth_tokens, spec, NEXTAUTH_TOKENS_DEFAULT_CACHE, ptemp,
+                                  pconf);
+    if (msg && spec == NULL) {
+        /* Sessions worked without records before there were any: no configuration that
+         * starts today stops starting because the default cache module is not loaded. */
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
+                     NA_LOGNO(00262) "%s; until then OAuth sessions keep no tokens", msg);
+        return OK;
+    }
+    if (msg) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00250) "%s", msg);
+        return !OK;
+    }
+    return OK;
+}
+
+static int nextauth_tokens_derive(apr_pool_t *pconf, server_rec *s)
+{
+    for (; s; s = s->next) {
+        na_server_conf_t *conf = ap_get_module_config(s->module_config, &nextauth_module);
+        na_jwe_key_t *keys;
+        int i;
+
+        if (conf->secrets == NULL || conf->secrets->nelts == 0 || conf->token_keys) {
+            continue;
+        }
+        keys = apr_pcalloc(pconf, sizeof(*keys) * (apr_size_t)conf->secrets->nelts);
+        for (i = 0; i < conf->secrets->nelts; i++) {
+            if (na_tokens_key(APR_ARRAY_IDX(conf->secrets, i, const char *), &keys[i]) != NA_OK) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                             NA_LOGNO(00251) "cannot derive the token record keys");
+                return !OK;
+            }
+        }
+        conf->token_keys = keys;
+    }
+    return OK;
+}
+
+int nextauth_tokens_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s)
+{
+    const char *what = NULL;
+    apr_status_t rv;
+
+    (void)plog;
+    (void)ptemp;
+    if ((rv = nextauth_socache_start(&nextauth_tokens, s, pconf, &what)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     NA_LOGNO(00252) "token records: " NA_DIR_TOKEN_CACHE " %s cannot start (%s)",
+                     nextauth_tokens.spec, what);
+        return !OK;
+    }
+    return nextauth_tokens.provider ? nextauth_tokens_derive(pconf, s) : OK;
+}
+
+/* "host:port[,host:port...]" as mod_socache_redis reads it: the lock needs the first. */
+static apr_status_t nextauth_tokens_redis_open(apr_pool_t *p, const char *args)
+{
+    char *host = NULL, *scope = NULL;
+    apr_port_t port = 0;
+    apr_redis_server_t *server;
+    apr_redis_t *rc;
+    apr_status_t rv;
+    const char *first = args ? apr_pstrndup(p, args, strcspn(args, ",")) : "127.0.0.1";
+
+    if ((rv = apr_parse_addr_port(&host, &scope, &port, first, p)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (host == NULL) {
+        return APR_EINVAL;
+    }
+    if ((rv = apr_redis_create(p, 1, 0, &rc)) != APR_SUCCESS
+        || (rv =
+                apr_redis_server_create(p, host, port ? port : 6379, 0, 1, 4, 60, 2000000, &server))
+               != APR_SUCCESS
+        || (rv = apr_redis_add_server(rc, server)) != APR_SUCCESS) {
+        return rv;
+    }
+    nextauth_tokens_redis = rc;
+    return APR_SUCCESS;
+}
+
+void nextauth_tokens_child_init(apr_pool_t *p, server_rec *s)
+{
+    apr_status_t rv = nextauth_socache_child_init(&nextauth_tokens, p);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     NA_LOGNO(00253) "token records: cannot attach the %s mutex in this child; "
+                                     "its sessions carry no tokens",
+                     nextauth_tokens.id);
+        return;
+    }
+    if (nextauth_tokens.ready && strcmp(nextauth_tokens.name, "redis") == 0
+        && (rv = nextauth_tokens_redis_open(p, nextauth_tokens.args)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     NA_LOGNO(00254) "token records: cannot reach redis %s for the refresh lock; "
+                                     "access tokens are not refreshed in this child",
+                     nextauth_tokens.spec);
+    }
+}
+
+int nextauth_tokens_ready(void)
+{
+    return nextauth_tokens.ready;
+}
+
+/* Cache failures are the operator's to hear, once a minute per process, not per request. */
+static void nextauth_tokens_warn(request_rec *r, apr_status_t rv, const char *what)
+{
+    apr_time_t now = apr_time_now();
+
+    if (nextauth_tokens_warned && now - nextauth_tokens_warned < NEXTAUTH_TOKENS_WARN_EVERY) {
+        return;
+    }
+    nextauth_tokens_warned = now;
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                  NA_LOGNO(00255) "token records: %s failed on %s; sessions go on without their "
+                                  "tokens until it works again",
+                  what, nextauth_tokens.spec ? nextauth_tokens.spec : "(none)");
+}
+
+static int nextauth_tokens_serialized(void)
+{
+    return (nextauth_tokens.provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+}
+
+/* One cache call under the mutex when the provider needs it. */
+typedef apr_status_t (*nextauth_tokens_op)(request_rec *r, const char *id, void *baton);
+
+static apr_status_t nextauth_tokens_call(request_rec *r, const char *id, nextauth_tokens_op op,
+                                         void *baton)
+{
+    apr_status_t rv, lrv;
+
+    if (!nextauth_tokens_serialized()) {
+        return op(r, id, baton);
+    }
+    if ((lrv = nextauth_socache_lock(&nextauth_tokens)) != APR_SUCCESS) {
+        return lrv;
+    }
+    rv = op(r, id, baton);
+    lrv = nextauth_socache_unlock(&nextauth_tokens);
+    return rv != APR_SUCCESS ? rv : lrv;
+}
+
+typedef struct nextauth_tokens_io_t {
+    unsigned char *data;
+    unsigned int len;
+    apr_time_t expiry;
+} nextauth_tokens_io_t;
+
+static apr_status_t nextauth_tokens_get_op(request_rec *r, const char *id, void *baton)
+{
+    nextauth_tokens_io_t *io = baton;
+
+    return nextauth_tokens.provider->retrieve(nextauth_tokens.instance, r->server,
+                                              (const unsigned char *)id, (unsigned int)strlen(id),
+                                              io->data, &io->len, r->pool);
+}
+
+static apr_status_t nextauth_tokens_put_op(request_rec *r, const char *id, void *baton)
+{
+    nextauth_tokens_io_t *io = baton;
+
+    return nextauth_tokens.provider->store(nextauth_tokens.instance, r->server,
+                                           (const unsigned char *)id, (unsigned int)strlen(id),
+                                           io->expiry, io->data, io->len, r->pool);
+}
+
+static apr_status_t nextauth_tokens_del_op(request_rec *r, const char *id, void *baton)
+{
+    (void)baton;
+    return nextauth_tokens.provider->remove(nextauth_tokens.instance, r->server,
+                                            (const unsigned char *)id, (unsigned int)strlen(id),
+                                            r->pool);
+}
+
+na_status_t nextauth_tokens_read(request_rec *r, const na_server_conf_t *conf, const char *sid,
+                                 na_tokens_t *out)
+{
+    nextauth_tokens_io_t io;
+    na_err_t err = {NULL, NULL, 0};
+    apr_status_t rv;
+    na_status_t st;
+
+    if (!nextauth_tokens.ready || conf->token_keys == NULL || !na_tokens_sid_valid(sid)) {
+        return NA_EDENIED;
+    }
+    io.len = NA_TOKENS_MAX_SEALED;
+    io.data = apr_palloc(r->pool, io.len + 1);
+    rv = nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", sid, NULL), nextauth_tokens_get_op, &io);
+    if (rv == APR_NOTFOUND) {
+        return NA_EDENIED;
+    }
+    if (rv != APR_SUCCESS) {
+        nextauth_tokens_warn(r, rv, "reading");
+        return NA_EPEER;
+    }
+    st = na_tokens_open(r->pool, conf->token_keys, conf->session_nkeys, sid, io.data, io.len, out,
+                        &err);
+    if (st != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      NA_LOGNO(00256) "token record of this session refused (%s); the session goes "
+                                      "on without tokens",
+                      err.detail ? err.detail : "unreadable");
+        return NA_EINPUT;
+    }
+    return NA_OK;
+}
+
+na_status_t nextauth_tokens_write(request_rec *r, const na_server_conf_t *conf,
+                                  const na_tokens_t *t, apr_int64_t lifetime)
+{
+    nextauth_tokens_io_t io;
+    const char *blob = NULL;
+    apr_size_t len = 0;
+    apr_status_t rv;
+    na_status_t st;
+
+    if (!nextauth_tokens.ready || conf->token_keys == NULL) {
+        return NA_EPEER;
+    }
+    if ((st = na_tokens_seal(r->pool, &conf->token_keys[0], t, &blob, &len)) != NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00257) "token record not sealed (%s)",
+                      st == NA_ETOOBIG ? "the IdP's tokens and claims are too big" : "error");
+        return st;
+    }
+    io.data = (unsigned char *)blob;
+    io.len = (unsigned int)len;
+    io.expiry = apr_time_now() + apr_time_from_sec(lifetime);
+    rv = nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", t->sid, NULL), nextauth_tokens_put_op,
+                              &io);
+    if (rv != APR_SUCCESS) {
+        nextauth_tokens_warn(r, rv, "storing");
+        return NA_EPEER;
+    }
+    return NA_OK;
+}
+
+void nextauth_tokens_forget(request_rec *r, const char *sid)
+{
+    apr_status_t rv;
+
+    if (!nextauth_tokens.ready || !na_tokens_sid_valid(sid)) {
+        return;
+    }
+    rv =
+        nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", sid, NULL), nextauth_tokens_del_op, NULL);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        nextauth_tokens_warn(r, rv, "removing");
+    }
+}
+
+/* --- the single-flight lock ------------------------------------------------------- */
+
+static const char *nextauth_tokens_lock_id(request_rec *r, const char *kind, const char *sid,
+                                           apr_int64_t version)
+{
+    return apr_psprintf(r->pool, "nextauth:%s%s:%" APR_INT64_T_FMT, kind, sid, version);
+}
+
+typedef struct nextauth_tokens_take_t {
+    apr_int64_t lease;
+    int take;              /* 1: take the lock when it is free */
+    nextauth_lock_e state; /* out */
+} nextauth_tokens_take_t;
+
+/* Under the mutex: what the lock entry says, and (take) the entry stored when it is free. */
+static apr_status_t nextauth_tokens_take_op(request_rec *r, const char *id, void *baton)
+{
+    nextauth_tokens_take_t *t = baton;
+    unsigned char mark[2];
+    unsigned int len = sizeof(mark);
+    apr_status_t rv;
+
+    rv = nextauth_tokens.provider->retrieve(nextauth_tokens.instance, r->server,
+                                            (const unsigned char *)id, (unsigned int)strlen(id),
+                                            mark, &len, r->pool);
+    if (rv == APR_SUCCESS) {
+        t->state = len == 1 && mark[0] == 'f' ? NEXTAUTH_LOCK_FAILED : NEXTAUTH_LOCK_BUSY;
+        return APR_SUCCESS;
+    }
+    if (rv != APR_NOTFOUND) {
+        return rv;
+    }
+    t->state = NEXTAUTH_LOCK_OWNED;
+    if (!t->take) {
+        return APR_SUCCESS;
+    }
+    return nextauth_tokens.provider->store(
+        nextauth_tokens.instance, r->server, (const unsigned char *)id, (unsigned int)strlen(id),
+        apr_time_now() + apr_time_from_sec(t->lease), (unsigned char *)"b", 1, r->pool);
+}
+
+/* Always under the mutex, whatever the provider's flags: check-and-store must be one step. */
+static nextauth_lock_e nextauth_tokens_local(request_rec *r, const char *id, apr_int64_t lease,
+                                             int take)
+{
+    nextauth_tokens_take_t t = {lease, take, NEXTAUTH_LOCK_ERROR};
+    apr_status_t rv, lrv;
+
+    if ((lrv = nextauth_socache_lock(&nextauth_tokens)) != APR_SUCCESS) {
+        nextauth_tokens_warn(r, lrv, "locking");
+        return NEXTAUTH_LOCK_ERROR;
+    }
+    rv = nextauth_tokens_take_op(r, id, &t);
+    lrv = nextauth_socache_unlock(&nextauth_tokens);
+    if (rv != APR_SUCCESS || lrv != APR_SUCCESS) {
+        nextauth_tokens_warn(r, rv != APR_SUCCESS ? rv : lrv, "taking the refresh lock");
+        return NEXTAUTH_LOCK_ERROR;
+    }
+    return t.state;
+}
+
+static int nextauth_tokens_redis_has(request_rec *r, const char *key, apr_status_t *rv)
+{
+    char *value = NULL;
+    apr_size_t len = 0;
+
+    *rv = apr_redis_getp(nextauth_tokens_redis, r->pool, key, &value, &len, NULL);
+    if (*rv == APR_NOTFOUND) {
+        *rv = APR_SUCCESS;
+        return 0;
+    }
+    return *rv == APR_SUCCESS;
+}
+
+/* INCR is atomic in Redis: of all hosts, exactly one caller sees 1. */
+static nextauth_lock_e nextauth_tokens_remote(request_rec *r, const char *sid, apr_int64_t version,
+                                              apr_int64_t lease)
+{
+    const char *lock = nextauth_tokens_lock_id(r, "l", sid, version);
+    apr_uint32_t count = 0;
+    apr_status_t rv = apr_redis_incr(nextauth_tokens_redis, lock, 1, &count);
+
+    if (rv == APR_SUCCESS && count == 1) {
+        rv = apr_redis_setex(nextauth_tokens_redis, lock, "1", 1, (apr_uint32_t)lease, 0);
+        if (rv == APR_SUCCESS) {
+            return NEXTAUTH_LOCK_OWNED;
+        }
+    }
+    if (rv == APR_SUCCESS) {
+        int failed =
+            nextauth_tokens_redis_has(r, nextauth_tokens_lock_id(r, "f", sid, version), &rv);
+        if (rv == APR_SUCCESS) {
+            return failed ? NEXTAUTH_LOCK_FAILED : NEXTAUTH_LOCK_BUSY;
+        }
+    }
+    nextauth_tokens_warn(r, rv, "taking the refresh lock");
+    return NEXTAUTH_LOCK_ERROR;
+}
+
+static int nextauth_tokens_on_redis(void)
+{
+    return nextauth_tokens.name && strcmp(nextauth_tokens.name, "redis") == 0;
+}
+
+nextauth_lock_e nextauth_tokens_lock(request_rec *r, const char *sid, apr_int64_t version,
+                                     apr_int64_t lease)
+{
+    if (!nextauth_tokens.ready) {
+        return NEXTAUTH_LOCK_ERROR;
+    }
+    if (nextauth_tokens_on_redis()) {
+        /* Without its own connection no host could take the lock safely. */
+        return nextauth_tokens_redis ? nextauth_tokens_remote(r, sid, version, lease)
+                                     : NEXTAUTH_LOCK_ERROR;
+    }
+    return nextauth_tokens_local(r, nextauth_tokens_lock_id(r, "l", sid, version), lease, 1);
+}
+
+nextauth_lock_e nextauth_tokens_lock_state(request_rec *r, const char *sid, apr_int64_t version)
+{
+    apr_status_t rv;
+
+    if (!nextauth_tokens.ready) {
+        return NEXTAUTH_LOCK_ERROR;
+    }
+    if (!nextauth_tokens_on_redis()) {
+        return nextauth_tokens_local(r, nextauth_tokens_lock_id(r, "l", sid, version), 0, 0);
+    }
+    if (nextauth_tokens_redis == NULL) {
+        return NEXTAUTH_LOCK_ERROR;
+    }
+    if (nextauth_tokens_redis_has(r, nextauth_tokens_lock_id(r, "f", sid, version), &rv)) {
+        return NEXTAUTH_LOCK_FAILED;
+    }
+    if (rv == APR_SUCCESS
+        && !nextauth_tokens_redis_has(r, nextauth_tokens_lock_id(r, "l", sid, version), &rv)
+        && rv == APR_SUCCESS) {
+        return NEXTAUTH_LOCK_OWNED;
+    }
+    return rv == APR_SUCCESS ? NEXTAUTH_LOCK_BUSY : NEXTAUTH_LOCK_ERROR;
+}
+
+static void nextauth_tokens_unlock_local(request_rec *r, const char *id, int failed,
+                                         apr_int64_t lease)
+{
+    nextauth_tokens_io_t io = {(unsigned char *)"f", 1, 0};
+    apr_status_t rv;
+
+    io.expiry = apr_time_now() + apr_time_from_sec(lease);
+    rv = nextauth_tokens_call(r, id, failed ? nextauth_tokens_put_op : nextauth_tokens_del_op, &io);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        nextauth_tokens_warn(r, rv, "releasing the refresh lock");
+    }
+}
+
+void nextauth_tokens_unlock(request_rec *r, const char *sid, apr_int64_t version, int failed,
+                            apr_int64_t lease)
+{
+    apr_status_t rv;
+
+    if (!nextauth_tokens.ready) {
+        return;
+    }
+    if (!nextauth_tokens_on_redis()) {
+        nextauth_tokens_unlock_local(r, nextauth_tokens_lock_id(r, "l", sid, version), failed,
+                                     lease);
+        return;
+    }
+    if (nextauth_tokens_redis == NULL) {
+        return;
+    }
+    rv = failed
+             ? apr_redis_setex(nextauth_tokens_redis, nextauth_tokens_lock_id(r, "f", sid, version),
+                               "1", 1, (apr_uint32_t)lease, 0)
+             : apr_redis_delete(nextauth_tokens_redis,
+                                nextauth_tokens_lock_id(r, "l", sid, version), 0);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        nextauth_tokens_warn(r, rv, "releasing the refresh lock");
+    }
 }

@@ -124,6 +124,18 @@ conf_fails('a bad shmcb size',
            [qr/^NA00062: NextAuthRateLimitCache 'shmcb:.*limits\(12\)': /, qr/accepted:/]);
 conf_ok('no provider that needs counters: no socache needed',
         "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']);
+conf_fails('NextAuthTokenCache redis without mod_socache_redis',
+           "${S}NextAuthTokenCache redis:127.0.0.1:6379\nNextAuthProvider github clientId=a clientSecret=b\n",
+           [qr/^NA00250: NextAuthTokenCache redis:127\.0\.0\.1:6379: /,
+            qr/no mod_socache provider 'redis'/,
+            qr/accepted: LoadModule socache_redis_module modules\/mod_socache_redis\.so/]);
+like(conf_ok('token records: no NextAuthTokenCache and no shmcb still starts (no records kept)',
+             "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']),
+     qr/NA00262: NextAuthTokenCache shmcb \(the default\): no mod_socache provider 'shmcb'.*keep no tokens/,
+     'token records: the missing default cache is named, with what it costs');
+conf_ok('token records on redis', "LoadModule socache_redis_module "
+        . NextAuth::Test::moddir() . "/mod_socache_redis.so\n"
+        . "${S}NextAuthTokenCache redis:127.0.0.1:6379\nNextAuthProvider github clientId=a clientSecret=b\n");
 conf_ok('memcache loaded', "LoadModule socache_memcache_module "
         . NextAuth::Test::moddir() . "/mod_socache_memcache.so\n"
         . "${S}NextAuthRateLimitCache memcache:127.0.0.1:11211\nNextAuthProvider credentials\n");

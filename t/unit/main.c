@@ -76,6 +76,8 @@ static SRunner *na_test_runner(void)
     SRunner *sr = srunner_create(suite_kv());
 
     srunner_add_suite(sr, suite_config());
+    srunner_add_suite(sr, suite_config_tokens());
+    srunner_add_suite(sr, suite_claim());
     srunner_add_suite(sr, suite_provider());
     srunner_add_suite(sr, suite_secret());
     srunner_add_suite(sr, suite_crypto());
