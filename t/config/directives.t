@@ -228,7 +228,7 @@ my @CASES = (
     ['refresh window negative', "NextAuthRefresh before=-5\n",
      [qr/^NextAuthRefresh 'before=-5': /, qr/accepted:/]],
     ['provider refreshBefore=0', "${S}NextAuthProvider github clientId=a clientSecret=b refreshBefore=0\n",
-     [qr/^NextAuthProvider github: /, qr/refreshBefore/, $ACCEPT_SECONDS]],
+     [qr/^NextAuthProvider github refreshBefore='0': /, $ACCEPT_SECONDS]],
     ['pass tokens of an unknown kind', "<Location /x>\nNextAuthPassTokens refresh\n</Location>\n",
      [qr/^NextAuthPassTokens 'refresh': /, qr/accepted: access, id or none/]],
     ['pass tokens as something else',
