@@ -15,7 +15,9 @@
  * sees 1), and given its lease with SETEX right after. A failed attempt leaves "f" + sid +
  * ":" + version for the lease, so waiters stop waiting and nobody retries at once. */
 
-#define NEXTAUTH_TOKENS_DEFAULT_CACHE "shmcb"
+/* 8 MB, some 2,000 sessions of 4 kB; shmcb uses anonymous shared memory, the path only
+ * where the platform has none (mod_socache_shmcb's fallback). */
+#define NEXTAUTH_TOKENS_DEFAULT_CACHE "shmcb:logs/nextauth-tokens(8388608)"
 #define NEXTAUTH_TOKENS_WARN_EVERY apr_time_from_sec(60)
 
 static nextauth_socache_t nextauth_tokens = {"nextauth-token",

@@ -131,7 +131,7 @@ conf_fails('NextAuthTokenCache redis without mod_socache_redis',
             qr/accepted: LoadModule socache_redis_module modules\/mod_socache_redis\.so/]);
 like(conf_ok('token records: no NextAuthTokenCache and no shmcb still starts (no records kept)',
              "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']),
-     qr/NA00262: NextAuthTokenCache shmcb \(the default\): no mod_socache provider 'shmcb'.*keep no tokens/,
+     qr/NA00262: NextAuthTokenCache shmcb:logs\/nextauth-tokens\(8388608\) \(the default\): no mod_socache provider 'shmcb'.*keep no tokens/,
      'token records: the missing default cache is named, with what it costs');
 conf_ok('token records on redis', "LoadModule socache_redis_module "
         . NextAuth::Test::moddir() . "/mod_socache_redis.so\n"
