@@ -90,6 +90,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_chunk());
     srunner_add_suite(sr, suite_session());
     srunner_add_suite(sr, suite_session_memo());
+    srunner_add_suite(sr, suite_session_stamp());
     srunner_add_suite(sr, suite_cache());
     srunner_add_suite(sr, suite_json_compact());
     srunner_add_suite(sr, suite_http());

@@ -24,6 +24,7 @@ Suite *suite_jwe(void);
 Suite *suite_chunk(void);
 Suite *suite_session(void);
 Suite *suite_session_memo(void);
+Suite *suite_session_stamp(void);
 Suite *suite_cache(void);
 Suite *suite_json_compact(void);
 Suite *suite_http(void);
