@@ -76,6 +76,7 @@ static SRunner *na_test_runner(void)
     SRunner *sr = srunner_create(suite_kv());
 
     srunner_add_suite(sr, suite_config());
+    srunner_add_suite(sr, suite_config_session());
     srunner_add_suite(sr, suite_provider());
     srunner_add_suite(sr, suite_secret());
     srunner_add_suite(sr, suite_crypto());

@@ -10,6 +10,7 @@
 /* One suite per src/core unit; main.c runs them all. */
 Suite *suite_kv(void);
 Suite *suite_config(void);
+Suite *suite_config_session(void);
 Suite *suite_provider(void);
 Suite *suite_secret(void);
 Suite *suite_crypto(void);
