@@ -33,13 +33,13 @@ typedef struct na_session_claims_t {
                                 tokens made before it existed or by next-auth */
     apr_int64_t auth_time; /**< Unix seconds of the sign-in, kept across renewals; 0 when
                                 absent (a token from before, or next-auth's) */
-    unsigned present;    /**< NA_CLAIM_* bits: which of name/email/picture the token has */
-    const char *payload; /**< on decode: the whole payload JSON, so a refresh keeps every
-                              claim a Next.js app added; on encode: when set, the claims
-                              to keep (only iat, exp and jti are renewed) */
-    void *payload_obj;   /**< on decode: the parsed payload (a jansson object released with
-                              the pool), so a refresh need not parse it again; on encode:
-                              used instead of payload when set */
+    unsigned present;      /**< NA_CLAIM_* bits: which of name/email/picture the token has */
+    const char *payload;   /**< on decode: the whole payload JSON, so a refresh keeps every
+                                claim a Next.js app added; on encode: when set, the claims
+                                to keep (only iat, exp and jti are renewed) */
+    void *payload_obj;     /**< on decode: the parsed payload (a jansson object released with
+                                the pool), so a refresh need not parse it again; on encode:
+                                used instead of payload when set */
 } na_session_claims_t;
 
 #define NA_CLAIM_NAME 1u
@@ -86,10 +86,10 @@ na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
  * an integer iat (when present) no later than now + 15 s, and an integer nbf (when
  * present) no later than now + 15 s. sid is taken when it is a string of
  * na_tokens_sid_valid's shape and auth_time when it is a positive integer; either in
- * another shape is ignored (left NULL / 0), not refused. Returns NA_EEXPIRED for a past exp, NA_ETOOBIG for
- * an oversize token, NA_EINPUT for anything else. err (may be NULL) gets a log-only detail
- * that never holds the token, a claim or a key, and a NULL code (no session is not an
- * error page).
+ * another shape is ignored (left NULL / 0), not refused. Returns NA_EEXPIRED for a past exp,
+ * NA_ETOOBIG for an oversize token, NA_EINPUT for anything else. err (may be NULL) gets a log-only
+ * detail that never holds the token, a claim or a key, and a NULL code (no session is not an error
+ * page).
  */
 na_status_t na_session_decode(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, const char *token,
                               apr_int64_t now, na_session_claims_t *claims, int *key_index,
