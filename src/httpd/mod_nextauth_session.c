@@ -304,10 +304,13 @@ static na_status_t nextauth_session_decode(request_rec *r, const na_server_conf_
 static na_status_t nextauth_session_check_timeouts(request_rec *r, const na_server_conf_t *conf,
                                                    const na_session_claims_t *c)
 {
-    apr_int64_t now = apr_time_sec(apr_time_now());
     apr_int64_t idle = na_config_idle(conf), absolute = na_config_absolute(conf);
-    apr_int64_t signed_in = c->auth_time > 0 ? c->auth_time : c->iat;
+    apr_int64_t signed_in = c->auth_time > 0 ? c->auth_time : c->iat, now;
 
+    if (idle == 0 && absolute == 0) {
+        return NA_OK; /* the common case reads no clock */
+    }
+    now = apr_time_sec(apr_time_now());
     if (idle && now - c->iat > idle) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       NA_LOGNO(00240) "session ended: unused for %" APR_INT64_T_FMT
