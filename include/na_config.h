@@ -45,10 +45,22 @@ typedef struct na_theme_t {
     const char *button_text;
 } na_theme_t;
 
+/** NextAuthSession expose= bits: what GET session adds to next-auth's shape. */
+#define NA_EXPOSE_ACCESS_TOKEN 1u
+#define NA_EXPOSE_ERROR 2u
+/** The shortest idle= and absolute= accepted, in seconds. */
+#define NA_SESSION_MIN_TIMEOUT 60
+/** The longest absolute= accepted: ten years, as for every other number of seconds. */
+#define NA_SESSION_MAX_TIMEOUT 315360000
+
 typedef struct na_session_conf_t {
     int strategy;        /**< NA_STRATEGY_*, or NA_UNSET */
+    int expose;          /**< expose=: NA_EXPOSE_* bits, or NA_UNSET (na_kv writes the bits
+                              as unsigned, which may alias an int) */
     apr_int64_t max_age; /**< seconds, or NA_UNSET */
     apr_int64_t update_age;
+    apr_int64_t idle;     /**< idle=: seconds since the token's iat, or NA_UNSET (none) */
+    apr_int64_t absolute; /**< absolute=: seconds since sign-in, or NA_UNSET (none) */
 } na_session_conf_t;
 
 typedef struct na_cookie_conf_t {
@@ -158,6 +170,11 @@ const char *na_config_base_path(const na_server_conf_t *c);
 apr_int64_t na_config_max_age(const na_server_conf_t *c);
 apr_int64_t na_config_update_age(const na_server_conf_t *c);
 int na_config_strategy(const na_server_conf_t *c);
+/** NextAuthSession idle= and absolute= in seconds, 0 when not set (no such limit). */
+apr_int64_t na_config_idle(const na_server_conf_t *c);
+apr_int64_t na_config_absolute(const na_server_conf_t *c);
+/** NextAuthSession expose=: NA_EXPOSE_* bits, 0 when not set. */
+unsigned na_config_expose(const na_server_conf_t *c);
 int na_config_color_scheme(const na_server_conf_t *c);
 /** NextAuthMetrics: 1 when this directory serves the counters (default off). */
 int na_config_metrics(const na_dir_conf_t *d);

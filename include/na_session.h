@@ -48,9 +48,15 @@ typedef struct na_session_claims_t {
 
 /**
  * Mint a session token under `key` (derived with an empty salt): the JSON members name,
- * email, picture, sub, provider, iat, exp, jti in next-auth's order, sub and provider only
- * when non-NULL, the other strings as null when NULL; iat = now, exp = now + max_age and
- * jti = a fresh UUID v4, whatever claims holds there. *token is from p.
+ * email, picture, sub, provider, id_token, sid, auth_time, iat, exp, jti in that order
+ * (next-auth's, with ours where a jwt callback would add claims), sub, provider and
+ * id_token only when non-NULL, the other strings as null when NULL; sid a fresh session
+ * id (na_tokens_sid_new) and auth_time = now unless claims set them; iat = now, exp = now
+ * + max_age and jti = a fresh UUID v4, whatever claims holds there. A renewal (payload or
+ * payload_obj set) keeps the payload's members and places, renews iat, exp and jti, and
+ * appends sid (new) and auth_time (na_session_signed_in) when it has no member of either
+ * name, so a token of next-auth's, or from before, gets them at its first renewal. *token
+ * is from p.
  * NA_EINPUT when a string is not UTF-8 or max_age is not in 1..NA_SESSION_MAX_LIFETIME,
  * NA_ETOOBIG when the claims do not fit a token, NA_EINTERNAL when the RNG or OpenSSL fails.
  */
@@ -78,14 +84,23 @@ na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
  * be a JSON object whose name, email and picture are strings or null, whose sub, provider
  * and jti are strings when present, with an integer exp in (now - 15 s, now + ten years],
  * an integer iat (when present) no later than now + 15 s, and an integer nbf (when
- * present) no later than now + 15 s. Returns NA_EEXPIRED for a past exp, NA_ETOOBIG for
- * an oversize token, NA_EINPUT for anything else. err (may be NULL) gets a log-only detail
- * that never holds the token, a claim or a key, and a NULL code (no session is not an
- * error page).
+ * present) no later than now + 15 s. sid is taken when it is a string of
+ * na_tokens_sid_valid's shape and auth_time when it is a positive integer; either in
+ * another shape is ignored (left NULL / 0), not refused. Returns NA_EEXPIRED for a past exp,
+ * NA_ETOOBIG for an oversize token, NA_EINPUT for anything else. err (may be NULL) gets a log-only
+ * detail that never holds the token, a claim or a key, and a NULL code (no session is not an error
+ * page).
  */
 na_status_t na_session_decode(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, const char *token,
                               apr_int64_t now, na_session_claims_t *claims, int *key_index,
                               na_err_t *err);
+
+/**
+ * When the session's user signed in, as na_session_encode writes it for a token without
+ * auth_time: claims->auth_time when set, else the iat of a renewed token (payload or
+ * payload_obj set) when it has one, else now.
+ */
+apr_int64_t na_session_signed_in(const na_session_claims_t *claims, apr_int64_t now);
 
 /**
  * The compact JSON that na_session_encode encrypts, for the claims as given (iat, exp

@@ -16,6 +16,8 @@ static const char *const na_scheme_names[] = {"auto", "light", "dark", NULL};
 static const char *const na_strategy_names[] = {"jwt", "database", NULL};
 static const char *const na_secure_names[] = {"auto", "on", "off", NULL};
 static const char *const na_unauth_names[] = {"redirect", "401", "pass", NULL};
+/* In NA_EXPOSE_* bit order. */
+static const char *const na_expose_names[] = {"accessToken", "error", NULL};
 
 static const na_kv_spec_t na_pages_keys[] = {
     {"signIn", NA_KV_PATH, NULL, 0, offsetof(na_pages_t, signin)},
@@ -38,6 +40,9 @@ static const na_kv_spec_t na_session_keys[] = {
     {"strategy", NA_KV_ENUM, na_strategy_names, 0, offsetof(na_session_conf_t, strategy)},
     {"maxAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, max_age)},
     {"updateAge", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, update_age)},
+    {"idle", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, idle)},
+    {"absolute", NA_KV_UINT, NULL, 0, offsetof(na_session_conf_t, absolute)},
+    {"expose", NA_KV_LIST, na_expose_names, 0, offsetof(na_session_conf_t, expose)},
     {NULL, 0, NULL, 0, 0},
 };
 
@@ -58,6 +63,9 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->session.strategy = NA_UNSET;
     c->session.max_age = NA_UNSET;
     c->session.update_age = NA_UNSET;
+    c->session.idle = NA_UNSET;
+    c->session.absolute = NA_UNSET;
+    c->session.expose = NA_UNSET;
     c->database = NA_UNSET;
     c->cookie.secure = NA_UNSET;
     c->cookie.shared = NA_UNSET;
@@ -111,6 +119,9 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
     NA_MERGE_INT(session.strategy);
     NA_MERGE_INT(session.max_age);
     NA_MERGE_INT(session.update_age);
+    NA_MERGE_INT(session.idle);
+    NA_MERGE_INT(session.absolute);
+    NA_MERGE_INT(session.expose);
     NA_MERGE_INT(database);
     NA_MERGE_PTR(signin_allow);
     NA_MERGE_PTR(redirect_allow);
@@ -293,9 +304,39 @@ const char *na_config_set_theme(apr_pool_t *p, na_server_conf_t *c, int argc,
     return na_config_kv_touch(p, c, NA_DIR_THEME, na_theme_keys, argc, argv, &c->theme);
 }
 
+/* idle= and absolute= before na_kv: its seconds (1 to ten years) would name the wrong
+ * range. Their bounds against maxAge and each other wait for na_config_check, as either
+ * may come from another line or the main server. */
+static const char *na_config_check_timeout_word(apr_pool_t *p, const char *word)
+{
+    const char *eq = strchr(word, '='), *v = eq ? eq + 1 : "";
+    int idle = eq && (apr_size_t)(eq - word) == 4 && strncasecmp(word, "idle", 4) == 0;
+    int absolute = eq && (apr_size_t)(eq - word) == 8 && strncasecmp(word, "absolute", 8) == 0;
+    apr_size_t digits = strspn(v, "0123456789");
+
+    if (!idle && !absolute) {
+        return NULL;
+    }
+    if (*v && v[digits] == '\0' && digits <= 9 && apr_atoi64(v) >= NA_SESSION_MIN_TIMEOUT
+        && apr_atoi64(v) <= NA_SESSION_MAX_TIMEOUT) {
+        return NULL;
+    }
+    return apr_psprintf(
+        p, NA_DIR_SESSION " %s='%s': accepted: %s", idle ? "idle" : "absolute", na_kv_echo(p, v),
+        idle ? "60 seconds up to maxAge" : "60 to 315360000 seconds (ten years), not below idle");
+}
+
 const char *na_config_set_session(apr_pool_t *p, na_server_conf_t *c, int argc,
                                   const char *const *argv)
 {
+    const char *msg;
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        if ((msg = na_config_check_timeout_word(p, argv[i])) != NULL) {
+            return msg;
+        }
+    }
     return na_config_kv_touch(p, c, NA_DIR_SESSION, na_session_keys, argc, argv, &c->session);
 }
 
@@ -466,11 +507,35 @@ static int na_config_has_kind(const na_server_conf_t *c, int kind)
     return 0;
 }
 
+/* idle is measured from the token's iat, which a renewal moves: past maxAge the token has
+ * expired first. absolute below idle would end every session before it could idle. */
+static const char *na_config_check_session_timeouts(apr_pool_t *p, const na_server_conf_t *c)
+{
+    apr_int64_t idle = na_config_idle(c), absolute = na_config_absolute(c);
+
+    if (idle > na_config_max_age(c)) {
+        return apr_psprintf(p,
+                            NA_DIR_SESSION " idle=%" APR_INT64_T_FMT
+                                           " is longer than maxAge=%" APR_INT64_T_FMT
+                                           "; accepted: idle 60 up to maxAge",
+                            idle, na_config_max_age(c));
+    }
+    if (absolute && absolute < idle) {
+        return apr_psprintf(p,
+                            NA_DIR_SESSION " absolute=%" APR_INT64_T_FMT
+                                           " is shorter than idle=%" APR_INT64_T_FMT
+                                           "; accepted: absolute from idle up to 315360000 "
+                                           "(ten years)",
+                            absolute, idle);
+    }
+    return NULL;
+}
+
 const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c)
 {
     int n = c->providers ? c->providers->nelts : 0;
+    const char *msg;
 
-    (void)p;
     if (n > 0 && (c->secrets == NULL || c->secrets->nelts == 0)) {
         return NA_DIR_SECRET
             " is required once a " NA_DIR_PROVIDER " is configured; accepted: "
@@ -486,6 +551,9 @@ const char *na_config_check(apr_pool_t *p, const na_server_conf_t *c)
     if (na_config_has_kind(c, NA_PROVIDER_EMAIL) && c->site == NULL) {
         return NA_DIR_PROVIDER " email: needs " NA_DIR_URL ", the origin every magic link "
                                "points to; accepted: e.g. NextAuthURL https://www.example.com";
+    }
+    if ((msg = na_config_check_session_timeouts(p, c)) != NULL) {
+        return msg;
     }
     if (na_config_strategy(c) == NA_STRATEGY_DATABASE && c->database != 1) {
         return NA_DIR_SESSION " strategy=database: needs " NA_DIR_DATABASE " dbd; accepted: "
@@ -524,6 +592,21 @@ apr_int64_t na_config_update_age(const na_server_conf_t *c)
 int na_config_strategy(const na_server_conf_t *c)
 {
     return c->session.strategy != NA_UNSET ? c->session.strategy : NA_STRATEGY_JWT;
+}
+
+apr_int64_t na_config_idle(const na_server_conf_t *c)
+{
+    return c->session.idle != NA_UNSET ? c->session.idle : 0;
+}
+
+apr_int64_t na_config_absolute(const na_server_conf_t *c)
+{
+    return c->session.absolute != NA_UNSET ? c->session.absolute : 0;
+}
+
+unsigned na_config_expose(const na_server_conf_t *c)
+{
+    return c->session.expose != NA_UNSET ? (unsigned)c->session.expose : 0;
 }
 
 int na_config_color_scheme(const na_server_conf_t *c)

@@ -9,6 +9,7 @@
 #include "na_json.h"
 #include "na_json_compact.h"
 #include "na_session.h"
+#include "na_tokens.h"
 
 /* A UUID v4 in lower case from 16 random bytes (hex by hand: snprintf with 16
  * conversions was a twentieth of a renewed session). */
@@ -50,8 +51,9 @@ static int na_session_set_str(json_t *obj, const char *key, const char *val, int
     return json_object_set_new(obj, key, json_string(val));
 }
 
-/* Members in next-auth's order: name, email, picture, sub, then our provider, then the
- * encoder's iat, exp and jti. jansson keeps insertion order when dumping. */
+/* Members in next-auth's order: name, email, picture, sub, then our provider, id_token,
+ * sid and auth_time (where a next-auth app's jwt callback would add its own claims),
+ * then the encoder's iat, exp and jti. jansson keeps insertion order when dumping. */
 static json_t *na_session_build(const na_session_claims_t *c)
 {
     json_t *obj = json_object();
@@ -62,6 +64,8 @@ static json_t *na_session_build(const na_session_claims_t *c)
         || na_session_set_str(obj, "sub", c->sub, 0) != 0
         || na_session_set_str(obj, "provider", c->provider, 0) != 0
         || na_session_set_str(obj, "id_token", c->id_token, 0) != 0
+        || na_session_set_str(obj, "sid", c->sid, 0) != 0
+        || (c->auth_time && json_object_set_new(obj, "auth_time", json_integer(c->auth_time)) != 0)
         || json_object_set_new(obj, "iat", json_integer(c->iat)) != 0
         || json_object_set_new(obj, "exp", json_integer(c->exp)) != 0
         || na_session_set_str(obj, "jti", c->jti, 0) != 0) {
@@ -69,6 +73,21 @@ static json_t *na_session_build(const na_session_claims_t *c)
         return NULL;
     }
     return obj;
+}
+
+/* sid and auth_time join a renewed payload only when it has no member of that name
+ * (one from next-auth, or from before they existed), after its other members. */
+static int na_session_set_stamp(json_t *obj, const na_session_claims_t *c)
+{
+    if (c->sid && json_object_get(obj, "sid") == NULL
+        && json_object_set_new(obj, "sid", json_string(c->sid)) != 0) {
+        return -1;
+    }
+    if (c->auth_time && json_object_get(obj, "auth_time") == NULL
+        && json_object_set_new(obj, "auth_time", json_integer(c->auth_time)) != 0) {
+        return -1;
+    }
+    return 0;
 }
 
 /* A refresh keeps the decoded payload as it was and renews only iat, exp and jti,
@@ -82,11 +101,32 @@ static json_t *na_session_rebuild(const na_session_claims_t *c)
     if (obj == NULL || !json_is_object(obj)
         || json_object_set_new(obj, "iat", json_integer(c->iat)) != 0
         || json_object_set_new(obj, "exp", json_integer(c->exp)) != 0
-        || json_object_set_new(obj, "jti", json_string(c->jti)) != 0) {
+        || json_object_set_new(obj, "jti", json_string(c->jti)) != 0
+        || na_session_set_stamp(obj, c) != 0) {
         json_decref(obj);
         return NULL;
     }
     return obj;
+}
+
+/* The sid and auth_time members a renewal adds (na_session_set_stamp) as overrides
+ * after iat, exp and jti; returns how many of the two slots it filled. */
+static int na_session_stamp_over(apr_pool_t *p, const json_t *obj, const na_session_claims_t *c,
+                                 na_json_member_t *over)
+{
+    char digits[21];
+    int n = 0;
+
+    if (c->sid && json_object_get(obj, "sid") == NULL) {
+        over[n].key = "sid";
+        over[n++].json = apr_pstrcat(p, "\"", c->sid, "\"", NULL);
+    }
+    if (c->auth_time && json_object_get(obj, "auth_time") == NULL) {
+        digits[na_json_int_text(digits, c->auth_time)] = '\0';
+        over[n].key = "auth_time";
+        over[n++].json = apr_pstrdup(p, digits);
+    }
+    return n;
 }
 
 /* The refresh of a decoded payload, written straight from it with the new iat, exp and
@@ -94,21 +134,24 @@ static json_t *na_session_rebuild(const na_session_claims_t *c)
 static const char *na_session_rewrite(apr_pool_t *p, const na_session_claims_t *c, apr_size_t *len)
 {
     char iat[21], exp[21];
-    const char *jti;
-    na_json_member_t over[3] = {{"iat", iat}, {"exp", exp}, {"jti", NULL}};
+    na_json_member_t over[5] = {{"iat", iat}, {"exp", exp}, {"jti", NULL}};
     json_t *obj = c->payload_obj;
+    int nover = 3;
 
-    if (c->jti == NULL || c->jti[strspn(c->jti, "0123456789abcdef-")] != '\0') {
-        return NULL; /* our own jti is a UUID, which needs no escaping; others go to jansson */
+    /* Our own jti is a UUID and our sid base64url, which need no escaping; others go to
+     * jansson. */
+    if (c->jti == NULL || c->jti[strspn(c->jti, "0123456789abcdef-")] != '\0'
+        || (c->sid && !na_tokens_sid_valid(c->sid))) {
+        return NULL;
     }
     iat[na_json_int_text(iat, c->iat)] = '\0';
     exp[na_json_int_text(exp, c->exp)] = '\0';
-    jti = apr_pstrcat(p, "\"", c->jti, "\"", NULL);
-    over[2].json = jti;
+    over[2].json = apr_pstrcat(p, "\"", c->jti, "\"", NULL);
     if (obj == NULL && (obj = na_json_load(p, c->payload, strlen(c->payload), 0)) == NULL) {
         return NULL;
     }
-    return na_json_compact(p, obj, over, 3, len);
+    nover += na_session_stamp_over(p, obj, c, over + 3);
+    return na_json_compact(p, obj, over, nover, len);
 }
 
 static na_status_t na_session_dumps(apr_pool_t *p, const na_session_claims_t *claims,
@@ -152,6 +195,44 @@ na_status_t na_session_claims_json(apr_pool_t *p, const na_session_claims_t *cla
     return na_session_json(p, claims, json, &len);
 }
 
+apr_int64_t na_session_signed_in(const na_session_claims_t *claims, apr_int64_t now)
+{
+    if (claims->auth_time > 0) {
+        return claims->auth_time;
+    }
+    return (claims->payload || claims->payload_obj) && claims->iat > 0 ? claims->iat : now;
+}
+
+/* 1 when the payload being renewed has a member `key`, in whatever shape (or cannot be
+ * read, which the renewal then refuses anyway). */
+static int na_session_payload_has(apr_pool_t *p, const na_session_claims_t *c, const char *key)
+{
+    const json_t *obj =
+        c->payload_obj ? c->payload_obj : na_json_load(p, c->payload, strlen(c->payload), 0);
+
+    return obj == NULL || json_object_get(obj, key) != NULL;
+}
+
+/* The session id and sign-in time of the new token, into c. A fresh token gets a new sid
+ * and auth_time = now unless the caller set them. A renewal keeps the payload's; one
+ * without them (made by next-auth, or before they existed) gets a new sid and its iat as
+ * the sign-in time, the best there is. A member of either name in another shape stays
+ * as it is and none is added: a Next.js app may keep the IdP's sid there. */
+static na_status_t na_session_stamp(apr_pool_t *p, const na_session_claims_t *claims,
+                                    apr_int64_t now, na_session_claims_t *c)
+{
+    int renewal = claims->payload || claims->payload_obj;
+
+    if (c->sid == NULL && (!renewal || !na_session_payload_has(p, claims, "sid"))
+        && na_tokens_sid_new(p, &c->sid) != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    if (c->auth_time <= 0 && (!renewal || !na_session_payload_has(p, claims, "auth_time"))) {
+        c->auth_time = na_session_signed_in(claims, now);
+    }
+    return NA_OK;
+}
+
 na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
                                       const na_session_claims_t *claims, apr_int64_t now,
                                       apr_int64_t max_age, const char **token,
@@ -169,7 +250,8 @@ na_status_t na_session_encode_renewal(apr_pool_t *p, const na_jwe_key_t *key,
     if (max_age <= 0 || max_age > NA_SESSION_MAX_LIFETIME) {
         return NA_EINPUT;
     }
-    if (na_crypto_random(random, sizeof(random)) != NA_OK) {
+    if (na_crypto_random(random, sizeof(random)) != NA_OK
+        || na_session_stamp(p, claims, now, &c) != NA_OK) {
         return NA_EINTERNAL;
     }
     na_session_uuid_from(random, jti);
@@ -210,6 +292,20 @@ static int na_session_is_check_payload(json_t *obj)
            && json_object_get(obj, "picture") == NULL;
 }
 
+/* Our session id and sign-in time. Another shape is not an error but not ours either: a
+ * Next.js app may have put the IdP's sid there, and its token stays a session. */
+static void na_session_read_stamp(apr_pool_t *p, json_t *obj, na_session_claims_t *c)
+{
+    const char *sid = NULL;
+
+    if (na_json_get_string(p, obj, "sid", 0, 0, &sid) && sid && na_tokens_sid_valid(sid)) {
+        c->sid = sid;
+    }
+    if (!na_json_get_int(obj, "auth_time", 0, &c->auth_time) || c->auth_time < 0) {
+        c->auth_time = 0;
+    }
+}
+
 static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_session_claims_t *c)
 {
     apr_int64_t nbf;
@@ -235,6 +331,7 @@ static const char *na_session_read_members(apr_pool_t *p, json_t *obj, na_sessio
     if (!na_json_get_int(obj, "iat", 0, &c->iat) || !na_json_get_int(obj, "nbf", 0, &nbf)) {
         return "iat or nbf is not an integer";
     }
+    na_session_read_stamp(p, obj, c);
     return NULL;
 }
 

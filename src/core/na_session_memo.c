@@ -55,6 +55,7 @@ static void *na_memo_copy(apr_pool_t *p, const void *value)
     out->claims.provider = c->provider ? apr_pstrdup(p, c->provider) : NULL;
     out->claims.id_token = c->id_token ? apr_pstrdup(p, c->id_token) : NULL;
     out->claims.jti = c->jti ? apr_pstrdup(p, c->jti) : NULL;
+    out->claims.sid = c->sid ? apr_pstrdup(p, c->sid) : NULL;
     out->claims.payload = c->payload ? apr_pstrdup(p, c->payload) : NULL;
     out->claims.payload_obj = NULL;
     if (NA_MEMO_SHARE_JSON && c->payload_obj) {

@@ -10,6 +10,7 @@
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
+#include "mod_nextauth_tokens.h"
 
 /* Serialise and release a jansson value, copying the text into the request pool. */
 static const char *nextauth_api_dump(request_rec *r, json_t *json)
@@ -104,6 +105,29 @@ static json_t *nextauth_api_session_json(request_rec *r, const na_session_claims
     return json_pack("{s:o, s:s}", "user", user, "expires", nextauth_api_iso8601(r->pool, expires));
 }
 
+/* NextAuthSession expose=: the keys next-auth's docs have a jwt/session callback add
+ * (session.accessToken, session.error), after expires; none without the directive, so
+ * the default answer stays next-auth's. */
+static json_t *nextauth_api_session_expose(request_rec *r, const na_server_conf_t *conf,
+                                           const na_session_claims_t *c, json_t *json)
+{
+    unsigned expose = na_config_expose(conf);
+    const char *access_token = NULL, *error = NULL;
+
+    if (json == NULL || expose == 0) {
+        return json;
+    }
+    nextauth_tokens_exposed(r, c, &access_token, &error);
+    if (((expose & NA_EXPOSE_ACCESS_TOKEN) && access_token
+         && json_object_set_new(json, "accessToken", json_string(access_token)) != 0)
+        || ((expose & NA_EXPOSE_ERROR) && error
+            && json_object_set_new(json, "error", json_string(error)) != 0)) {
+        json_decref(json);
+        return NULL;
+    }
+    return json;
+}
+
 /* GET session (and the client's update POST): the session as next-auth shapes it, with
  * the cookie re-issued (rolling expiry; a token under an old secret moves to the
  * current one). "{}" without a valid session, whose stale chunks are cleared. */
@@ -136,13 +160,17 @@ int nextauth_route_session(nextauth_req_t *req)
         if (nextauth_session_refresh_db(req, &expires) != APR_SUCCESS) {
             return nextauth_reply_json(r, HTTP_OK, "{}");
         }
-        return nextauth_api_send(r, nextauth_api_session_json(r, found, expires));
+        return nextauth_api_send(
+            r, nextauth_api_session_expose(r, req->conf, found,
+                                           nextauth_api_session_json(r, found, expires)));
     }
     claims = *found;
     if (nextauth_session_issue(req, &claims, &expires) != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return nextauth_api_send(r, nextauth_api_session_json(r, found, expires));
+    return nextauth_api_send(
+        r, nextauth_api_session_expose(r, req->conf, found,
+                                       nextauth_api_session_json(r, found, expires)));
 }
 
 /* POST _log: the client logger's beacon. Nothing of it is logged at a level a default

@@ -200,6 +200,24 @@ int nextauth_authn_access_ex(request_rec *r)
     return OK;
 }
 
+/* NextAuthSession idle=: GET session renews the cookie, a protected request does not,
+ * so a user who only browses protected pages would idle out while using the site. Once a
+ * quarter of idle has passed since the token's iat, the protected answer carries a
+ * renewed cookie (err_headers_out: it survives a proxied or error response). Nothing is
+ * measured when idle is unset; database sessions keep their row's own expiry. */
+static void nextauth_authn_renew_idle(nextauth_req_t *req, const na_session_claims_t *claims)
+{
+    apr_int64_t idle = na_config_idle(req->conf), expires;
+    na_session_claims_t renewed;
+
+    if (idle == 0 || req->r->main || nextauth_session_db(req->r, NULL, NULL)
+        || apr_time_sec(apr_time_now()) - claims->iat <= idle / 4) {
+        return;
+    }
+    renewed = *claims;
+    nextauth_session_issue(req, &renewed, &expires); /* a failure is logged and harmless */
+}
+
 int nextauth_authn_check(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
@@ -220,6 +238,7 @@ int nextauth_authn_check(request_rec *r)
     }
     claims = nextauth_session_load(r, conf, &req->names, &status);
     if (claims && nextauth_authn_apply(r, claims)) {
+        nextauth_authn_renew_idle(req, claims);
         return OK;
     }
     if (status == NA_EPEER) {

@@ -11,6 +11,7 @@
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
 #include "na_chunk.h"
+#include "na_directives.h"
 #include "na_crypto.h"
 #include "na_jwe.h"
 #include "na_session.h"
@@ -296,6 +297,38 @@ static na_status_t nextauth_session_decode(request_rec *r, const na_server_conf_
     return rv;
 }
 
+/* NextAuthSession idle= and absolute= (issue 12): a token last renewed more than idle
+ * ago, or whose user signed in more than absolute ago (its iat for a token without
+ * auth_time), is no session, like an expired one. A token without iat cannot show it
+ * was used: with idle set it is ended too. */
+static na_status_t nextauth_session_check_timeouts(request_rec *r, const na_server_conf_t *conf,
+                                                   const na_session_claims_t *c)
+{
+    apr_int64_t idle = na_config_idle(conf), absolute = na_config_absolute(conf);
+    apr_int64_t signed_in = c->auth_time > 0 ? c->auth_time : c->iat, now;
+
+    if (idle == 0 && absolute == 0) {
+        return NA_OK; /* the common case reads no clock */
+    }
+    now = apr_time_sec(apr_time_now());
+    if (idle && now - c->iat > idle) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00240) "session ended: unused for %" APR_INT64_T_FMT
+                                      " s, more than " NA_DIR_SESSION " idle=%" APR_INT64_T_FMT,
+                      now - c->iat, idle);
+        return NA_EEXPIRED;
+    }
+    if (absolute && now - signed_in > absolute) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00241) "session ended: signed in %" APR_INT64_T_FMT
+                                      " s ago, more than " NA_DIR_SESSION
+                                      " absolute=%" APR_INT64_T_FMT,
+                      now - signed_in, absolute);
+        return NA_EEXPIRED;
+    }
+    return NA_OK;
+}
+
 const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
                                                  const na_cookie_names_t *names, int *status)
 {
@@ -303,6 +336,7 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
     const char *token = NULL;
     na_err_t err = {NULL, NULL, 0};
     na_status_t rv;
+    int ended = 0;
 
     if (!cache->loaded) {
         cache->loaded = 1;
@@ -316,10 +350,12 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
                  && conf->database == 1 && nextauth_session_db_shaped(token)) {
             rv = nextauth_session_db_load(r, cache, token);
         }
-        else if (rv == NA_OK) {
-            rv = nextauth_session_decode(r, conf, token, cache, &err);
+        else if (rv == NA_OK
+                 && (rv = nextauth_session_decode(r, conf, token, cache, &err)) == NA_OK) {
+            rv = nextauth_session_check_timeouts(r, conf, &cache->claims);
+            ended = rv != NA_OK; /* logged there */
         }
-        if (rv != NA_OK && rv != NA_EDENIED && !cache->db) {
+        if (rv != NA_OK && rv != NA_EDENIED && !cache->db && !ended) {
             /* A client fault: forged, truncated, expired or another key's token. */
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           NA_LOGNO(00014) "session cookie refused: %s",
@@ -369,6 +405,22 @@ static int nextauth_session_unchanged(const nextauth_session_cache_t *cache,
            && c->present == claims->present;
 }
 
+/* NextAuthSession absolute=: no renewal reaches past the sign-in plus absolute. The
+ * sign-in time is the one the encoder writes (na_session_signed_in). */
+static apr_int64_t nextauth_session_capped_max_age(const na_server_conf_t *conf,
+                                                   const na_session_claims_t *claims,
+                                                   apr_int64_t now, apr_int64_t max_age)
+{
+    apr_int64_t absolute = na_config_absolute(conf), left;
+
+    if (absolute == 0) {
+        return max_age;
+    }
+    left = na_session_signed_in(claims, now) + absolute - now;
+    /* a session past it was refused on load; 1 s keeps a clock step from failing it */
+    return left < 1 ? 1 : left < max_age ? left : max_age;
+}
+
 /* Encrypt the claims under the current key and write the cookie, cut into chunks when
  * it is too long for one, clearing chunks the browser has that the new value does not
  * use. A fresh iat/exp/jti every time: a new value at every sign-in (no fixation). */
@@ -384,6 +436,7 @@ apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *cl
     int i, loaded, seeded;
 
     nextauth_session_load(r, req->conf, &req->names, &loaded); /* learns the chunks sent */
+    max_age = nextauth_session_capped_max_age(req->conf, claims, now, max_age);
     if (na_session_encode_renewal(r->pool, &req->conf->session_keys[0], claims, now, max_age,
                                   &token, &issued, &seeded)
         != NA_OK) {

@@ -49,8 +49,12 @@ test("a token from mod_nextauth decodes in next-auth with the same claims", asyn
     assert.ok(got.iat >= before && got.iat <= before + 5, "iat is now");
     assert.equal(got.exp - got.iat, 3600);
     assert.match(got.jti, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    // next-auth's key order, so the plaintext reads the same as one next-auth made
-    assert.deepEqual(Object.keys(got), Object.keys({ ...who, iat: 0, exp: 0, jti: 0 }));
+    // our session id and sign-in time (issue 12): what a jwt callback would add
+    assert.match(got.sid, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(got.auth_time, got.iat, "auth_time is the sign-in: now");
+    // next-auth's key order, so the plaintext reads the same as one next-auth made whose
+    // jwt callback added sid and auth_time
+    assert.deepEqual(Object.keys(got), Object.keys({ ...who, sid: 0, auth_time: 0, iat: 0, exp: 0, jti: 0 }));
   }
 });
 

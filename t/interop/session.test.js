@@ -93,6 +93,11 @@ describe(`session and CSRF cookies against next-auth ${NEXTAUTH_VERSION}`, { tim
         for (const k of ['name', 'email', 'picture', 'sub']) assert.equal(again[k], JANE[k], k);
         const before = await decode({ token, secret: S });
         assert.notEqual(again.jti, before.jti);
+        // next-auth's token had no session id or sign-in time: the renewal adds them, the
+        // sign-in time being the token's own iat.
+        assert.equal(before.sid, undefined);
+        assert.match(again.sid, /^[A-Za-z0-9_-]{22}$/);
+        assert.equal(again.auth_time, before.iat);
     });
 
     it('accepts a token with null name/picture claims (kept as null)', async () => {
@@ -224,6 +229,8 @@ describe(`session and CSRF cookies against next-auth ${NEXTAUTH_VERSION}`, { tim
         assert.ok(claims.iat >= t0 - 1 && claims.iat <= t1 + 1, `iat ${claims.iat} is now`);
         assert.equal(claims.exp - claims.iat, MAX_AGE);
         assert.match(claims.jti, UUID4);
+        assert.match(claims.sid, /^[A-Za-z0-9_-]{22}$/, 'a session id');
+        assert.equal(claims.auth_time, claims.iat, 'signed in now');
         // Expires of the cookie matches exp.
         assert.ok(cookie.attrs.expires, 'Expires attribute');
         assert.ok(Math.abs(Date.parse(cookie.attrs.expires) / 1000 - claims.exp) <= 2,

@@ -78,6 +78,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_config());
     srunner_add_suite(sr, suite_config_tokens());
     srunner_add_suite(sr, suite_claim());
+    srunner_add_suite(sr, suite_config_session());
     srunner_add_suite(sr, suite_provider());
     srunner_add_suite(sr, suite_secret());
     srunner_add_suite(sr, suite_crypto());
@@ -92,6 +93,7 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_chunk());
     srunner_add_suite(sr, suite_session());
     srunner_add_suite(sr, suite_session_memo());
+    srunner_add_suite(sr, suite_session_stamp());
     srunner_add_suite(sr, suite_cache());
     srunner_add_suite(sr, suite_json_compact());
     srunner_add_suite(sr, suite_http());

@@ -137,6 +137,48 @@ START_TEST(test_json_compact_session_refresh)
 }
 END_TEST
 
+/* A renewal's sid and auth_time, appended after the payload's members when it has none
+ * and left alone when it has them, exactly as jansson's set on a copy would. */
+START_TEST(test_json_compact_session_stamp)
+{
+    const char *payloads[] = {"{\"sub\":\"1\",\"exp\":1,\"jti\":\"x\"}",
+                              "{\"sid\":\"theirs\",\"sub\":\"1\",\"auth_time\":3}",
+                              "{\"auth_time\":null,\"sub\":\"1\"}"};
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        json_t *obj = json_loads(payloads[i], 0, NULL), *want = json_copy(obj);
+        na_session_claims_t c = {.payload = payloads[i],
+                                 .iat = 1767225600,
+                                 .exp = -42,
+                                 .jti = "6f1c-ab",
+                                 .sid = "Zm9vYmFyYmF6cXV4cXV1eA",
+                                 .auth_time = 1767225000};
+        const char *json = NULL;
+        char *ref;
+
+        json_object_set_new(want, "iat", json_integer(1767225600));
+        json_object_set_new(want, "exp", json_integer(-42));
+        json_object_set_new(want, "jti", json_string("6f1c-ab"));
+        if (json_object_get(obj, "sid") == NULL) {
+            json_object_set_new(want, "sid", json_string(c.sid));
+        }
+        if (json_object_get(obj, "auth_time") == NULL) {
+            json_object_set_new(want, "auth_time", json_integer(c.auth_time));
+        }
+        ref = json_dumps(want, JSON_COMPACT);
+        ck_assert_int_eq(na_session_claims_json(na_test_pool, &c, &json), NA_OK);
+        ck_assert_str_eq(json, ref);
+        c.payload_obj = obj;
+        ck_assert_int_eq(na_session_claims_json(na_test_pool, &c, &json), NA_OK);
+        ck_assert_str_eq(json, ref);
+        free(ref);
+        json_decref(want);
+        json_decref(obj);
+    }
+}
+END_TEST
+
 Suite *suite_json_compact(void)
 {
     Suite *s = suite_create("json_compact");
@@ -147,6 +189,7 @@ Suite *suite_json_compact(void)
     tcase_add_test(tc, test_json_compact_declines);
     tcase_add_test(tc, test_json_int_text);
     tcase_add_test(tc, test_json_compact_session_refresh);
+    tcase_add_test(tc, test_json_compact_session_stamp);
     suite_add_tcase(s, tc);
     return s;
 }

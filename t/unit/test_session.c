@@ -8,6 +8,7 @@
 
 #include "na_jwe.h"
 #include "na_session.h"
+#include "na_tokens.h"
 #include "suites.h"
 
 /* A fixed clock: 2026-01-01T00:00:00Z. */
@@ -83,12 +84,13 @@ START_TEST(test_session_round_trip)
 END_TEST
 
 /* The plaintext is next-auth's: its member order, nulls kept, sub and provider dropped
- * when NULL, iat/exp/jti set by the encoder whatever the caller put there. */
+ * when NULL, our sid and auth_time before iat/exp/jti, which the encoder sets whatever
+ * the caller put there. */
 START_TEST(test_session_payload_order)
 {
     na_jwe_key_t key = na_test_key("secret", "");
     na_session_claims_t in = na_test_jane, nulls = {.iat = 5, .exp = 6, .jti = "x"};
-    const char *token, *want;
+    const char *token, *want, *tail;
     na_jwe_plain_t plain;
 
     in.iat = 1;
@@ -98,14 +100,18 @@ START_TEST(test_session_payload_order)
     ck_assert_int_eq(na_jwe_decrypt(na_test_pool, &key, token, &plain, NULL), NA_OK);
     want = "{\"name\":\"Jane Doe\",\"email\":\"jane@example.com\",\"picture\":"
            "\"https://example.com/jane.png\",\"sub\":\"42\",\"provider\":\"github\","
-           "\"iat\":1767225600,\"exp\":1767225660,\"jti\":\"";
+           "\"sid\":\"";
     ck_assert_int_eq(strncmp((const char *)plain.data, want, strlen(want)), 0);
-    ck_assert_uint_eq(plain.len, strlen(want) + 36 + 2);
+    /* the session id (22 characters), then the sign-in time, then next-auth's three */
+    tail = (const char *)plain.data + strlen(want) + NA_TOKENS_SID_LEN;
+    want = "\",\"auth_time\":1767225600,\"iat\":1767225600,\"exp\":1767225660,\"jti\":\"";
+    ck_assert_int_eq(strncmp(tail, want, strlen(want)), 0);
+    ck_assert_uint_eq(plain.len,
+                      (apr_size_t)(tail - (const char *)plain.data) + strlen(want) + 36 + 2);
 
     ck_assert_int_eq(na_session_encode(na_test_pool, &key, &nulls, NA_TEST_NOW, 60, &token), NA_OK);
     ck_assert_int_eq(na_jwe_decrypt(na_test_pool, &key, token, &plain, NULL), NA_OK);
-    want = "{\"name\":null,\"email\":null,\"picture\":null,\"iat\":1767225600,"
-           "\"exp\":1767225660,\"jti\":\"";
+    want = "{\"name\":null,\"email\":null,\"picture\":null,\"sid\":\"";
     ck_assert_int_eq(strncmp((const char *)plain.data, want, strlen(want)), 0);
 }
 END_TEST

@@ -61,8 +61,11 @@ START_TEST(test_memo_hit_gives_copies)
     ck_assert_str_eq(got.payload, decoded.payload);
     ck_assert_uint_eq(got.present, decoded.present);
     ck_assert_int_eq(got.exp, decoded.exp);
+    ck_assert_str_eq(got.sid, decoded.sid);
+    ck_assert_int_eq(got.auth_time, decoded.auth_time);
     /* copies, not the memo's own strings */
     ck_assert_ptr_ne(got.email, decoded.email);
+    ck_assert_ptr_ne(got.sid, decoded.sid);
     /* the parsed payload is the same object, and a refresh from it renews a copy */
     ck_assert_ptr_eq(got.payload_obj, decoded.payload_obj);
     {

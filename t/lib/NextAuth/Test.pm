@@ -34,7 +34,7 @@ our @EXPORT = qw(
     NO_STORE_HEADERS
     form_body signin signin_form session_cookie cookie_header_of header_problems
     html_problems echo_of on_origin query_param uri_decode password_of
-    page_headers PAGE_CSP raw_request
+    page_headers PAGE_CSP raw_request session_mint session_open
 );
 
 # The secrets the scenarios in t/conf/*.conf.in are configured with; tests recompute
@@ -69,6 +69,7 @@ my %SECRETS = (
     eventspipe  => 'eventspipe-scenario-secret-2d9a',
     eventsstuck => 'eventsstuck-scenario-secret-8e0f',
     metrics     => 'metrics-scenario-secret-7a31',
+    timeout     => 'timeout-scenario-secret-3e8b',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.
@@ -493,6 +494,49 @@ sub session_cookie {
     my ($res, $name) = @_;
     $name //= 'next-auth.session-token';
     return cookie_header_of($res, qr/^\Q$name\E(?:\.\d+)?$/);
+}
+
+# Session tokens as next-auth makes them (dir/A256GCM under HKDF-SHA256(secret, salt "",
+# next-auth's info)), to give a test a token with the iat, auth_time or sid it needs, and
+# to read the ones the module issues. Needs CryptX (Debian libcryptx-perl).
+my $SESSION_INFO = 'NextAuth.js Generated Encryption Key';
+my $SESSION_SEQ = 0;
+
+sub session_key {
+    my ($scenario) = @_;
+    require Crypt::KeyDerivation;
+    return Crypt::KeyDerivation::hkdf(secret_of($scenario), '', 'SHA256', 32, $SESSION_INFO);
+}
+
+# The token of CLAIMS (a hash, encoded as JSON::PP's canonical order, or a JSON text).
+sub session_mint {
+    my ($scenario, $claims) = @_;
+    require Crypt::AuthEnc::GCM;
+    require MIME::Base64;
+    my $h = MIME::Base64::encode_base64url('{"alg":"dir","enc":"A256GCM"}');
+    my $pt = ref $claims ? JSON::PP->new->canonical->encode($claims) : $claims;
+    my $iv = pack('N3', 0x7e55, time, ++$SESSION_SEQ);
+    my ($ct, $tag) = Crypt::AuthEnc::GCM::gcm_encrypt_authenticate('AES', session_key($scenario),
+                                                                   $iv, $h, $pt);
+    return join '.', $h, '', map { MIME::Base64::encode_base64url($_) } $iv, $ct, $tag;
+}
+
+# The claims of TOKEN (a hash whose '_json' is the plaintext as it was), or undef when it
+# does not open under the scenario's key.
+sub session_open {
+    my ($scenario, $token) = @_;
+    require Crypt::AuthEnc::GCM;
+    require MIME::Base64;
+    my @p = split /\./, $token, -1;
+    return undef unless @p == 5;
+    my $pt = Crypt::AuthEnc::GCM::gcm_decrypt_verify('AES', session_key($scenario),
+                                                     MIME::Base64::decode_base64url($p[2]), $p[0],
+                                                     MIME::Base64::decode_base64url($p[3]),
+                                                     MIME::Base64::decode_base64url($p[4]));
+    return undef unless defined $pt;
+    my $claims = JSON::PP->new->decode($pt);
+    $claims->{_json} = $pt;
+    return $claims;
 }
 
 # POST <base>/callback/<provider> after the CSRF round trip, as the built-in form does.
