@@ -108,6 +108,8 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_store());
     srunner_add_suite(sr, suite_signin());
     srunner_add_suite(sr, suite_event());
+    srunner_add_suite(sr, suite_tokens());
+    srunner_add_suite(sr, suite_claim());
     return sr;
 }
 

@@ -42,6 +42,8 @@ Suite *suite_metrics(void);
 Suite *suite_store(void);
 Suite *suite_signin(void);
 Suite *suite_event(void);
+Suite *suite_tokens(void);
+Suite *suite_claim(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it
