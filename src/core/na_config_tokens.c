@@ -77,7 +77,7 @@ const char *na_config_set_pass_claims(apr_pool_t *p, na_dir_conf_t *d, int argc,
     const char *msg = na_claim_list_parse(p, argc, argv, &names);
 
     if (msg) {
-        return apr_pstrcat(p, NA_DIR_PASS_CLAIMS ": ", msg, NULL);
+        return msg; /* names the directive already */
     }
     d->pass_claims = names;
     return NULL;

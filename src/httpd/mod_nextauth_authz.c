@@ -98,7 +98,7 @@ static const char *nextauth_authz_parse_claim(cmd_parms *cmd, const char *line, 
     }
     msg = na_claim_rule_parse(cmd->pool, words->nelts, (const char *const *)words->elts, &rule);
     if (msg) {
-        return apr_pstrcat(cmd->pool, "Require nextauth-claim: ", msg, NULL);
+        return msg; /* names the Require line already */
     }
     *parsed = rule;
     return NULL;

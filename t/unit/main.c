@@ -77,7 +77,6 @@ static SRunner *na_test_runner(void)
 
     srunner_add_suite(sr, suite_config());
     srunner_add_suite(sr, suite_config_tokens());
-    srunner_add_suite(sr, suite_claim());
     srunner_add_suite(sr, suite_config_session());
     srunner_add_suite(sr, suite_provider());
     srunner_add_suite(sr, suite_secret());
@@ -112,6 +111,8 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_store());
     srunner_add_suite(sr, suite_signin());
     srunner_add_suite(sr, suite_event());
+    srunner_add_suite(sr, suite_tokens());
+    srunner_add_suite(sr, suite_claim());
     return sr;
 }
 

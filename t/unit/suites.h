@@ -11,7 +11,6 @@
 Suite *suite_kv(void);
 Suite *suite_config(void);
 Suite *suite_config_tokens(void);
-Suite *suite_claim(void);
 Suite *suite_config_session(void);
 Suite *suite_provider(void);
 Suite *suite_secret(void);
@@ -46,6 +45,8 @@ Suite *suite_metrics(void);
 Suite *suite_store(void);
 Suite *suite_signin(void);
 Suite *suite_event(void);
+Suite *suite_tokens(void);
+Suite *suite_claim(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it
