@@ -21,6 +21,9 @@
 
 #define NA_OAUTH_ERR_SIGNIN "OAuthSignin"
 #define NA_OAUTH_ERR_CALLBACK "OAuthCallback"
+/** The refresh grant's failures: next-auth's documented session error for a failed
+ *  refresh (the same text as NA_TOKENS_REFRESH_ERROR). */
+#define NA_OAUTH_ERR_REFRESH "RefreshAccessTokenError"
 
 /** state, nonce and PKCE verifier: 32 random bytes, base64url (openid-client's random). */
 #define NA_OAUTH_RANDOM_BYTES 32
@@ -175,7 +178,8 @@ na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
  * The refresh_token grant (RFC 6749 section 6) in *out: POST of grant_type=refresh_token
  * and refresh_token, with the client authentication, Accept header and timeout of
  * na_oauth_token_request (in->code, redirect_uri and code_verifier are not used).
- * NA_EINPUT when refresh_token, the endpoint or client_id is missing.
+ * NA_EINPUT (code NA_OAUTH_ERR_REFRESH) when refresh_token, the endpoint or client_id is
+ * missing.
  */
 na_status_t na_oauth_refresh_request(apr_pool_t *p, const na_oauth_token_req_t *in,
                                      const char *refresh_token, na_http_request_t *out,
@@ -184,7 +188,9 @@ na_status_t na_oauth_refresh_request(apr_pool_t *p, const na_oauth_token_req_t *
 /**
  * A refresh answer, read as na_oauth_token_parse reads a code exchange's, except that an
  * `error` of invalid_grant (HTTP 400 or 401) is NA_EDENIED: the grant is gone and the
- * session must end. Every other failure (5xx, junk, no access_token) is NA_EPEER.
+ * session must end. Every other failure (5xx, junk, no access_token) is NA_EPEER. err->code
+ * is NA_OAUTH_ERR_REFRESH for both. The answer may omit refresh_token (no rotation: the
+ * caller keeps the one it has) and id_token: those are then NULL in *out.
  */
 na_status_t na_oauth_refresh_parse(apr_pool_t *p, const na_http_response_t *resp,
                                    na_oauth_tokens_t *out, na_err_t *err);

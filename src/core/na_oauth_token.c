@@ -29,23 +29,15 @@ static void na_oauth_http_init(const na_provider_t *prov, int method, const char
 
 /* ---- token endpoint -------------------------------------------------------------------- */
 
-na_status_t na_oauth_token_request(apr_pool_t *p, const na_oauth_token_req_t *in,
-                                   na_http_request_t *out, na_err_t *err)
+/* A POST of form to the token endpoint with the client's authentication: client_id and
+ * client_secret appended to the form for client_secret_post, basic credentials otherwise.
+ * Shared by the code exchange and the refresh grant, so both authenticate alike. */
+static void na_oauth_token_post(apr_pool_t *p, const na_oauth_token_req_t *in, const char *form,
+                                na_http_request_t *out)
 {
     const na_provider_t *prov = in->provider;
-    const char *form = NULL, *secret = prov->client_secret ? prov->client_secret : "";
+    const char *secret = prov->client_secret ? prov->client_secret : "";
 
-    if (!in->code || !*in->code || !in->redirect_uri || !in->endpoint || !prov->client_id) {
-        return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
-                          "provider %s: no code, redirect_uri, token endpoint or client id",
-                          prov->id);
-    }
-    na_http_form_add(p, &form, "grant_type", "authorization_code");
-    na_http_form_add(p, &form, "code", in->code);
-    na_http_form_add(p, &form, "redirect_uri", in->redirect_uri);
-    if (in->code_verifier) {
-        na_http_form_add(p, &form, "code_verifier", in->code_verifier);
-    }
     if (in->auth_method == NA_OAUTH_AUTH_POST) {
         na_http_form_add(p, &form, "client_id", prov->client_id);
         na_http_form_add(p, &form, "client_secret", secret);
@@ -58,6 +50,43 @@ na_status_t na_oauth_token_request(apr_pool_t *p, const na_oauth_token_req_t *in
         out->basic_user = prov->client_id;
         out->basic_password = secret;
     }
+}
+
+na_status_t na_oauth_token_request(apr_pool_t *p, const na_oauth_token_req_t *in,
+                                   na_http_request_t *out, na_err_t *err)
+{
+    const na_provider_t *prov = in->provider;
+    const char *form = NULL;
+
+    if (!in->code || !*in->code || !in->redirect_uri || !in->endpoint || !prov->client_id) {
+        return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_CALLBACK,
+                          "provider %s: no code, redirect_uri, token endpoint or client id",
+                          prov->id);
+    }
+    na_http_form_add(p, &form, "grant_type", "authorization_code");
+    na_http_form_add(p, &form, "code", in->code);
+    na_http_form_add(p, &form, "redirect_uri", in->redirect_uri);
+    if (in->code_verifier) {
+        na_http_form_add(p, &form, "code_verifier", in->code_verifier);
+    }
+    na_oauth_token_post(p, in, form, out);
+    return NA_OK;
+}
+
+na_status_t na_oauth_refresh_request(apr_pool_t *p, const na_oauth_token_req_t *in,
+                                     const char *refresh_token, na_http_request_t *out,
+                                     na_err_t *err)
+{
+    const na_provider_t *prov = in->provider;
+    const char *form = NULL;
+
+    if (!refresh_token || !*refresh_token || !in->endpoint || !prov->client_id) {
+        return na_err_set(p, err, NA_EINPUT, NA_OAUTH_ERR_REFRESH,
+                          "provider %s: no refresh token, token endpoint or client id", prov->id);
+    }
+    na_http_form_add(p, &form, "grant_type", "refresh_token");
+    na_http_form_add(p, &form, "refresh_token", refresh_token);
+    na_oauth_token_post(p, in, form, out);
     return NA_OK;
 }
 
@@ -128,8 +157,24 @@ static const char *na_oauth_token_members(apr_pool_t *p, json_t *obj, na_oauth_t
     return NULL;
 }
 
-na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
-                                 na_oauth_tokens_t *out, na_err_t *err)
+/* How a token answer is read: the error code its failures carry, and whether an
+ * invalid_grant refusal ends the grant (a refresh) or is one more peer failure. */
+typedef struct na_oauth_token_mode_t {
+    const char *code;
+    int refresh;
+} na_oauth_token_mode_t;
+
+/* RFC 6749 section 5.2: the refresh token is revoked, expired or already used. Only a
+ * proper 400/401 answer counts: a 5xx carrying it is a sick IdP, not a verdict. */
+static int na_oauth_grant_gone(const na_http_response_t *resp, const char *error)
+{
+    return error && strcmp(error, "invalid_grant") == 0
+           && (resp->status == 400 || resp->status == 401);
+}
+
+static na_status_t na_oauth_token_read(apr_pool_t *p, const na_http_response_t *resp,
+                                       const na_oauth_token_mode_t *mode, na_oauth_tokens_t *out,
+                                       na_err_t *err)
 {
     json_t *obj = na_json_load(p, resp->body, resp->len, NA_HTTP_MAX_RESP_LIMIT), *e;
     const char *problem;
@@ -138,26 +183,46 @@ na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
     out->expires_in = -1;
     /* GitHub reports a bad code with 200 and {"error": ...}, others with 400. */
     if (obj && (e = json_object_get(obj, "error")) != NULL) {
-        return na_err_set(
-            p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK, "token endpoint answered error '%s' (HTTP %d)",
-            json_is_string(e) ? na_http_log_safe(p, json_string_value(e), 64) : "(not a string)",
-            resp->status);
+        na_status_t rv = mode->refresh && na_oauth_grant_gone(resp, json_string_value(e))
+                             ? NA_EDENIED
+                             : NA_EPEER;
+        return na_err_set(p, err, rv, mode->code, "token endpoint answered error '%s' (HTTP %d)",
+                          json_is_string(e) ? na_http_log_safe(p, json_string_value(e), 64)
+                                            : "(not a string)",
+                          resp->status);
     }
     if (resp->status < 200 || resp->status > 299) {
-        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK,
-                          "token endpoint answered HTTP %d", resp->status);
+        return na_err_set(p, err, NA_EPEER, mode->code, "token endpoint answered HTTP %d",
+                          resp->status);
     }
     if (obj == NULL) {
-        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK,
+        return na_err_set(p, err, NA_EPEER, mode->code,
                           "token endpoint answer is not a JSON object (Content-Type %s)",
                           na_http_log_safe(p, resp->content_type, 64));
     }
     if ((problem = na_oauth_token_members(p, obj, out)) != NULL) {
         memset(out, 0, sizeof(*out));
-        return na_err_set(p, err, NA_EPEER, NA_OAUTH_ERR_CALLBACK, "token endpoint answer: %s",
-                          problem);
+        return na_err_set(p, err, NA_EPEER, mode->code, "token endpoint answer: %s", problem);
     }
     return NA_OK;
+}
+
+na_status_t na_oauth_token_parse(apr_pool_t *p, const na_http_response_t *resp,
+                                 na_oauth_tokens_t *out, na_err_t *err)
+{
+    static const na_oauth_token_mode_t mode = {NA_OAUTH_ERR_CALLBACK, 0};
+
+    return na_oauth_token_read(p, resp, &mode, out, err);
+}
+
+na_status_t na_oauth_refresh_parse(apr_pool_t *p, const na_http_response_t *resp,
+                                   na_oauth_tokens_t *out, na_err_t *err)
+{
+    /* Every refresh failure carries next-auth's documented session error; the status
+     * tells the caller whether the session ends (NA_EDENIED) or may wait (NA_EPEER). */
+    static const na_oauth_token_mode_t mode = {NA_OAUTH_ERR_REFRESH, 1};
+
+    return na_oauth_token_read(p, resp, &mode, out, err);
 }
 
 void na_oauth_userinfo_request(const na_provider_t *prov, const char *url, const char *access_token,

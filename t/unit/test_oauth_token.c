@@ -241,6 +241,157 @@ START_TEST(test_userinfo_request)
 }
 END_TEST
 
+/* ---- refresh grant --------------------------------------------------------------------- */
+
+START_TEST(test_refresh_request_basic)
+{
+    na_provider_t prov = na_test_provider();
+    /* the code, redirect_uri and verifier of a code exchange are not sent */
+    na_oauth_token_req_t in = {
+        &prov, "https://idp.example/token", NA_OAUTH_AUTH_BASIC, "c", "http://l/cb", "V"};
+    na_http_request_t req;
+
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "rt/1+x", &req, NULL), NA_OK);
+    ck_assert_int_eq(req.method, NA_HTTP_POST);
+    ck_assert_str_eq(req.url, "https://idp.example/token");
+    ck_assert_str_eq(req.body, "grant_type=refresh_token&refresh_token=rt%2F1%2Bx");
+    ck_assert_str_eq(req.accept, "application/json");
+    ck_assert_str_eq(req.basic_user, "Iv1.abc");
+    ck_assert_str_eq(req.basic_password, "s3cr3t");
+    ck_assert_int_eq(req.timeout_ms, 3000);
+}
+END_TEST
+
+START_TEST(test_refresh_request_post)
+{
+    na_provider_t prov = na_test_provider();
+    na_oauth_token_req_t in = {&prov, "https://idp.example/token", NA_OAUTH_AUTH_POST, NULL, NULL,
+                               NULL};
+    na_http_request_t req;
+    na_err_t err = {0};
+
+    prov.client_secret = NULL;
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "rt", &req, NULL), NA_OK);
+    ck_assert_str_eq(req.body,
+                     "grant_type=refresh_token&refresh_token=rt&client_id=Iv1.abc&client_secret=");
+    ck_assert_ptr_null(req.basic_user);
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, NULL, &req, &err), NA_EINPUT);
+    ck_assert_str_eq(err.code, "RefreshAccessTokenError");
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "", &req, &err), NA_EINPUT);
+    in.endpoint = NULL;
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "rt", &req, &err), NA_EINPUT);
+    in.endpoint = "https://idp.example/token";
+    prov.client_id = NULL;
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "rt", &req, &err), NA_EINPUT);
+    ck_assert_ptr_null(strstr(err.detail, "rt"));
+}
+END_TEST
+
+START_TEST(test_refresh_parse_good)
+{
+    na_http_response_t resp = na_test_resp(
+        200, "application/json",
+        "{\"access_token\":\"at2\",\"token_type\":\"Bearer\",\"refresh_token\":\"rt2\","
+        "\"expires_in\":300,\"id_token\":\"a.b.c\",\"scope\":\"openid\"}");
+    na_oauth_tokens_t t;
+
+    ck_assert_int_eq(na_oauth_refresh_parse(na_test_pool, &resp, &t, NULL), NA_OK);
+    ck_assert_str_eq(t.access_token, "at2");
+    ck_assert_str_eq(t.refresh_token, "rt2");
+    ck_assert_str_eq(t.id_token, "a.b.c");
+    ck_assert_int_eq(t.expires_in, 300);
+    /* no rotation and no new ID token: both NULL, the caller keeps what it has */
+    resp = na_test_resp(200, "application/json",
+                        "{\"access_token\":\"at3\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+    ck_assert_int_eq(na_oauth_refresh_parse(na_test_pool, &resp, &t, NULL), NA_OK);
+    ck_assert_str_eq(t.access_token, "at3");
+    ck_assert_ptr_null(t.refresh_token);
+    ck_assert_ptr_null(t.id_token);
+    ck_assert_int_eq(t.expires_in, 60);
+}
+END_TEST
+
+typedef struct na_test_refusal_t {
+    int status;
+    const char *body;
+    na_status_t want;
+} na_test_refusal_t;
+
+/* invalid_grant with a 400 or 401 ends the session; every other error may be passing. */
+static const na_test_refusal_t na_test_refusals[] = {
+    {400, "{\"error\":\"invalid_grant\",\"error_description\":\"grant request is invalid\"}",
+     NA_EDENIED},
+    {401, "{\"error\":\"invalid_grant\"}", NA_EDENIED},
+    {400, "{\"error\":\"invalid_grant\",\"access_token\":\"at\"}", NA_EDENIED},
+    {200, "{\"error\":\"invalid_grant\"}", NA_EPEER},
+    {500, "{\"error\":\"invalid_grant\"}", NA_EPEER},
+    {503, "{\"error\":\"temporarily_unavailable\"}", NA_EPEER},
+    {401, "{\"error\":\"invalid_client\"}", NA_EPEER},
+    {400, "{\"error\":\"invalid_request\"}", NA_EPEER},
+    {400, "{\"error\":\"Invalid_Grant\"}", NA_EPEER},
+    {400, "{\"error\":[\"invalid_grant\"]}", NA_EPEER},
+    {400, "{\"error\":null}", NA_EPEER},
+    {400, "invalid_grant", NA_EPEER},
+    {400, "", NA_EPEER},
+};
+
+START_TEST(test_refresh_parse_refused)
+{
+    const na_test_refusal_t *c = &na_test_refusals[_i];
+    na_http_response_t resp = na_test_resp(c->status, "application/json", c->body);
+    na_oauth_tokens_t t;
+    na_err_t err = {0};
+
+    ck_assert_msg(na_oauth_refresh_parse(na_test_pool, &resp, &t, &err) == c->want, "%d %s",
+                  c->status, c->body);
+    ck_assert_str_eq(err.code, "RefreshAccessTokenError");
+    ck_assert_ptr_null(t.access_token);
+    ck_assert_ptr_nonnull(strstr(err.detail, apr_psprintf(na_test_pool, "%d", c->status)));
+}
+END_TEST
+
+/* What a code exchange refuses, a refresh refuses too, as a peer failure. */
+START_TEST(test_refresh_parse_bad)
+{
+    const na_test_bad_t *c = &na_test_bad_tokens[_i];
+    na_http_response_t resp = na_test_resp(c->status, c->type, c->body);
+    na_oauth_tokens_t t;
+    na_err_t err = {0};
+
+    ck_assert_msg(na_oauth_refresh_parse(na_test_pool, &resp, &t, &err) == NA_EPEER, "%s", c->body);
+    ck_assert_str_eq(err.code, "RefreshAccessTokenError");
+    ck_assert_ptr_null(t.access_token);
+    ck_assert_ptr_null(strstr(err.detail, "gho_x"));
+}
+END_TEST
+
+/* The refresh over a real socket, with client_secret_post. */
+START_TEST(test_refresh_loopback)
+{
+    static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 50\r\nConnection: close\r\n\r\n"
+                                 "{\"access_token\":\"new-at\",\"refresh_token\":\"new-rt\"}";
+    na_test_server_t *srv = na_test_server_start(NA_TEST_SERVER_ANSWER, answer, strlen(answer));
+    na_provider_t prov = na_test_provider();
+    na_oauth_token_req_t in = {
+        &prov, na_test_server_url(srv, "/token"), NA_OAUTH_AUTH_POST, NULL, NULL, NULL};
+    na_http_request_t req;
+    na_http_response_t resp;
+    na_oauth_tokens_t t;
+
+    ck_assert_int_eq(na_oauth_refresh_request(na_test_pool, &in, "old-rt", &req, NULL), NA_OK);
+    ck_assert_int_eq(na_http_perform(na_test_pool, &req, &resp, NULL), NA_OK);
+    na_test_server_stop(srv);
+    ck_assert_int_eq(na_oauth_refresh_parse(na_test_pool, &resp, &t, NULL), NA_OK);
+    ck_assert_str_eq(t.access_token, "new-at");
+    ck_assert_str_eq(t.refresh_token, "new-rt");
+    ck_assert_ptr_null(strstr(srv->request, "\r\nAuthorization:"));
+    ck_assert_ptr_nonnull(strstr(srv->request, "\r\nAccept: application/json\r\n"));
+    ck_assert_ptr_nonnull(strstr(srv->request, "\r\n\r\ngrant_type=refresh_token&refresh_token="
+                                               "old-rt&client_id=Iv1.abc&client_secret=s3cr3t"));
+}
+END_TEST
+
 /* ---- discovery ------------------------------------------------------------------------- */
 
 START_TEST(test_discovery_url)
@@ -441,6 +592,14 @@ Suite *suite_oauth_token(void)
     tcase_add_loop_test(tc, test_token_parse_bad, 0, NA_TEST_COUNT(na_test_bad_tokens));
     tcase_add_test(tc, test_token_exchange_loopback);
     tcase_add_test(tc, test_userinfo_request);
+    suite_add_tcase(s, tc);
+    tc = na_test_tcase("refresh");
+    tcase_add_test(tc, test_refresh_request_basic);
+    tcase_add_test(tc, test_refresh_request_post);
+    tcase_add_test(tc, test_refresh_parse_good);
+    tcase_add_loop_test(tc, test_refresh_parse_refused, 0, NA_TEST_COUNT(na_test_refusals));
+    tcase_add_loop_test(tc, test_refresh_parse_bad, 0, NA_TEST_COUNT(na_test_bad_tokens));
+    tcase_add_test(tc, test_refresh_loopback);
     suite_add_tcase(s, tc);
     tc = na_test_tcase("discovery");
     tcase_add_test(tc, test_discovery_url);
