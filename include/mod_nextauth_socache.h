@@ -28,6 +28,10 @@ typedef struct nextauth_socache_t {
     int ready; /**< started in this generation (and attached in this child) */
 } nextauth_socache_t;
 
+/** 1 when a configured server of the tree offers a provider of one of `kinds`
+ *  (NA_PROVIDER_* bits): only then is a cache needed. */
+int nextauth_socache_wanted(server_rec *s, unsigned kinds);
+
 /** pre_config: forget the previous generation and register the mutex type c->id. */
 int nextauth_socache_pre_config(nextauth_socache_t *c, apr_pool_t *pconf);
 

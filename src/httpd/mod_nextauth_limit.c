@@ -21,16 +21,9 @@
 
 /* One per configuration generation: reset in pre_config, filled at check_config and
  * post_config, read-only in the children. */
-static nextauth_socache_t nextauth_limit = {"nextauth-limit",
-                                            NA_DIR_RATE_LIMIT_CACHE,
-                                            {48, 8, 60 * APR_USEC_PER_SEC},
-                                            NULL,
-                                            NULL,
-                                            NULL,
-                                            NULL,
-                                            NULL,
-                                            NULL,
-                                            0};
+static nextauth_socache_t nextauth_limit = {.id = "nextauth-limit",
+                                            .directive = NA_DIR_RATE_LIMIT_CACHE,
+                                            .hints = {48, 8, 60 * APR_USEC_PER_SEC}};
 /* Per process: when the last fail-open warning was logged. */
 static apr_time_t nextauth_limit_warned;
 
@@ -41,30 +34,13 @@ int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
     return nextauth_socache_pre_config(&nextauth_limit, pconf);
 }
 
-/* Counters are needed when a configured server offers credentials or e-mail sign-in. */
-static int nextauth_limit_needed(server_rec *s)
-{
-    for (; s; s = s->next) {
-        const na_server_conf_t *conf = nextauth_conf_server(s);
-        int i;
-
-        for (i = 0; conf->touched && conf->providers && i < conf->providers->nelts; i++) {
-            const na_provider_t *prov = APR_ARRAY_IDX(conf->providers, i, const na_provider_t *);
-            if (prov->kind & (NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL)) {
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
 int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
     const char *msg;
 
     (void)plog;
-    if (!nextauth_limit_needed(s)) {
+    if (!nextauth_socache_wanted(s, NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL)) {
         return OK;
     }
     msg = nextauth_socache_create(&nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,

@@ -3,8 +3,24 @@
 #include <ap_provider.h>
 #include <util_mutex.h>
 
+#include "mod_nextauth_conf.h"
 #include "mod_nextauth_socache.h"
 #include "na_limit.h"
+
+int nextauth_socache_wanted(server_rec *s, unsigned kinds)
+{
+    for (; s; s = s->next) {
+        const na_server_conf_t *conf = nextauth_conf_server(s);
+        int i;
+
+        for (i = 0; conf->touched && conf->providers && i < conf->providers->nelts; i++) {
+            if (APR_ARRAY_IDX(conf->providers, i, const na_provider_t *)->kind & kinds) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
 
 int nextauth_socache_pre_config(nextauth_socache_t *c, apr_pool_t *pconf)
 {

@@ -20,16 +20,9 @@
 #define NEXTAUTH_TOKENS_DEFAULT_CACHE "shmcb:logs/nextauth-tokens(8388608)"
 #define NEXTAUTH_TOKENS_WARN_EVERY apr_time_from_sec(60)
 
-static nextauth_socache_t nextauth_tokens = {"nextauth-token",
-                                             NA_DIR_TOKEN_CACHE,
-                                             {32, 4096, 3600 * APR_USEC_PER_SEC},
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             0};
+static nextauth_socache_t nextauth_tokens = {.id = "nextauth-token",
+                                             .directive = NA_DIR_TOKEN_CACHE,
+                                             .hints = {32, 4096, 3600 * APR_USEC_PER_SEC}};
 /* Per process: redis for the lock when the records live there; the last warning. */
 static apr_redis_t *nextauth_tokens_redis;
 static apr_time_t nextauth_tokens_warned;
@@ -42,30 +35,13 @@ int nextauth_tokens_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     return nextauth_socache_pre_config(&nextauth_tokens, pconf);
 }
 
-/* Records are kept for sessions of OAuth and OIDC providers. */
-static int nextauth_tokens_needed(server_rec *s)
-{
-    for (; s; s = s->next) {
-        const na_server_conf_t *conf = nextauth_conf_server(s);
-        int i;
-
-        for (i = 0; conf->touched && conf->providers && i < conf->providers->nelts; i++) {
-            const na_provider_t *prov = APR_ARRAY_IDX(conf->providers, i, const na_provider_t *);
-            if (prov->kind & NA_PROVIDER_ANY_OAUTH) {
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
 int nextauth_tokens_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
     const char *msg, *spec;
 
     (void)plog;
-    if (!nextauth_tokens_needed(s)) {
+    if (!nextauth_socache_wanted(s, NA_PROVIDER_ANY_OAUTH)) {
         return OK;
     }
     spec = nextauth_conf_server(s)->token_cache;
