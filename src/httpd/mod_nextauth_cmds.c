@@ -198,18 +198,24 @@ static const char *nextauth_cmd_redirect_allow(cmd_parms *cmd, void *dconf, cons
     return na_config_add_redirect_allow(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
-/* One counter store per httpd: the main server's line is the one that counts. */
+/* One cache per httpd (counters, token records): the main server's line counts. */
+static const char *nextauth_cmd_main_only(cmd_parms *cmd, const char *directive, const char *value)
+{
+    if (!cmd->server->is_virtual) {
+        return NULL;
+    }
+    return apr_psprintf(cmd->pool,
+                        "%s '%s': not inside <VirtualHost>; accepted: once, in the main server "
+                        "configuration",
+                        directive, value);
+}
+
 static const char *nextauth_cmd_rate_limit_cache(cmd_parms *cmd, void *dconf, const char *value)
 {
+    const char *msg = nextauth_cmd_main_only(cmd, NA_DIR_RATE_LIMIT_CACHE, value);
+
     (void)dconf;
-    if (cmd->server->is_virtual) {
-        return apr_psprintf(cmd->pool,
-                            NA_DIR_RATE_LIMIT_CACHE
-                            " '%s': not inside "
-                            "<VirtualHost>; accepted: once, in the main server configuration",
-                            value);
-    }
-    return na_config_set_rate_limit_cache(cmd->pool, nextauth_cmd_server(cmd), value);
+    return msg ? msg : na_config_set_rate_limit_cache(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
 static const char *nextauth_cmd_event_log(cmd_parms *cmd, void *dconf, const char *target,
@@ -245,17 +251,12 @@ static const char *nextauth_cmd_metrics(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
-/* One token store per httpd, as one counter store. */
 static const char *nextauth_cmd_token_cache(cmd_parms *cmd, void *dconf, const char *value)
 {
+    const char *msg = nextauth_cmd_main_only(cmd, NA_DIR_TOKEN_CACHE, value);
+
     (void)dconf;
-    if (cmd->server->is_virtual) {
-        return apr_psprintf(cmd->pool,
-                            NA_DIR_TOKEN_CACHE " '%s': not inside <VirtualHost>; accepted: once, "
-                                               "in the main server configuration",
-                            value);
-    }
-    return na_config_set_token_cache(cmd->pool, nextauth_cmd_server(cmd), value);
+    return msg ? msg : na_config_set_token_cache(cmd->pool, nextauth_cmd_server(cmd), value);
 }
 
 static const char *nextauth_cmd_refresh(cmd_parms *cmd, void *dconf, const char *value)
