@@ -29,9 +29,9 @@ apr_status_t nextauth_session_issue(nextauth_req_t *req, na_session_claims_t *cl
 /** 1 when r's session cookie is a database session token (load first); *token and
  *  *expires (either may be NULL) receive it and its row's expiry. */
 int nextauth_session_db(request_rec *r, const char **token, apr_int64_t *expires);
-/** Create a database session row for user_id and write its cookie. */
+/** Create a database session row for user_id and write its cookie; *token is its value. */
 apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
-                                       apr_int64_t *expires);
+                                       apr_int64_t *expires, const char **token);
 /** Re-set the loaded database session's cookie, moving its row's expiry once updateAge
  *  has passed; *expires_before receives the expiry before any move. */
 apr_status_t nextauth_session_refresh_db(nextauth_req_t *req, apr_int64_t *expires_before);

@@ -40,6 +40,11 @@ typedef struct na_tokens_t {
  *  RNG failure. */
 na_status_t na_tokens_sid_new(apr_pool_t *p, const char **sid);
 
+/** The session id of a database session: the first 16 bytes of SHA-256 over a fixed label
+ *  and the session token, base64url (so the id names the row without revealing it). From
+ *  p; NA_EINTERNAL when hashing fails. */
+na_status_t na_tokens_sid_of(apr_pool_t *p, const char *session_token, const char **sid);
+
 /** 1 when s has the shape of a session id (exactly NA_TOKENS_SID_LEN base64url chars). */
 int na_tokens_sid_valid(const char *s);
 

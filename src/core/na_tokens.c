@@ -27,6 +27,21 @@ na_status_t na_tokens_sid_new(apr_pool_t *p, const char **sid)
     return *sid ? NA_OK : NA_EINTERNAL;
 }
 
+#define NA_TOKENS_DB_LABEL "mod_nextauth database session id "
+
+na_status_t na_tokens_sid_of(apr_pool_t *p, const char *session_token, const char **sid)
+{
+    unsigned char digest[NA_SHA256_LEN];
+
+    if (na_crypto_sha256_2(NA_TOKENS_DB_LABEL, strlen(NA_TOKENS_DB_LABEL), session_token,
+                           strlen(session_token), digest)
+        != NA_OK) {
+        return NA_EINTERNAL;
+    }
+    *sid = na_b64_encode(p, digest, NA_TOKENS_SID_BYTES);
+    return NA_OK;
+}
+
 int na_tokens_sid_valid(const char *s)
 {
     apr_size_t n;

@@ -163,6 +163,7 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
     na_signin_result_t res;
     na_err_t err = {NULL, NULL, 0};
     apr_int64_t expires = 0;
+    const char *db_token = NULL;
     apr_status_t st;
     na_status_t nst;
     int database = req->conf->database == 1 && prov->kind != NA_PROVIDER_CREDENTIALS;
@@ -179,12 +180,17 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
         return nextauth_complete_failed(req, nst, &err);
     }
     if (database && na_config_strategy(req->conf) == NA_STRATEGY_DATABASE) {
-        if (!(res.keep && nextauth_session_db(req->r, NULL, NULL))
-            && (st = nextauth_session_issue_db(req, res.user->id, &expires)) != APR_SUCCESS) {
+        if (!(res.keep && nextauth_session_db(req->r, &db_token, NULL))
+            && (st = nextauth_session_issue_db(req, res.user->id, &expires, &db_token))
+                   != APR_SUCCESS) {
             /* Logged by the database glue. */
             return nextauth_fail_answer(
                 req, st == NEXTAUTH_DB_ESCHEMA ? "Configuration" : "Callback",
                 st == NEXTAUTH_DB_ESCHEMA ? HTTP_INTERNAL_SERVER_ERROR : HTTP_OK);
+        }
+        /* The row's session keeps the tokens under an id derived from its token. */
+        if (db_token && na_tokens_sid_of(req->r->pool, db_token, &claims->sid) == NA_OK) {
+            nextauth_tokens_signin(req, prov, claims, account);
         }
     }
     else {

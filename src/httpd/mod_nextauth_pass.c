@@ -4,6 +4,7 @@
 
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
+#include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
 #include "na_claim.h"
 #include "na_store.h"
@@ -48,9 +49,11 @@ na_tokens_t *nextauth_tokens_of(request_rec *r, const na_session_claims_t *claim
         return cache->tokens;
     }
     cache->loaded = 1;
-    /* Only OAuth sign-ins have tokens: a credentials session costs no cache read. */
+    /* Only OAuth sign-ins have tokens: a credentials session costs no cache read. A
+     * database session names no provider; its record says which. */
     prov = claims->provider ? na_config_provider(conf, claims->provider) : NULL;
-    if (prov == NULL || !(prov->kind & NA_PROVIDER_ANY_OAUTH)) {
+    if (!nextauth_session_db(r, NULL, NULL)
+        && (prov == NULL || !(prov->kind & NA_PROVIDER_ANY_OAUTH))) {
         return NULL;
     }
     t = apr_pcalloc(r->pool, sizeof(*t));
@@ -99,7 +102,8 @@ int nextauth_tokens_signin(nextauth_req_t *req, const na_provider_t *prov,
         return 0;
     }
     memset(&t, 0, sizeof(t));
-    if (na_tokens_sid_new(r->pool, &t.sid) != NA_OK) {
+    t.sid = claims->sid; /* a database session's, derived from its token */
+    if (t.sid == NULL && na_tokens_sid_new(r->pool, &t.sid) != NA_OK) {
         return 0;
     }
     t.provider = prov->id;

@@ -15,6 +15,7 @@
 #include "na_crypto.h"
 #include "na_jwe.h"
 #include "na_session.h"
+#include "na_tokens.h"
 #include "na_session_memo.h"
 #include "mod_nextauth_metrics.h"
 
@@ -79,6 +80,8 @@ static na_status_t nextauth_session_db_load(request_rec *r, nextauth_session_cac
     cache->claims.picture = user->image;
     cache->claims.exp = expires;
     cache->claims.present = NA_CLAIM_NAME | NA_CLAIM_EMAIL | NA_CLAIM_PICTURE;
+    /* The key of the session's token record (a failure only costs the record). */
+    (void)na_tokens_sid_of(r->pool, token, &cache->claims.sid);
     return NA_OK;
 }
 
@@ -500,7 +503,7 @@ static void nextauth_session_db_cookie(nextauth_req_t *req, const char *token, a
 }
 
 apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
-                                       apr_int64_t *expires)
+                                       apr_int64_t *expires, const char **token_out)
 {
     request_rec *r = req->r;
     apr_int64_t now = apr_time_sec(apr_time_now()), max_age = na_config_max_age(req->conf);
@@ -517,7 +520,8 @@ apr_status_t nextauth_session_issue_db(nextauth_req_t *req, const char *user_id,
     if (st != APR_SUCCESS) {
         return st;
     }
-    nextauth_session_db_cookie(req, apr_pstrdup(r->pool, token), now + max_age);
+    *token_out = apr_pstrdup(r->pool, token);
+    nextauth_session_db_cookie(req, *token_out, now + max_age);
     *expires = now + max_age;
     return APR_SUCCESS;
 }

@@ -406,12 +406,32 @@ START_TEST(test_tokens_claims_merge_bad)
 }
 END_TEST
 
+/* A database session's id: stable for its token, distinct between tokens, a valid sid,
+ * and not the token (nor any part of it) in the clear. */
+START_TEST(test_tokens_sid_of_database_session)
+{
+    const char *token = "0f1e2d3c-4b5a-4697-8877-665544332211";
+    const char *a = NULL, *b = NULL, *c = NULL;
+
+    ck_assert_int_eq(na_tokens_sid_of(na_test_pool, token, &a), NA_OK);
+    ck_assert_int_eq(na_tokens_sid_of(na_test_pool, token, &b), NA_OK);
+    ck_assert_int_eq(na_tokens_sid_of(na_test_pool, "0f1e2d3c-4b5a-4697-8877-665544332212", &c),
+                     NA_OK);
+    ck_assert(na_tokens_sid_valid(a));
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_ptr_null(strstr(token, a));
+    ck_assert_ptr_null(strstr(a, "0f1e2d3c"));
+}
+END_TEST
+
 Suite *suite_tokens(void)
 {
     Suite *s = suite_create("tokens");
     TCase *tc = na_test_tcase("record");
 
     tcase_add_test(tc, test_tokens_key);
+    tcase_add_test(tc, test_tokens_sid_of_database_session);
     tcase_add_test(tc, test_tokens_round_trip);
     tcase_add_test(tc, test_tokens_round_trip_minimal);
     tcase_add_test(tc, test_tokens_seal_refused);
