@@ -75,7 +75,8 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
         assert.equal(res.status, 302, `sign-in: ${res.status} ${res.location} ${res.body.slice(0, 300)}`);
         const first = await viaProxy(agent, a, '/app/first');
         assert.equal(first.status, 200, first.body.slice(0, 300));
-        assert.equal(first.echo.introspection.active, true);
+        assert.ok(first.echo.introspection && first.echo.introspection.active,
+            `the backend gets a bearer token that is active at the OP: ${JSON.stringify(first.echo.introspection)}`);
         return { agent, issued, old: first.echo.bearer };
     };
 
@@ -119,7 +120,7 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
             }
             assert.equal(back.status, 200, `after the IdP came back: ${back.status}`);
             assert.notEqual(back.echo.bearer, old);
-            assert.equal(back.echo.introspection.active, true);
+            assert.ok(back.echo.introspection && back.echo.introspection.active, JSON.stringify(back.echo.introspection));
             assert.equal((await op.stats(idp)).counts.refresh_refused, undefined, 'no refresh token reused');
         });
     }
