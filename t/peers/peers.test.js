@@ -930,6 +930,19 @@ describe('oidc.mjs --groups-shape', { timeout: 120000 }, () => {
         } finally {
             assert.equal(await peer.stop(), 0);
         }
+        // --introspection alone: the client may introspect its own tokens.
+        const intro = await peers.startPeer('oidc', [...clientArgs(BASIC), '--introspection']);
+        try {
+            const disc = await getJson(`${intro.url}/.well-known/openid-configuration`);
+            assert.equal(disc.introspection_endpoint, `${intro.url}/token/introspection`);
+            const { tokens } = await signIn(disc, BASIC, { username: 'carol' });
+            const { json } = await introspect(disc, [BASIC.id, BASIC.secret], tokens.json.access_token);
+            assert.equal(json.active, true);
+            assert.equal(json.sub, 'carol');
+            assert.equal((await introspect(disc, RS, tokens.json.access_token)).status, 401, 'no such client');
+        } finally {
+            assert.equal(await intro.stop(), 0);
+        }
         await assert.rejects(peers.startPeer('oidc', ['--groups-shape', 'ldap']), /exited \(2\).*groups-shape/s);
         await assert.rejects(peers.startPeer('oidc', ['--access-token-ttl', '0']), /exited \(2\).*access-token-ttl/s);
         await assert.rejects(peers.startPeer('oidc', ['--introspector', 'nosecret']), /exited \(2\).*ID:SECRET/s);

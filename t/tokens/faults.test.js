@@ -70,8 +70,10 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
 
     const signIn = async (user = 'alice') => {
         const agent = new Agent(`${a.url}/api/auth`);
-        const issued = Date.now();
         const res = await agent.signInAs('oidc', user);
+        // After the callback: the tokens were issued before this, so `issued` bounds the
+        // moment they become due (and expire) from above.
+        const issued = Date.now();
         assert.equal(res.status, 302, `sign-in: ${res.status} ${res.location} ${res.body.slice(0, 300)}`);
         const first = await viaProxy(agent, a, '/app/first');
         assert.equal(first.status, 200, first.body.slice(0, 300));

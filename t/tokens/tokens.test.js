@@ -89,8 +89,10 @@ describe('tokens: two hosts, one Redis, oidc-provider with rotation', { timeout:
 
     const signIn = async (user) => {
         const agent = new Agent(`${a.url}/api/auth`);
-        const issued = Date.now();
         const res = await agent.signInAs('oidc', user);
+        // After the callback: the tokens were issued before this, so `issued` bounds the
+        // moment they become due (and expire) from above.
+        const issued = Date.now();
         assert.equal(res.status, 302, `sign-in as ${user}: ${res.status} ${res.location} ${res.body.slice(0, 300)}`);
         return { agent, issued };
     };
