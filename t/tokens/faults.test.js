@@ -106,6 +106,7 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
                 const expired = await viaProxy(agent, a, '/app/expired');
                 assert.equal(expired.status, 503, `after expiry: ${expired.status} ${expired.body.slice(0, 200)}`);
                 assert.equal(expired.echo, null, 'the backend was not asked');
+                assert.match(expired.headers['retry-after'] || '', /^\d+$/, 'with Retry-After');
                 assert.ok(expired.ms < (TIMEOUT + 3) * 1000, `503 in ${expired.ms} ms`);
                 t.diagnostic(`${kind}: in the window ${during.ms} ms, after expiry 503 in ${expired.ms} ms`);
             } finally {
