@@ -15,7 +15,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
     startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy,
-    tabOf, sidOf, op, until, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
+    tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
     CRASH, badLogLines,
 } = require('./lib/stack');
 
@@ -215,6 +215,7 @@ describe('tokens: two hosts, one Redis, oidc-provider with rotation', { timeout:
         assert.equal(stats.counts.refresh_refused, undefined);
 
         // GET session with expose=accessToken shows the current one.
+        needExpose(b);
         const session = await sessionOf(agent, b);
         assert.equal(session.user.email, 'alice@example.com');
         assert.equal(session.accessToken, [...third][0]);
@@ -235,6 +236,7 @@ describe('tokens: two hosts, one Redis, oidc-provider with rotation', { timeout:
         const api = await viaProxy(two.agent, a, '/app/api', { accept: 'application/json' });
         assert.equal(api.status, 401, `JSON after invalid_grant: ${api.status} ${api.body.slice(0, 200)}`);
         assert.equal(api.echo, null);
+        needExpose(a);
         const session = await sessionOf(two.agent, a);
         assert.equal(session.error, 'RefreshAccessTokenError', JSON.stringify(session));
         assert.equal(session.accessToken, undefined);
