@@ -11,7 +11,7 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-    startOp, startBackend, startHost, providerLine, viaProxy, assertToSignIn, freePort, Agent,
+    startOp, startBackend, startHost, providerLine, viaProxy, navigate, assertToSignIn, freePort, Agent,
     CRASH, badLogLines,
 } = require('./lib/stack');
 
@@ -117,13 +117,16 @@ describe('Require nextauth-claim on Keycloak-, Okta- and Azure-shaped groups', {
             const bob = await agentFor(shape, 'bob');
             for (const name of Object.keys(rules)) {
                 const where = `${host.url}/${shape}/${name}/index.html`;
-                const ok = await alice.request(where);
+                const ok = await navigate(alice, where);
                 assert.equal(ok.status, 200, `alice at /${shape}/${name}: ${ok.status} ${ok.body.slice(0, 200)}`);
                 assert.equal(ok.body, `${shape} ${name}\n`);
-                const no = await bob.request(where);
+                const no = await navigate(bob, where);
                 assert.equal(no.status, 403, `bob at /${shape}/${name}: ${no.status}`);
-                const anon = await new Agent(`${host.url}/api/auth`).request(where);
+                const anon = await navigate(new Agent(`${host.url}/api/auth`), where);
                 assert.equal(anon.status, 302, `nobody at /${shape}/${name}`);
+                assert.ok(anon.location.startsWith(`${host.url}/api/auth/signin`), anon.location);
+                const api = await navigate(new Agent(`${host.url}/api/auth`), where, { accept: 'application/json' });
+                assert.equal(api.status, 401, `nobody (JSON) at /${shape}/${name}`);
             }
         });
     }
@@ -131,8 +134,8 @@ describe('Require nextauth-claim on Keycloak-, Okta- and Azure-shaped groups', {
     it('a user signed in elsewhere (another provider\'s groups) gets no admin rights here', async () => {
         // Okta's alice has groups "admins": Keycloak's rule wants "/admins".
         const oktaAlice = await agentFor('okta', 'alice');
-        assert.equal((await oktaAlice.request(`${host.url}/keycloak/exact/index.html`)).status, 403);
-        assert.equal((await oktaAlice.request(`${host.url}/keycloak/nested/index.html`)).status, 403);
+        assert.equal((await navigate(oktaAlice, `${host.url}/keycloak/exact/index.html`)).status, 403);
+        assert.equal((await navigate(oktaAlice, `${host.url}/keycloak/nested/index.html`)).status, 403);
     });
 
     it('NextAuthPassClaims: arrays comma-joined, nested names, control characters as spaces', async () => {

@@ -15,7 +15,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
     startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy,
-    tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
+    navigate, tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
     CRASH, badLogLines,
 } = require('./lib/stack');
 
@@ -147,7 +147,7 @@ describe('tokens: two hosts, one Redis, oidc-provider with rotation', { timeout:
 
     it('CGI gets NEXTAUTH_CLAIM_* in its environment, the client\'s copies do not count', async () => {
         const { agent } = await signIn('alice');
-        const res = await agent.request(`${a.url}/cgi/env.cgi`, { headers: { 'x-nextauth-claim-groups': 'forged' } });
+        const res = await navigate(agent, `${a.url}/cgi/env.cgi`, { 'x-nextauth-claim-groups': 'forged' });
         assert.equal(res.status, 200, res.body.slice(0, 300));
         assert.match(res.body, /^NEXTAUTH_CLAIM_GROUPS=admins,Everyone$/m, res.body);
         assert.match(res.body, /^NEXTAUTH_CLAIM_EMAIL=alice@example\.com$/m);

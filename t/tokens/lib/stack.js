@@ -12,7 +12,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { startHttpd, badLogLines } = require('../../browser/lib/httpd');
+const http = require('node:http');
+const { startHttpd, badLogLines, neverLoggedResponse } = require('../../browser/lib/httpd');
 const { peers, freePort, sleep, Agent, SESSION } = require('../../oauth/lib/oauth');
 
 const REDIS = process.env.NA_REDIS_SERVER || '/usr/bin/redis-server';
@@ -157,13 +158,52 @@ async function sessionOf(agent, host) {
     return JSON.parse(res.body);
 }
 
+// What a browser's navigation sends. fetch() always says Sec-Fetch-Mode: cors, which the
+// module rightly takes for an API client (401, not a redirect), so pages are fetched with
+// node:http.
+const NAVIGATION = {
+    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none', 'sec-fetch-dest': 'document',
+    'user-agent': 'mod_nextauth-tests/tokens',
+};
+
 /**
- * GET a proxied path as `agent` on `host`; resolves the response plus `echo` (the backend's
- * JSON, or null when the backend did not answer). The bearer token the backend saw is
- * registered as a value no log may show.
+ * GET `url` as a browser tab of `agent` would (its cookies, a navigation's headers, which
+ * `headers` may override or, with a null value, drop); stores the answer's cookies in the
+ * agent. Resolves { status, location, headers, body, ms }.
+ */
+function navigate(agent, url, headers = {}) {
+    const all = { ...NAVIGATION, ...headers };
+    const cookie = agent.cookieHeader();
+    if (cookie) all.cookie = cookie;
+    for (const [k, v] of Object.entries(all)) if (v === null) delete all[k];
+    const t0 = Date.now();
+    return new Promise((resolve, reject) => {
+        const req = http.get(url, { headers: all, agent: false, timeout: 30000 }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => { body += c; });
+            res.on('end', () => {
+                const setCookies = [].concat(res.headers['set-cookie'] || []);
+                agent.store(setCookies);
+                const location = res.headers.location ? new URL(res.headers.location, url).href : null;
+                neverLoggedResponse({ setCookies, location, body });
+                resolve({ status: res.statusCode, location, setCookies, headers: res.headers, body, ms: Date.now() - t0 });
+            });
+        });
+        req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer in 30 s`)));
+        req.on('error', reject);
+    });
+}
+
+/**
+ * GET a proxied path as `agent` on `host` (a browser navigation unless `headers` say
+ * otherwise, e.g. accept: application/json); resolves the response plus `echo` (the
+ * backend's JSON, or null when the backend did not answer). The bearer token the backend
+ * saw is registered as a value no log may show.
  */
 async function viaProxy(agent, host, pathname, headers = {}) {
-    const res = await agent.request(`${host.url}${pathname}`, { headers });
+    const res = await navigate(agent, `${host.url}${pathname}`, headers);
     res.echo = null;
     if (res.status === 200 && /^application\/json/.test(res.headers['content-type'] || '')) {
         try { res.echo = JSON.parse(res.body); } catch (_) { /* not the backend's */ }
@@ -227,7 +267,7 @@ function assertToSignIn(res, host, what) {
 }
 
 module.exports = {
-    startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy,
+    startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy, navigate,
     tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, sleep, Agent, SESSION, CLIENT, INTROSPECTOR,
     REDIS_MODULE, CGI_MODULES, CRASH, badLogLines,
 };
