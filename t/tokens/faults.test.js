@@ -12,7 +12,7 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-    startRedis, startOp, startBackend, startHost, providerLine, sessionOf, viaProxy, sidOf, op,
+    startRedis, startOp, startBackend, startHost, providerLine, sessionOf, viaProxy, sidOf, keysOfSid, op,
     until, assertToSignIn, freePort, sleep, Agent, REDIS_MODULE, CRASH,
 } = require('./lib/stack');
 
@@ -128,10 +128,11 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
         });
     }
 
-    // The record of `agent`'s session in Redis (the key holding its sid; not a lock entry).
+    // The record of `agent`'s session in Redis: the key naming its sid that holds a sealed
+    // record (a lock entry is a small counter).
     const recordKey = async (agent) => {
         const sid = await sidOf(agent, a);
-        const keys = redis.keys(`*${sid}*`).filter((k) => !/lock/i.test(k));
+        const keys = keysOfSid(redis, sid).filter((k) => Number(redis.cli('STRLEN', k).trim()) > 64);
         assert.equal(keys.length, 1, `one record key for sid ${sid}: ${redis.keys().join(' ')}`);
         return keys[0];
     };

@@ -15,7 +15,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
     startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy,
-    navigate, tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
+    navigate, tabOf, sidOf, keysOfSid, op, until, needExpose, assertToSignIn, freePort, Agent, CLIENT, REDIS_MODULE, CGI_MODULES,
     CRASH, badLogLines,
 } = require('./lib/stack');
 
@@ -160,7 +160,7 @@ describe('tokens: two hosts, one Redis, oidc-provider with rotation', { timeout:
         assert.equal(res.status, 200);
         const sid = await sidOf(agent, a);
         assert.match(sid || '', /^[\w-]{22}$/, `sid ${sid}`);
-        const keys = redis.keys(`*${sid}*`);
+        const keys = keysOfSid(redis, sid);
         assert.ok(keys.length >= 1, `a Redis key with the sid: ${redis.keys().join(' ')}`);
         for (const key of keys) {
             const value = redis.cli('GET', key);

@@ -234,6 +234,16 @@ async function sidOf(agent, host) {
     return payload.sid;
 }
 
+/**
+ * The Redis keys naming session `sid`. mod_socache_redis writes a key as its prefix plus the
+ * hex of the bytes it was given (nextauth-token:74… for "t<sid>"), so the sid shows
+ * hex-encoded; a key holding the sid as is counts too.
+ */
+function keysOfSid(redis, sid) {
+    const hex = Buffer.from(sid).toString('hex');
+    return [...new Set([...redis.keys(`*${sid}*`), ...redis.keys(`*${hex}*`)])];
+}
+
 /** The OP's test API. */
 async function opApi(op, method, what, body) {
     const res = await fetch(`${op.url}/__test/${what}`, {
@@ -268,6 +278,6 @@ function assertToSignIn(res, host, what) {
 
 module.exports = {
     startRedis, startOp, startBackend, startHost, providerLine, cgiConf, sessionOf, viaProxy, navigate,
-    tabOf, sidOf, op, until, needExpose, assertToSignIn, freePort, sleep, Agent, SESSION, CLIENT, INTROSPECTOR,
+    tabOf, sidOf, keysOfSid, op, until, needExpose, assertToSignIn, freePort, sleep, Agent, SESSION, CLIENT, INTROSPECTOR,
     REDIS_MODULE, CGI_MODULES, CRASH, badLogLines,
 };
