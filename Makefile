@@ -60,6 +60,9 @@ test-db: module
 test-limit: module
 	t/limit/run.sh
 
+test-tokens: module
+	t/tokens/run.sh
+
 # Builds the Debian package in a scratch copy, installs, enables, checks and purges it
 # (root; puts the system apache2 back as it was).
 test-deb:
@@ -120,7 +123,7 @@ fuzz-ci:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_CI_TIME)
 
 test: deps module check-drift unit fuzz-ci test-httpd test-browser test-interop test-oauth \
-        test-email test-db test-limit test-deb loadtest test-asan test-valgrind
+        test-email test-db test-limit test-tokens test-deb loadtest test-asan test-valgrind
 	@echo "all test layers passed"
 
 install: module
@@ -135,5 +138,5 @@ clean:
 
 
 .PHONY: all module core deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit test-deb module-asan test-asan test-valgrind fuzz fuzz-ci check-drift test \
+        test-db test-limit test-tokens test-deb module-asan test-asan test-valgrind fuzz fuzz-ci check-drift test \
         install format clean bench loadtest

@@ -10,7 +10,13 @@
 //        [--client-id ID --client-secret SECRET --redirect-uri URI ... [--auth-method M]
 //         [--post-logout-redirect-uri URI ...]] ... [--no-iss] [--require-pkce]
 //        [--rotate-after N] [--post-logout-same-origin] [--strict-auth-method]
+//        [--access-token-ttl SECONDS] [--rotate-refresh] [--introspection]
+//        [--introspector ID:SECRET] [--groups-shape keycloak|okta|azure]
 //        [--mode NAME=VALUE ...] [--no-test-api]
+//
+// Refresh tokens come with every authorization code (offline_access or not), so a relying
+// party can refresh; --rotate-refresh makes each refresh hand out a new one, and oidc-provider
+// then refuses a used one with invalid_grant (and revokes the grant), as strict IdPs do.
 //
 // Prints `ready <issuer>` on stdout once listening; exits 0 on SIGTERM.
 
@@ -28,7 +34,11 @@ import {
 console.info = (...args) => console.error(...args);
 // Its in-memory store is the point of a throw-away test provider: drop that one warning.
 const warn = console.warn;
-console.warn = (...args) => { if (!/in-memory adapter/.test(String(args[0]))) warn(...args); };
+// The token endpoint's body is read here first (to tell a refresh from a code exchange), and
+// oidc-provider warns once that it then takes the parsed one: that is intended.
+console.warn = (...args) => {
+    if (!/in-memory adapter|already parsed request body/.test(String(args[0]))) warn(...args);
+};
 // Loaded in main(), while the first signing key is being generated (both take a while).
 let Provider;
 
@@ -67,17 +77,48 @@ const USERS = {
     },
 };
 
+// Group claims as three IdPs shape them (--groups-shape), for alice (an admin) and bob (not).
+// Keycloak: group paths plus realm roles; Okta: group names; Azure AD: group object ids and
+// app roles.
+export const AZURE_GROUPS = {
+    admins: '5b0a6c47-2a3e-4b7c-9d0e-1f2a3b4c5d6e',
+    staff: '9e8d7c6b-5a49-4838-a726-15f4e3d2c1b0',
+};
+const GROUP_SHAPES = {
+    keycloak: {
+        alice: { groups: ['/admins', '/staff'], realm_access: { roles: ['admin', 'offline_access', 'uma_authorization'] } },
+        bob: { groups: ['/staff'], realm_access: { roles: ['offline_access', 'uma_authorization'] } },
+    },
+    okta: {
+        alice: { groups: ['admins', 'Everyone'] },
+        bob: { groups: ['Everyone'] },
+    },
+    azure: {
+        alice: { groups: [AZURE_GROUPS.admins, AZURE_GROUPS.staff], roles: ['Admin'] },
+        bob: { groups: [AZURE_GROUPS.staff], roles: ['Reader'] },
+    },
+};
+const GROUP_CLAIMS = ['groups', 'realm_access', 'roles'];
+
 const SCOPE_CLAIMS = {
     openid: ['sub'],
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture'],
 };
 
-function userClaims(sub, issuer) {
+function userClaims(sub, issuer, groupsShape) {
     const { avatar, ...user } = USERS[sub];
     const claims = { sub, ...user };
     if (avatar) claims.picture = `${issuer}/avatars/${sub}.svg`;
+    if (groupsShape) Object.assign(claims, GROUP_SHAPES[groupsShape][sub] || {});
     return claims;
+}
+
+// The scopes' claims; with a groups shape, the profile scope carries the group claims too
+// (in the ID token and at userinfo, like the Keycloak/Okta/Azure mappers that add them).
+function scopeClaims(groupsShape) {
+    if (!groupsShape) return SCOPE_CLAIMS;
+    return { ...SCOPE_CLAIMS, profile: [...SCOPE_CLAIMS.profile, ...GROUP_CLAIMS] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +132,8 @@ const SWITCHES = {
     discovery: [...FAILURES, 'wrong-issuer'],
     jwks: [...FAILURES, 'flood', 'no-keys'],
     token: [...FAILURES],
+    // Only the refresh_token grant, which is then not run (the OP's tokens stay as they were).
+    refresh: [...FAILURES],
     userinfo: [...FAILURES, 'wrong-sub'],
     id_token: ID_TOKEN_MODES,
     authorize: ['error', 'wrong-iss', 'no-iss'],
@@ -103,8 +146,10 @@ const USAGE = 'usage: oidc.mjs --port N [--issuer URL] [--alg RS256|PS256|ES256]
     + '[--client-id ID --client-secret S --redirect-uri URI... [--auth-method M] '
     + '[--post-logout-redirect-uri URI...]]... [--no-iss] [--require-pkce] [--rotate-after N] '
     + '[--post-logout-same-origin] [--strict-auth-method] [--advertise-auth-method M]... '
-    + '[--mode NAME=VALUE]... [--no-test-api]';
-const FLAGS = new Set(['no-iss', 'require-pkce', 'post-logout-same-origin', 'strict-auth-method', 'no-test-api', 'help']);
+    + '[--access-token-ttl SECONDS] [--rotate-refresh] [--introspection] [--introspector ID:SECRET] '
+    + '[--groups-shape keycloak|okta|azure] [--mode NAME=VALUE]... [--no-test-api]';
+const FLAGS = new Set(['no-iss', 'require-pkce', 'post-logout-same-origin', 'strict-auth-method', 'no-test-api', 'help',
+    'rotate-refresh', 'introspection']);
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 const ALGS = ['RS256', 'PS256', 'ES256'];
 
@@ -119,7 +164,8 @@ function parseOptions(argv) {
     const opts = {
         port: 8082, issuer: undefined, alg: 'RS256', authMethod: 'client_secret_basic',
         clients: [], iss: true, requirePkce: false, rotateAfter: 0, postLogoutSameOrigin: false, strictAuth: false,
-        advertised: [],
+        advertised: [], accessTokenTtl: 3600, rotateRefresh: false, introspection: false,
+        introspectors: [], groupsShape: undefined,
         mode: new TestMode(SWITCHES), testApi: true,
     };
     let client = null;
@@ -158,6 +204,14 @@ function parseOptions(argv) {
             if (!AUTH_METHODS.includes(value)) throw new Error(`--advertise-auth-method: ${AUTH_METHODS.join(' or ')}`);
             opts.advertised.push(value);
             break;
+        case 'access-token-ttl': opts.accessTokenTtl = Number(value); break;
+        case 'rotate-refresh': opts.rotateRefresh = true; break;
+        case 'introspection': opts.introspection = true; break;
+        case 'introspector': opts.introspectors.push(parseIntrospector(value)); opts.introspection = true; break;
+        case 'groups-shape':
+            if (!GROUP_SHAPES[value]) throw new Error(`--groups-shape: ${Object.keys(GROUP_SHAPES).join(', ')}`);
+            opts.groupsShape = value;
+            break;
         case 'mode': opts.mode.setFromArg(value); break;
         case 'no-test-api': opts.testApi = false; break;
         case 'help': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -166,12 +220,28 @@ function parseOptions(argv) {
     }
     if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port: 0..65535');
     if (!Number.isInteger(opts.rotateAfter) || opts.rotateAfter < 0) throw new Error('--rotate-after: N >= 0');
+    if (!Number.isInteger(opts.accessTokenTtl) || opts.accessTokenTtl < 1) throw new Error('--access-token-ttl: SECONDS >= 1');
     if (opts.clients.length === 0) opts.clients.push({ ...DEFAULT_CLIENT, post_logout_redirect_uris: [] });
     for (const c of opts.clients) {
         if (!c.client_secret) throw new Error(`client ${c.client_id} needs --client-secret`);
         if (c.redirect_uris.length === 0) throw new Error(`client ${c.client_id} needs --redirect-uri`);
     }
     return opts;
+}
+
+// --introspector ID:SECRET: a resource server's credentials, good for nothing but introspection.
+function parseIntrospector(value) {
+    const colon = value.indexOf(':');
+    if (colon <= 0 || colon === value.length - 1) throw new Error('--introspector wants ID:SECRET');
+    return { client_id: value.slice(0, colon), client_secret: value.slice(colon + 1) };
+}
+
+// A resource server's registration: no redirect URIs, no grants, client_secret_basic.
+function introspectorMetadata(c) {
+    return {
+        ...c, client_name: c.client_id, redirect_uris: [], response_types: [], grant_types: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+    };
 }
 
 // The registered client metadata. Without an explicit post-logout URI, each redirect URI's
@@ -187,7 +257,7 @@ function clientMetadata(c, opts) {
         redirect_uris: c.redirect_uris,
         post_logout_redirect_uris: postLogout,
         response_types: ['code'],
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         token_endpoint_auth_method: c.token_endpoint_auth_method || opts.authMethod,
         id_token_signed_response_alg: opts.alg,
     };
@@ -251,6 +321,9 @@ class OidcPeer {
         this.issuer = opts.issuer || `http://127.0.0.1:${port}`;
         this.mount = new URL(this.issuer).pathname.replace(/\/+$/, '');
         this.clients = opts.clients.map((c) => clientMetadata(c, opts));
+        this.introspectors = opts.introspectors.map(introspectorMetadata);
+        // Grant ids per account, from the code exchanges: POST /__test/revoke ends them.
+        this.grants = new Map();
         this.keys = [firstKey];
         // Signs the id_token=unknown-key tokens. Made in the background from the start: an
         // RSA key made on first use can take longer than a relying party's timeout on a
@@ -290,10 +363,10 @@ class OidcPeer {
 
     configuration() {
         return {
-            clients: this.clients,
+            clients: [...this.clients, ...this.introspectors],
             ...(this.opts.advertised.length > 0 ? { clientAuthMethods: this.opts.advertised } : {}),
             clientDefaults: {
-                grant_types: ['authorization_code'],
+                grant_types: ['authorization_code', 'refresh_token'],
                 response_types: ['code'],
                 id_token_signed_response_alg: this.opts.alg,
                 token_endpoint_auth_method: this.opts.authMethod,
@@ -308,7 +381,7 @@ class OidcPeer {
             },
             scopes: ['openid', 'email', 'profile'],
             responseTypes: ['code'],
-            claims: SCOPE_CLAIMS,
+            claims: scopeClaims(this.opts.groupsShape),
             // Put the scope's claims in the ID token too (as Google, Keycloak and Auth0 do), since
             // next-auth reads the profile from the ID token when there is one.
             conformIdTokenClaims: false,
@@ -317,16 +390,26 @@ class OidcPeer {
                 devInteractions: { enabled: false },
                 rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
                 userinfo: { enabled: true },
+                introspection: {
+                    enabled: this.opts.introspection,
+                    // Any confidential client (the relying party, a resource server) may ask.
+                    allowedPolicy: async (ctx, client) => client.clientAuthMethod !== 'none',
+                },
             },
+            // A refresh token with every code, offline_access or not (Keycloak, Okta and Azure
+            // hand one out to a confidential web client), living as long as the grant.
+            issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
+            expiresWithSession: async () => false,
+            rotateRefreshToken: this.opts.rotateRefresh,
             interactions: { url: (ctx, interaction) => `${this.mount}/interaction/${interaction.uid}` },
             // First-party test clients: grant the requested scopes without a consent screen.
             loadExistingGrant: (ctx) => loadOrGrant(ctx),
             findAccount: (ctx, sub) => (USERS[sub]
-                ? { accountId: sub, claims: async () => userClaims(sub, this.issuer) }
+                ? { accountId: sub, claims: async () => userClaims(sub, this.issuer, this.opts.groupsShape) }
                 : undefined),
             renderError,
             ttl: {
-                AccessToken: 3600, AuthorizationCode: 600, IdToken: 3600, Interaction: 3600,
+                AccessToken: this.opts.accessTokenTtl, AuthorizationCode: 600, IdToken: 3600, Interaction: 3600,
                 Session: 14 * 24 * 3600, Grant: 14 * 24 * 3600,
             },
         };
@@ -342,7 +425,10 @@ class OidcPeer {
                 ctx.respond = false;
                 await handleTestApi(ctx.req, ctx.res, new URL(ctx.href), {
                     mode: this.mode, stats: this.stats,
-                    extra: { 'POST /__test/rotate': async () => this.rotate() },
+                    extra: {
+                        'POST /__test/rotate': async () => this.rotate(),
+                        'POST /__test/revoke': async (req, url) => this.revoke(req, url),
+                    },
                 });
                 return undefined;
             }
@@ -472,13 +558,18 @@ class OidcPeer {
     }
 
     async token(ctx, next) {
+        const refreshing = (await peekGrantType(ctx)) === 'refresh_token';
+        const fault = refreshing ? this.mode.get('refresh') : undefined;
         const kind = this.mode.get('token');
+        if (fault) return this.refreshFault(ctx, fault);
         if (kind && !needsRealResponse(kind)) {
             this.stats.hit('token', { headers: recordHeaders(ctx.headers) });
+            if (refreshing) this.stats.hit('refresh', { headers: recordHeaders(ctx.headers), fault: kind });
             return this.fail(ctx, kind);
         }
         await requestContext.run(ctx, next);
         this.stats.hit('token', { headers: recordHeaders(ctx.headers), body: ctx.oidc?.body, status: ctx.status });
+        if (refreshing) this.countRefresh(ctx); else this.noteGrant(ctx);
         const body = ctx.body;
         if (ctx.status === 200 && body && typeof body.id_token === 'string') {
             const idMode = this.mode.get('id_token');
@@ -488,6 +579,52 @@ class OidcPeer {
         }
         if (kind) this.fail(ctx, kind);
         return undefined;
+    }
+
+    // The refresh switch: the failure, the grant left unrun so the refresh token stays good
+    // (the answers that need a body get one with an access token this OP never issued).
+    refreshFault(ctx, kind) {
+        const headers = recordHeaders(ctx.headers);
+        this.stats.hit('token', { headers });
+        this.stats.hit('refresh', { headers, fault: kind });
+        const fake = {
+            access_token: `fault-${crypto.randomBytes(16).toString('base64url')}`,
+            token_type: 'Bearer', expires_in: this.opts.accessTokenTtl, scope: 'openid email profile',
+        };
+        return this.fail(ctx, kind, { status: 200, body: JSON.stringify(fake) });
+    }
+
+    // counts.refresh: refresh_token grants; counts.refresh_refused: those refused with
+    // invalid_grant (a used, revoked or unknown refresh token).
+    countRefresh(ctx) {
+        const body = ctx.body || {};
+        const detail = {
+            headers: recordHeaders(ctx.headers), status: ctx.status, error: body.error,
+            error_description: body.error_description, rotated: typeof body.refresh_token === 'string',
+        };
+        this.stats.hit('refresh', detail);
+        if (ctx.status === 400 && body.error === 'invalid_grant') this.stats.hit('refresh_refused', detail);
+    }
+
+    // Remembers the grant of a code exchange under its account, for POST /__test/revoke.
+    noteGrant(ctx) {
+        const grant = ctx.oidc?.entities?.Grant;
+        if (ctx.status !== 200 || !grant) return;
+        if (!this.grants.has(grant.accountId)) this.grants.set(grant.accountId, new Set());
+        this.grants.get(grant.accountId).add(grant.jti);
+    }
+
+    // POST /__test/revoke?sub=alice: ends every grant of that user made here, with its
+    // access and refresh tokens, as an admin revoking a session at the IdP would; the next
+    // refresh is refused with invalid_grant.
+    async revoke(req, url) {
+        const body = parseBody(await readBody(req), req.headers['content-type']);
+        const sub = url.searchParams.get('sub') || body.sub;
+        if (!sub || !USERS[sub]) throw new Error('revoke wants sub=<a test user>');
+        const ids = [...(this.grants.get(sub) || [])];
+        await Promise.all(ids.map((id) => revokeGrant(this.provider, id)));
+        this.grants.delete(sub);
+        return { sub, revoked: ids.length };
     }
 
     async userinfo(ctx, next) {
@@ -550,8 +687,7 @@ class OidcPeer {
     }
 
     // Replaces the response with failure `kind`, written straight to the socket.
-    fail(ctx, kind) {
-        const real = { status: ctx.status, body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body) };
+    fail(ctx, kind, real = { status: ctx.status, body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body) }) {
         ctx.respond = false;
         for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
         sendFailure(ctx.res, kind, this.mode, real);
@@ -633,6 +769,27 @@ async function consentResult(provider, details) {
         grant.addResourceScope(indicator, scope.join(' '));
     }
     return { consent: { grantId: await grant.save() } };
+}
+
+// The token request's grant_type, read ahead of oidc-provider: the body is read here and left
+// in req.body, which oidc-provider's body parser takes when the stream is used up.
+async function peekGrantType(ctx) {
+    if (ctx.method !== 'POST' || !ctx.req.readable || !ctx.is('application/x-www-form-urlencoded')) return undefined;
+    let text;
+    try {
+        text = await readBody(ctx.req, 56 * 1024);
+    } catch {
+        return undefined;
+    }
+    ctx.req.body = text;
+    return new URLSearchParams(text).get('grant_type') || undefined;
+}
+
+// Every token of a grant, and the grant itself.
+async function revokeGrant(provider, grantId) {
+    await Promise.all(['AccessToken', 'RefreshToken', 'AuthorizationCode']
+        .map((model) => provider[model].adapter.revokeByGrantId(grantId)));
+    await provider.Grant.adapter.destroy(grantId);
 }
 
 // The token request being served, for strictClientAuthMethod (oidc-provider v8 passes no

@@ -638,6 +638,317 @@ describe('oidc.mjs options', { timeout: 120000 }, () => {
     });
 });
 
+// ---- refresh, rotation, introspection, group claims -----------------------------------------
+
+// The refresh_token grant, as the client authenticates at the token endpoint.
+async function refreshGrant(disc, client, refreshToken) {
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const res = await fetch(disc.token_endpoint, {
+        method: 'POST',
+        headers: {
+            'content-type': 'application/x-www-form-urlencoded', accept: 'application/json',
+            authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        },
+        body,
+    });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    return { status: res.status, type: res.headers.get('content-type') || '', text, json };
+}
+
+// RFC 7662 introspection with HTTP Basic client credentials.
+async function introspect(disc, [id, secret], token) {
+    const res = await fetch(disc.introspection_endpoint, {
+        method: 'POST',
+        headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }),
+    });
+    return { status: res.status, json: await res.json() };
+}
+
+const RS = ['resource-server', 'rs-secret'];
+
+describe('oidc.mjs tokens: refresh, rotation, revocation, introspection', { timeout: 120000 }, () => {
+    let peer;
+    let base;
+    let disc;
+
+    before(async () => {
+        await loadPeers();
+        peer = await peers.startPeer('oidc', [...clientArgs(BASIC), '--access-token-ttl', '7',
+            '--rotate-refresh', '--introspector', RS.join(':')]);
+        base = peer.url;
+        disc = await getJson(`${base}/.well-known/openid-configuration`);
+    });
+    after(async () => { if (peer) assert.equal(await peer.stop(), 0); });
+
+    it('issues a refresh token without offline_access, and short access tokens', async () => {
+        const { tokens } = await signIn(disc, BASIC);
+        assert.equal(tokens.status, 200, tokens.text);
+        assert.equal(tokens.json.expires_in, 7);
+        assert.match(tokens.json.refresh_token, /^[\w-]{20,}$/);
+        assert.ok(disc.grant_types_supported.includes('refresh_token'));
+    });
+
+    it('introspects access tokens (RFC 7662) for a resource server and the client itself', async () => {
+        const { tokens } = await signIn(disc, BASIC, { username: 'bob' });
+        assert.ok(disc.introspection_endpoint.startsWith(`${base}/`));
+        for (const creds of [RS, [BASIC.id, BASIC.secret]]) {
+            const { status, json } = await introspect(disc, creds, tokens.json.access_token);
+            assert.equal(status, 200);
+            assert.equal(json.active, true, `${creds[0]}: ${JSON.stringify(json)}`);
+            assert.equal(json.sub, 'bob');
+            assert.equal(json.client_id, BASIC.id);
+            assert.ok(json.exp > nowSec() && json.exp <= nowSec() + 8, `exp ${json.exp}`);
+        }
+        assert.equal((await introspect(disc, RS, 'not-a-token')).json.active, false);
+        assert.equal((await introspect(disc, [RS[0], 'wrong'], tokens.json.access_token)).status, 401);
+        // The resource server can do nothing else.
+        const auth = await authorize(disc, { clientId: RS[0] }).catch((e) => e);
+        assert.ok(auth instanceof Error || auth.query.error, 'no authorization for the resource server');
+    });
+
+    it('--rotate-refresh: a new refresh token each time; the used one is refused and counted', async () => {
+        await reset(base);
+        const { tokens } = await signIn(disc, BASIC);
+        const first = tokens.json.refresh_token;
+        const r1 = await refreshGrant(disc, BASIC, first);
+        assert.equal(r1.status, 200, r1.text);
+        assert.notEqual(r1.json.access_token, tokens.json.access_token);
+        assert.ok(r1.json.refresh_token && r1.json.refresh_token !== first, 'rotated');
+        assert.equal((await introspect(disc, RS, r1.json.access_token)).json.active, true);
+        let s = await stats(base);
+        assert.equal(s.counts.refresh, 1);
+        assert.equal(s.counts.refresh_refused, undefined);
+        assert.equal(s.last.refresh.rotated, true);
+
+        // Reuse of the first: invalid_grant, and oidc-provider revokes the whole grant.
+        const reuse = await refreshGrant(disc, BASIC, first);
+        assert.equal(reuse.status, 400);
+        assert.equal(reuse.json.error, 'invalid_grant');
+        assert.match(reuse.json.error_description, /grant request is invalid/);
+        s = await stats(base);
+        assert.equal(s.counts.refresh, 2);
+        assert.equal(s.counts.refresh_refused, 1);
+        assert.equal((await refreshGrant(disc, BASIC, r1.json.refresh_token)).json.error, 'invalid_grant',
+            'the rotated one died with the grant');
+    });
+
+    it('POST /__test/revoke ends a user\'s grants: refresh refused, access token inactive', async () => {
+        await reset(base);
+        const alice = await signIn(disc, BASIC, { username: 'alice' });
+        const bob = await signIn(disc, BASIC, { username: 'bob' });
+        const res = await postJson(`${base}/__test/revoke`, { sub: 'alice' });
+        assert.equal(res.status, 200, JSON.stringify(res.json));
+        assert.equal(res.json.sub, 'alice');
+        assert.ok(res.json.revoked >= 1, JSON.stringify(res.json));
+        const refused = await refreshGrant(disc, BASIC, alice.tokens.json.refresh_token);
+        assert.equal(refused.status, 400);
+        assert.equal(refused.json.error, 'invalid_grant');
+        assert.equal((await introspect(disc, RS, alice.tokens.json.access_token)).json.active, false);
+        // bob is untouched
+        assert.equal((await refreshGrant(disc, BASIC, bob.tokens.json.refresh_token)).status, 200);
+        assert.equal((await stats(base)).counts.refresh_refused, 1);
+        // alice can sign in again and refresh
+        const again = await signIn(disc, BASIC, { username: 'alice' });
+        assert.equal((await refreshGrant(disc, BASIC, again.tokens.json.refresh_token)).status, 200);
+        assert.equal((await postJson(`${base}/__test/revoke`, { sub: 'nobody' })).status, 400);
+    });
+
+    it('refresh=500|junk|oversized|slow|hang break refreshes only, and leave the refresh token good', async () => {
+        await reset(base);
+        const { tokens } = await signIn(disc, BASIC);
+        const rt = tokens.json.refresh_token;
+        await setMode(base, { refresh: '500' });
+        let r = await refreshGrant(disc, BASIC, rt);
+        assert.equal(r.status, 500);
+        assert.equal(r.json.error, 'server_error');
+        // a code exchange is not affected
+        assert.equal((await signIn(disc, BASIC)).tokens.status, 200);
+
+        await setMode(base, { refresh: 'junk' });
+        r = await refreshGrant(disc, BASIC, rt);
+        assert.equal(r.status, 200);
+        assert.match(r.type, /json/);
+        assert.equal(r.json, undefined, `not JSON: ${r.text}`);
+
+        await setMode(base, { refresh: 'oversized', bytes: 20 * 1024 * 1024 });
+        r = await refreshGrant(disc, BASIC, rt);
+        assert.equal(r.status, 200);
+        assert.equal(r.text.length, 20 * 1024 * 1024);
+        assert.match(r.json.access_token, /^fault-/, 'an access token the OP never issued');
+        assert.equal((await introspect(disc, RS, r.json.access_token)).json.active, false);
+
+        await setMode(base, { refresh: 'slow', seconds: 1 });
+        const t0 = Date.now();
+        r = await refreshGrant(disc, BASIC, rt);
+        assert.ok(Date.now() - t0 >= 950, 'delayed');
+        assert.equal(r.status, 200);
+
+        await setMode(base, { refresh: 'hang', seconds: 30 });
+        await assert.rejects(fetch(disc.token_endpoint, {
+            method: 'POST', signal: AbortSignal.timeout(500),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt }),
+        }), /abort|timeout/i);
+
+        const s = await stats(base);
+        assert.equal(s.counts.refresh, 5);
+        assert.equal(s.counts.refresh_refused, undefined);
+        assert.equal(s.last.refresh.fault, 'hang');
+        // None of them ran the grant: the (rotating) refresh token still works once.
+        await setMode(base, { refresh: 'off' });
+        r = await refreshGrant(disc, BASIC, rt);
+        assert.equal(r.status, 200, r.text);
+        assert.ok(r.json.refresh_token);
+        await reset(base);
+    });
+
+    it('refreshes well past the access token\'s life (7 s), rotation chain intact', async () => {
+        const { tokens } = await signIn(disc, BASIC);
+        let rt = tokens.json.refresh_token;
+        for (let i = 0; i < 3; i++) {
+            const r = await refreshGrant(disc, BASIC, rt);
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.expires_in, 7);
+            const decoded = decodePayload(r.json.id_token);
+            assert.equal(decoded.sub, 'alice');
+            rt = r.json.refresh_token;
+        }
+    });
+});
+
+describe('backend.mjs (a mod_proxy backend that introspects)', { timeout: 120000 }, () => {
+    let op;
+    let backend;
+    let disc;
+
+    before(async () => {
+        await loadPeers();
+        op = await peers.startPeer('oidc', [...clientArgs(BASIC), '--introspector', RS.join(':')]);
+        disc = await getJson(`${op.url}/.well-known/openid-configuration`);
+        backend = await peers.startPeer('backend', ['--issuer', op.url, '--client-id', RS[0], '--client-secret', RS[1]]);
+    });
+    after(async () => {
+        if (backend) assert.equal(await backend.stop(), 0);
+        if (op) assert.equal(await op.stop(), 0);
+    });
+
+    it('echoes method, path, headers and claim headers; introspects a bearer token at the OP', async () => {
+        const { tokens } = await signIn(disc, BASIC, { username: 'bob' });
+        const res = await fetch(`${backend.url}/app/page?x=1`, {
+            headers: {
+                authorization: `Bearer ${tokens.json.access_token}`,
+                'x-nextauth-claim-groups': 'admins,staff', 'x-forwarded-for': '192.0.2.7',
+            },
+        });
+        assert.equal(res.status, 200);
+        const echo = await res.json();
+        assert.equal(echo.method, 'GET');
+        assert.equal(echo.path, '/app/page');
+        assert.equal(echo.query, '?x=1');
+        assert.equal(echo.bearer, tokens.json.access_token);
+        assert.deepEqual(echo.claims, { groups: 'admins,staff' });
+        assert.equal(echo.forwarded.for, '192.0.2.7');
+        assert.equal(echo.introspection.active, true, JSON.stringify(echo.introspection));
+        assert.equal(echo.introspection.sub, 'bob');
+        assert.equal(echo.introspection.client_id, BASIC.id);
+        assert.ok(echo.introspection.exp > nowSec());
+        const s = await stats(backend.url);
+        assert.equal(s.counts.introspection, 1);
+        assert.equal(s.last.echo.path, '/app/page');
+    });
+
+    it('an unknown token is inactive; no bearer, no introspection', async () => {
+        let echo = await (await fetch(`${backend.url}/`, { headers: { authorization: 'Bearer forged-token' } })).json();
+        assert.deepEqual(echo.introspection, { active: false });
+        echo = await (await fetch(`${backend.url}/`, { headers: { authorization: 'Basic eDp5' } })).json();
+        assert.equal(echo.bearer, null);
+        assert.equal(echo.introspection, null);
+    });
+
+    it('bad options exit 2', async () => {
+        await assert.rejects(peers.startPeer('backend', ['--issuer', op.url]), /exited \(2\).*client-id/s);
+        await assert.rejects(peers.startPeer('backend', ['--bogus', '1']), /exited \(2\).*--bogus/s);
+    });
+});
+
+describe('oidc.mjs --groups-shape', { timeout: 120000 }, () => {
+    before(loadPeers);
+
+    const SHAPES = {
+        keycloak: {
+            alice: { groups: ['/admins', '/staff'], realm_access: { roles: ['admin', 'offline_access', 'uma_authorization'] } },
+            bob: { groups: ['/staff'], realm_access: { roles: ['offline_access', 'uma_authorization'] } },
+        },
+        okta: { alice: { groups: ['admins', 'Everyone'] }, bob: { groups: ['Everyone'] } },
+        azure: {
+            alice: { groups: ['5b0a6c47-2a3e-4b7c-9d0e-1f2a3b4c5d6e', '9e8d7c6b-5a49-4838-a726-15f4e3d2c1b0'], roles: ['Admin'] },
+            bob: { groups: ['9e8d7c6b-5a49-4838-a726-15f4e3d2c1b0'], roles: ['Reader'] },
+        },
+    };
+    for (const [shape, users] of Object.entries(SHAPES)) {
+        it(`${shape}: group claims in the ID token and at userinfo; bob is no admin`, async () => {
+            const peer = await peers.startPeer('oidc', [...clientArgs(BASIC), '--groups-shape', shape]);
+            try {
+                const disc = await getJson(`${peer.url}/.well-known/openid-configuration`);
+                for (const [user, want] of Object.entries(users)) {
+                    const { nonce, tokens } = await signIn(disc, BASIC, { username: user });
+                    const { payload } = await verifyIdToken(disc, tokens.json.id_token, { clientId: BASIC.id, nonce });
+                    const info = await (await fetch(disc.userinfo_endpoint,
+                        { headers: { authorization: `Bearer ${tokens.json.access_token}` } })).json();
+                    for (const [claim, value] of Object.entries(want)) {
+                        assert.deepEqual(payload[claim], value, `${user} ID token ${claim}`);
+                        assert.deepEqual(info[claim], value, `${user} userinfo ${claim}`);
+                    }
+                    for (const other of ['groups', 'realm_access', 'roles'].filter((c) => !(c in want))) {
+                        assert.equal(payload[other], undefined, `${user}: no ${other}`);
+                    }
+                }
+                // Users the shapes do not list get none.
+                const { tokens } = await signIn(disc, BASIC, { username: 'carol' });
+                assert.equal(decodePayload(tokens.json.id_token).groups, undefined);
+            } finally {
+                assert.equal(await peer.stop(), 0);
+            }
+        });
+    }
+
+    it('without --groups-shape there are no group claims; a bad shape exits 2', async () => {
+        const peer = await peers.startPeer('oidc', [...clientArgs(BASIC)]);
+        try {
+            const disc = await getJson(`${peer.url}/.well-known/openid-configuration`);
+            const { tokens } = await signIn(disc, BASIC, { username: 'alice' });
+            const p = decodePayload(tokens.json.id_token);
+            assert.equal(p.groups, undefined);
+            assert.equal(p.roles, undefined);
+            assert.equal(disc.introspection_endpoint, undefined, 'introspection is opt-in');
+        } finally {
+            assert.equal(await peer.stop(), 0);
+        }
+        // --introspection alone: the client may introspect its own tokens.
+        const intro = await peers.startPeer('oidc', [...clientArgs(BASIC), '--introspection']);
+        try {
+            const disc = await getJson(`${intro.url}/.well-known/openid-configuration`);
+            assert.equal(disc.introspection_endpoint, `${intro.url}/token/introspection`);
+            const { tokens } = await signIn(disc, BASIC, { username: 'carol' });
+            const { json } = await introspect(disc, [BASIC.id, BASIC.secret], tokens.json.access_token);
+            assert.equal(json.active, true);
+            assert.equal(json.sub, 'carol');
+            assert.equal((await introspect(disc, RS, tokens.json.access_token)).status, 401, 'no such client');
+        } finally {
+            assert.equal(await intro.stop(), 0);
+        }
+        await assert.rejects(peers.startPeer('oidc', ['--groups-shape', 'ldap']), /exited \(2\).*groups-shape/s);
+        await assert.rejects(peers.startPeer('oidc', ['--access-token-ttl', '0']), /exited \(2\).*access-token-ttl/s);
+        await assert.rejects(peers.startPeer('oidc', ['--introspector', 'nosecret']), /exited \(2\).*ID:SECRET/s);
+    });
+});
+
 // ---- GitHub -------------------------------------------------------------------------------
 
 const GH = { id: 'gh-client', secret: 'gh-secret' };

@@ -46,11 +46,12 @@ export function runMain(name, main) {
 //   html       HTTP 200 with an HTML page instead of JSON (a captive portal, a proxy error page)
 //   truncated  the real JSON cut in half, with a Content-Length that matches the cut body
 //   empty      HTTP 200, Content-Type JSON, no body
+//   junk       HTTP 200, Content-Type JSON, bytes that are no JSON at all
 //   oversized  HTTP 200, valid JSON padded to `bytes` bytes (default 8 MiB)
 //   hang       accept the request, send nothing for `seconds` (default 30), then drop the socket
 //   slow       the real response, but only after `seconds`
 //   reset      drop the connection at once, nothing sent
-export const FAILURES = ['500', 'html', 'truncated', 'empty', 'oversized', 'hang', 'slow', 'reset'];
+export const FAILURES = ['500', 'html', 'truncated', 'empty', 'junk', 'oversized', 'hang', 'slow', 'reset'];
 
 const NUMERIC = { seconds: 30, bytes: 8 * 1024 * 1024, keys: 200 };
 const FREE_TEXT = ['error', 'error_description'];
@@ -184,6 +185,8 @@ export function sendFailure(res, kind, mode, real = {}) {
         return end(real.status || 200, type, body.slice(0, Math.max(1, Math.floor(body.length / 2))));
     case 'empty':
         return end(200, 'application/json; charset=utf-8', '');
+    case 'junk':
+        return end(200, 'application/json; charset=utf-8', ")]}'\n<<not json>> \u0000\u00ff {\"access_token\":");
     case 'oversized':
         return end(200, 'application/json; charset=utf-8', padJson(body, mode.get('bytes')));
     case 'hang':
