@@ -26,6 +26,10 @@ int nextauth_tokens_ready(void);
  *  logged). Strings of *out from r->pool. */
 na_status_t nextauth_tokens_read(request_rec *r, const na_server_conf_t *conf, const char *sid,
                                  na_tokens_t *out);
+/** As nextauth_tokens_read, but always from the shared cache, never from this process's
+ *  memo: what the refresh lock's owner and its waiters must see. */
+na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *conf,
+                                        const char *sid, na_tokens_t *out);
 /** Store t under t->sid for `lifetime` seconds. NA_OK or the failure (logged). */
 na_status_t nextauth_tokens_write(request_rec *r, const na_server_conf_t *conf,
                                   const na_tokens_t *t, apr_int64_t lifetime);
@@ -79,6 +83,6 @@ na_status_t nextauth_refresh_if_due(request_rec *r, const na_server_conf_t *conf
 
 /** Fixups of an AuthType NextAuth request with a user: the tokens and claims this
  *  directory passes on (mod_nextauth_pass.c). OK, or the status to answer. */
-int nextauth_pass_apply(nextauth_req_t *req, const na_session_claims_t *claims);
+int nextauth_pass_apply(request_rec *r, const na_session_claims_t *claims);
 
 #endif

@@ -280,8 +280,6 @@ static void nextauth_authn_strip_cookies(request_rec *r, const na_cookie_names_t
     }
 }
 
-/* Locations whose Require lines need no user never run authentication; they still get
- * the identity when there is a session ("pass"), and the cookie stripping. */
 /* The directory hands the backend tokens or claims of the session's record. */
 static int nextauth_authn_passes(const na_dir_conf_t *d)
 {
@@ -289,6 +287,8 @@ static int nextauth_authn_passes(const na_dir_conf_t *d)
            || d->pass_claims != NULL;
 }
 
+/* Locations whose Require lines need no user never run authentication; they still get
+ * the identity when there is a session ("pass"), and the cookie stripping. */
 int nextauth_authn_fixups(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
@@ -300,10 +300,11 @@ int nextauth_authn_fixups(request_rec *r)
     if (!nextauth_authn_is_ours(r) || conf->session_nkeys == 0) {
         return DECLINED;
     }
-    /* Signed in by nextauth_authn_check, nothing to pass on and no cookie to strip: the
-     * common protected request needs no second nextauth_req_t (cookie names, origin). */
-    if (r->user != NULL && d->strip_cookies != 1 && !nextauth_authn_passes(d)) {
-        return DECLINED;
+    /* Signed in by nextauth_authn_check and no cookie to strip: the common protected
+     * request needs no second nextauth_req_t (cookie names, origin, tables). */
+    if (r->user != NULL && d->strip_cookies != 1) {
+        status = nextauth_authn_passes(d) ? nextauth_pass_apply(r, nextauth_session_cached(r)) : OK;
+        return status == OK ? DECLINED : status;
     }
     if (nextauth_req_make(r, conf, &req) != OK) {
         return DECLINED;
@@ -313,7 +314,7 @@ int nextauth_authn_fixups(request_rec *r)
         nextauth_authn_apply(r, claims);
     }
     if (r->user != NULL && nextauth_authn_passes(d)
-        && (status = nextauth_pass_apply(req, nextauth_session_cached(r))) != OK) {
+        && (status = nextauth_pass_apply(r, nextauth_session_cached(r))) != OK) {
         return status;
     }
     if (d->strip_cookies == 1) {

@@ -4,6 +4,7 @@
 
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
+#include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
 #include "na_claim.h"
@@ -143,18 +144,27 @@ void nextauth_tokens_exposed(request_rec *r, const na_session_claims_t *claims,
     *access_token = nextauth_pass_usable(t) ? t->access_token : NULL;
 }
 
-/* The access token to pass: refreshed when due. OK, or the status to answer. */
-static int nextauth_pass_access(nextauth_req_t *req, na_tokens_t *t)
+/* The user has no usable tokens: what an unauthenticated request gets. The request's
+ * cookie names and origin are only worked out here, off the common path. */
+static int nextauth_pass_refuse(request_rec *r)
 {
-    request_rec *r = req->r;
-    na_status_t st = nextauth_refresh_if_due(r, req->conf, t);
+    nextauth_req_t *req;
+    int status = nextauth_req_make(r, nextauth_conf_server(r->server), &req);
+
+    return status != OK ? status : nextauth_authn_refuse(req);
+}
+
+/* The access token to pass: refreshed when due. OK, or the status to answer. */
+static int nextauth_pass_access(request_rec *r, na_tokens_t *t)
+{
+    na_status_t st = nextauth_refresh_if_due(r, nextauth_conf_server(r->server), t);
 
     if (st == NA_EDENIED) {
-        return nextauth_authn_refuse(req); /* the IdP ended it: sign in again */
+        return nextauth_pass_refuse(r); /* the IdP ended it: sign in again */
     }
     if (!nextauth_pass_usable(t)) {
         if (st == NA_OK) {
-            return nextauth_authn_refuse(req); /* expired, and nothing to refresh it with */
+            return nextauth_pass_refuse(r); /* expired, and nothing to refresh it with */
         }
         /* The IdP is down and the token really expired: no backend call without it. */
         apr_table_setn(r->err_headers_out, "Retry-After", "30");
@@ -196,9 +206,8 @@ static void nextauth_pass_claim_values(request_rec *r, const na_dir_conf_t *d,
     }
 }
 
-int nextauth_pass_apply(nextauth_req_t *req, const na_session_claims_t *claims)
+int nextauth_pass_apply(request_rec *r, const na_session_claims_t *claims)
 {
-    request_rec *r = req->r;
     const na_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &nextauth_module);
     int tokens = d->pass_tokens == NA_PASS_ACCESS || d->pass_tokens == NA_PASS_ID;
     na_tokens_t *t;
@@ -218,9 +227,9 @@ int nextauth_pass_apply(nextauth_req_t *req, const na_session_claims_t *claims)
     t = nextauth_tokens_of(r, claims);
     if (tokens) {
         if (t == NULL || t->error) {
-            return nextauth_authn_refuse(req);
+            return nextauth_pass_refuse(r);
         }
-        if (d->pass_tokens == NA_PASS_ACCESS && (status = nextauth_pass_access(req, t)) != OK) {
+        if (d->pass_tokens == NA_PASS_ACCESS && (status = nextauth_pass_access(r, t)) != OK) {
             return status;
         }
         nextauth_pass_token(r, d, t);

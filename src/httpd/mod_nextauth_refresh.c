@@ -118,7 +118,7 @@ static na_status_t nextauth_refresh_wait(request_rec *r, const na_server_conf_t 
     *retake = 0;
     while (apr_time_now() < until) {
         apr_sleep(NEXTAUTH_REFRESH_POLL);
-        if (nextauth_tokens_read(r, conf, t->sid, &now) != NA_OK) {
+        if (nextauth_tokens_read_shared(r, conf, t->sid, &now) != NA_OK) {
             return NA_EPEER;
         }
         if (now.version != t->version) {
@@ -144,7 +144,7 @@ static na_status_t nextauth_refresh_locked(request_rec *r, const na_server_conf_
 {
     na_tokens_t again;
 
-    if (nextauth_tokens_read(r, conf, t->sid, &again) != NA_OK) {
+    if (nextauth_tokens_read_shared(r, conf, t->sid, &again) != NA_OK) {
         nextauth_tokens_unlock(r, t->sid, t->version, 1, nextauth_refresh_lease(prov));
         return NA_EPEER;
     }

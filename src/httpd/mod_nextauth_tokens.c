@@ -7,6 +7,7 @@
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
+#include "na_cache.h"
 
 /* The record store. Records are sealed (na_tokens_seal), stored under "t" + sid. The
  * single-flight lock of a refresh is an entry "l" + sid + ":" + version: on one host
@@ -23,8 +24,17 @@
 static nextauth_socache_t nextauth_tokens = {.id = "nextauth-token",
                                              .directive = NA_DIR_TOKEN_CACHE,
                                              .hints = {32, 4096, 3600 * APR_USEC_PER_SEC}};
-/* Per process: redis for the lock when the records live there; the last warning. */
+/* Per process: redis for the lock when the records live there; the last warning; the memo
+ * of records opened in the last NEXTAUTH_TOKENS_MEMO_TTL. Every protected request of a
+ * passing location needs its record: reading the shared cache (under its cross-process
+ * mutex for shmcb) and opening the seal each time halved the throughput of a protected
+ * file. What another process or host changes is seen within the memo's second; a refresh
+ * never waits on it (its reads go to the shared cache), and a record due for refresh is
+ * read from there too. */
+#define NEXTAUTH_TOKENS_MEMO_SLOTS 1024
+#define NEXTAUTH_TOKENS_MEMO_TTL apr_time_from_sec(1)
 static apr_redis_t *nextauth_tokens_redis;
+static na_cache_t *nextauth_tokens_memo;
 static apr_time_t nextauth_tokens_warned;
 
 int nextauth_tokens_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
@@ -132,6 +142,9 @@ void nextauth_tokens_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv = nextauth_socache_child_init(&nextauth_tokens, p);
 
+    /* Without a memo every read goes to the shared cache: slower, still right. */
+    nextauth_tokens_memo =
+        nextauth_tokens.ready ? na_cache_create(p, NEXTAUTH_TOKENS_MEMO_SLOTS) : NULL;
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      NA_LOGNO(00253) "token records: cannot attach the %s mutex in this child; "
@@ -224,8 +237,76 @@ static apr_status_t nextauth_tokens_del_op(request_rec *r, const char *id, void 
                                             r->pool);
 }
 
+/* --- the per-process memo -------------------------------------------------------- */
+
+typedef struct nextauth_tokens_memo_t {
+    int gone; /* signed out here: no record, whatever the memo held */
+    na_tokens_t t;
+} nextauth_tokens_memo_t;
+
+static const char *nextauth_tokens_dup(apr_pool_t *p, const char *s)
+{
+    return s ? apr_pstrdup(p, s) : NULL;
+}
+
+static void *nextauth_tokens_memo_copy(apr_pool_t *p, const void *value)
+{
+    const nextauth_tokens_memo_t *in = value;
+    nextauth_tokens_memo_t *out = apr_pmemdup(p, in, sizeof(*in));
+
+    out->t.sid = nextauth_tokens_dup(p, in->t.sid);
+    out->t.provider = nextauth_tokens_dup(p, in->t.provider);
+    out->t.sub = nextauth_tokens_dup(p, in->t.sub);
+    out->t.access_token = nextauth_tokens_dup(p, in->t.access_token);
+    out->t.refresh_token = nextauth_tokens_dup(p, in->t.refresh_token);
+    out->t.id_token = nextauth_tokens_dup(p, in->t.id_token);
+    out->t.token_type = nextauth_tokens_dup(p, in->t.token_type);
+    out->t.scope = nextauth_tokens_dup(p, in->t.scope);
+    out->t.claims = nextauth_tokens_dup(p, in->t.claims);
+    out->t.error = nextauth_tokens_dup(p, in->t.error);
+    return out;
+}
+
+static void nextauth_tokens_memo_put(const char *sid, const na_tokens_t *t, int gone)
+{
+    nextauth_tokens_memo_t m;
+    apr_time_t now = apr_time_now();
+
+    if (nextauth_tokens_memo == NULL) {
+        return;
+    }
+    memset(&m, 0, sizeof(m));
+    m.gone = gone;
+    if (t) {
+        m.t = *t;
+    }
+    na_cache_put(nextauth_tokens_memo, sid, strlen(sid), now, now + NEXTAUTH_TOKENS_MEMO_TTL,
+                 nextauth_tokens_memo_copy, &m);
+}
+
 na_status_t nextauth_tokens_read(request_rec *r, const na_server_conf_t *conf, const char *sid,
                                  na_tokens_t *out)
+{
+    nextauth_tokens_memo_t *m = NULL;
+    na_status_t st;
+
+    if (nextauth_tokens_memo && na_tokens_sid_valid(sid)
+        && na_cache_get(nextauth_tokens_memo, r->pool, sid, strlen(sid), apr_time_now(),
+                        nextauth_tokens_memo_copy, (void **)&m)) {
+        if (m->gone) {
+            return NA_EDENIED;
+        }
+        *out = m->t;
+        return NA_OK;
+    }
+    if ((st = nextauth_tokens_read_shared(r, conf, sid, out)) == NA_OK) {
+        nextauth_tokens_memo_put(sid, out, 0);
+    }
+    return st;
+}
+
+na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *conf,
+                                        const char *sid, na_tokens_t *out)
 {
     nextauth_tokens_io_t io;
     na_err_t err = {NULL, NULL, 0};
@@ -283,6 +364,7 @@ na_status_t nextauth_tokens_write(request_rec *r, const na_server_conf_t *conf,
         nextauth_tokens_warn(r, rv, "storing");
         return NA_EPEER;
     }
+    nextauth_tokens_memo_put(t->sid, t, 0);
     return NA_OK;
 }
 
@@ -293,6 +375,7 @@ void nextauth_tokens_forget(request_rec *r, const char *sid)
     if (!nextauth_tokens.ready || !na_tokens_sid_valid(sid)) {
         return;
     }
+    nextauth_tokens_memo_put(sid, NULL, 1);
     rv =
         nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", sid, NULL), nextauth_tokens_del_op, NULL);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {

@@ -13,7 +13,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
     startRedis, startOp, startBackend, startHost, providerLine, sessionOf, viaProxy, sidOf, keysOfSid, op,
-    until, assertToSignIn, freePort, sleep, Agent, REDIS_MODULE, CRASH,
+    until, assertToSignIn, freePort, sleep, Agent, REDIS_MODULE, CRASH, tabOf,
 } = require('./lib/stack');
 
 const TTL = 10;
@@ -137,6 +137,7 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
         return keys[0];
     };
 
+    const MEMO_MS = 1100;
     const RECORD_FAULTS = [
         ['deleted (cache flushed)', async (key) => redis.cli('DEL', key)],
         ['overwritten with junk', async (key) => redis.cli('SET', key, 'junk'.repeat(40))],
@@ -150,6 +151,9 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
             const { agent } = await signIn('alice');
             const key = await recordKey(agent);
             await tamper(key);
+            // Each httpd process keeps a record it opened for one second (its memo): what
+            // changes in the shared cache behind its back shows after that second.
+            await sleep(MEMO_MS);
             const logBefore = a.errorLog().length;
 
             const page = await viaProxy(agent, a, '/app/page');
@@ -170,4 +174,21 @@ describe('tokens: faults at the IdP and in the cache', { timeout: 400000 }, () =
             assert.doesNotMatch(logged, CRASH);
         });
     }
+
+    // Sign-out removes the record (and this process's memo of it): a copy of the cookie
+    // taken before, replayed once the other processes' memo second has passed, carries
+    // no tokens any more, though the cookie itself still decrypts (issue 13 revokes it).
+    it('sign-out removes the record: a copied cookie finds no tokens', async () => {
+        const { agent } = await signIn('alice');
+        const key = await recordKey(agent);
+        const copy = tabOf(agent);
+        const csrfToken = await agent.csrf();
+        const out = await agent.request(`${a.url}/api/auth/signout`, { form: { csrfToken } });
+        assert.equal(out.status, 302, `sign-out: ${out.status} ${out.body.slice(0, 200)}`);
+        assert.equal(redis.cli('EXISTS', key).trim(), '0', 'the record left Redis at sign-out');
+        await sleep(MEMO_MS);
+        const page = await viaProxy(copy, a, '/app/after-signout');
+        assertToSignIn(page, a, 'the copied cookie at the token location');
+        assert.equal(page.echo, null, 'no backend call with a token');
+    });
 });
