@@ -88,6 +88,23 @@ add("discovery", "https", json.dumps({"issuer": "https://idp.example.com", "auth
 add("discovery", "http", json.dumps({"issuer": "http://127.0.0.1:8082", "authorization_endpoint": "http://127.0.0.1:8082/auth",
     "token_endpoint": "http://127.0.0.1:8082/token", "jwks_uri": "http://127.0.0.1:8082/jwks", "userinfo_endpoint": None}))
 
+# token records (fuzz_tokens: 0 raw blob, 1 plaintext sealed by the harness, 2 claims merge)
+# and claim rules (fuzz_claim: Require line, NextAuthPassClaims line, claims JSON)
+sid = "AAECAwQFBgcICQoLDA0ODw"
+kc = {"sub": "f:1", "groups": ["/admins", "/staff"], "realm_access": {"roles": ["admin", "user"]}, "email_verified": True}
+rec = {"v": 1, "sid": sid, "prov": "keycloak", "sub": "f:1", "at": "eyJ.a.t", "rt": "eyJ.r.t", "it": "eyJ.i.t",
+       "tt": "Bearer", "scope": "openid", "exp": 1795830000, "upd": 1795829400, "ver": 2, "claims": kc}
+add("tokens", "record", b"\x01" + json.dumps(rec, separators=(",", ":")).encode())
+add("tokens", "record-minimal", b"\x01" + json.dumps({"v": 1, "sid": sid, "exp": 0, "upd": 0, "ver": 1, "err": "RefreshAccessTokenError"}).encode())
+add("tokens", "record-other-sid", b"\x01" + json.dumps(dict(rec, sid="_-_-_-_-_-_-_-_-_-_-_w")).encode())
+add("tokens", "record-bad-type", b"\x01" + json.dumps(dict(rec, exp="1795830000")).encode())
+add("tokens", "blob-junk", b"\x00" + (jwe[0][0]).encode())
+add("tokens", "merge", b"\x02" + json.dumps(dict(kc, nonce="n", at_hash="h")).encode() + b"\n" + b'{"sub":"2","picture":"https://x/p.png"}')
+add("claim", "keycloak", "groups /adm* admins\nname,groups realm_access.roles\n" + json.dumps(kc))
+add("claim", "okta", "groups admins Everyone\ngroups email_verified\n" + '{"groups":["admins","Everyone"],"email_verified":"true"}')
+add("claim", "azure", "roles Admin\ngroups, roles\n" + '{"groups":["8f2c5a1e-7b3d-4c2a-9e61-0d5f3b7a2c14"],"roles":["Admin"],"n":0.1}')
+add("claim", "bad-names", "a..b x\nname,,groups\n{}")
+
 tok = "0" * 32 + "a" * 32
 add("csrf", "current", tok + "|" + hashlib.sha256((tok + "secret").encode()).hexdigest() + "\n" + tok)
 add("csrf", "old", tok + "|" + hashlib.sha256((tok + "old secret").encode()).hexdigest())

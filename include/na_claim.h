@@ -30,13 +30,17 @@ const char *na_claim_rule_parse(apr_pool_t *p, int argc, const char *const *argv
 int na_claim_rule_match(const na_claim_rule_t *rule, const na_claims_t *claims);
 
 /** Parse NextAuthPassClaims' list "name,groups,realm_access.roles" (commas and/or several
- *  words): NULL and *names (const char *) set, or a message. */
+ *  words): NULL and *names (const char *) set, or a message. A name is [A-Za-z0-9_-] parts
+ *  joined by '.' (no ':', which would end a header name); an empty item, more than 64
+ *  names, or two names that would pass as one header (differing only in case or in '.',
+ *  '_', '-') are refused; a name given twice is kept once. */
 const char *na_claim_list_parse(apr_pool_t *p, int argc, const char *const *argv,
                                 apr_array_header_t **names);
 
 /** The value to pass on for a claim: a string as is, numbers and booleans as JSON text,
  *  an array's scalar elements joined with ","; control characters (< 0x20, 0x7f) become
- *  spaces. NULL when absent, null, or an object. From p. */
+ *  spaces; at most 4096 bytes, cut before a character that would not fit whole. NULL when
+ *  absent, null, or an object. From p. */
 const char *na_claim_value(apr_pool_t *p, const na_claims_t *claims, const char *name);
 
 /** "X-NextAuth-Claim-" + the name with '.' and '_' as '-', each part capitalised

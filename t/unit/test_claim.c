@@ -54,6 +54,8 @@ static const na_test_match_t na_test_matches[] = {
     {NA_TEST_KEYCLOAK, "groups", "*admins", NULL, 1},
     {NA_TEST_KEYCLOAK, "groups", "/x*", "/st*", 1},
     {NA_TEST_KEYCLOAK, "groups", "/admins/*", NULL, 0},
+    {NA_TEST_KEYCLOAK, "groups", "/adm?ns", NULL, 0},
+    {NA_TEST_KEYCLOAK, "groups", "/[a]dmins", NULL, 0},
     {NA_TEST_KEYCLOAK, "realm_access.roles", "admin", NULL, 1},
     {NA_TEST_KEYCLOAK, "realm_access.roles", "superuser", NULL, 0},
     {NA_TEST_KEYCLOAK, "realm_access", "admin", NULL, 0},
