@@ -240,7 +240,8 @@ static apr_status_t nextauth_tokens_del_op(request_rec *r, const char *id, void 
 /* --- the per-process memo -------------------------------------------------------- */
 
 typedef struct nextauth_tokens_memo_t {
-    int gone; /* signed out here: no record, whatever the memo held */
+    apr_time_t until; /* as the process memo's entry, which a thread's slot never outlives */
+    int gone;         /* signed out here: no record, whatever the memo held */
     na_tokens_t t;
 } nextauth_tokens_memo_t;
 
@@ -267,6 +268,44 @@ static void *nextauth_tokens_memo_copy(apr_pool_t *p, const void *value)
     return out;
 }
 
+/* Each thread's last record, in front of the process memo: a hit takes no lock (the
+ * process memo's mutex, shared by every thread of the child, cost a protected file some
+ * 10% of its throughput). Values are copied out, as from the process memo. */
+typedef struct nextauth_tokens_slot_t {
+    apr_pool_t *pool; /* the thread's, cleared when the slot takes another record */
+    char sid[NA_TOKENS_SID_LEN + 1];
+    apr_time_t until;
+    nextauth_tokens_memo_t *m;
+} nextauth_tokens_slot_t;
+
+static __thread nextauth_tokens_slot_t nextauth_tokens_slot;
+
+static void nextauth_tokens_slot_put(const char *sid, const nextauth_tokens_memo_t *m)
+{
+    nextauth_tokens_slot_t *slot = &nextauth_tokens_slot;
+
+    if (slot->pool == NULL
+        && apr_pool_create_unmanaged_ex(&slot->pool, NULL, NULL) != APR_SUCCESS) {
+        slot->pool = NULL;
+        return;
+    }
+    apr_pool_clear(slot->pool);
+    apr_cpystrn(slot->sid, sid, sizeof(slot->sid));
+    slot->m = nextauth_tokens_memo_copy(slot->pool, m);
+    slot->until = m->until;
+}
+
+static nextauth_tokens_memo_t *nextauth_tokens_slot_get(apr_pool_t *p, const char *sid,
+                                                        apr_time_t now)
+{
+    nextauth_tokens_slot_t *slot = &nextauth_tokens_slot;
+
+    if (slot->m == NULL || now >= slot->until || strcmp(slot->sid, sid) != 0) {
+        return NULL;
+    }
+    return nextauth_tokens_memo_copy(p, slot->m);
+}
+
 static void nextauth_tokens_memo_put(const char *sid, const na_tokens_t *t, int gone)
 {
     nextauth_tokens_memo_t m;
@@ -277,22 +316,37 @@ static void nextauth_tokens_memo_put(const char *sid, const na_tokens_t *t, int 
     }
     memset(&m, 0, sizeof(m));
     m.gone = gone;
+    m.until = now + NEXTAUTH_TOKENS_MEMO_TTL;
     if (t) {
         m.t = *t;
     }
     na_cache_put(nextauth_tokens_memo, sid, strlen(sid), now, now + NEXTAUTH_TOKENS_MEMO_TTL,
                  nextauth_tokens_memo_copy, &m);
+    nextauth_tokens_slot_put(sid, &m);
+}
+
+/* A process memo hit also fills this thread's slot, until the entry's own expiry. */
+static int nextauth_tokens_memo_get(apr_pool_t *p, const char *sid, apr_time_t now,
+                                    nextauth_tokens_memo_t **m)
+{
+    if (!na_cache_get(nextauth_tokens_memo, p, sid, strlen(sid), now, nextauth_tokens_memo_copy,
+                      (void **)m)) {
+        return 0;
+    }
+    nextauth_tokens_slot_put(sid, *m);
+    return 1;
 }
 
 na_status_t nextauth_tokens_read(request_rec *r, const na_server_conf_t *conf, const char *sid,
                                  na_tokens_t *out)
 {
     nextauth_tokens_memo_t *m = NULL;
+    apr_time_t now = apr_time_now();
     na_status_t st;
 
     if (nextauth_tokens_memo && na_tokens_sid_valid(sid)
-        && na_cache_get(nextauth_tokens_memo, r->pool, sid, strlen(sid), apr_time_now(),
-                        nextauth_tokens_memo_copy, (void **)&m)) {
+        && ((m = nextauth_tokens_slot_get(r->pool, sid, now)) != NULL
+            || nextauth_tokens_memo_get(r->pool, sid, now, &m))) {
         if (m->gone) {
             return NA_EDENIED;
         }
