@@ -105,6 +105,8 @@ test-asan: module-asan build/asan/unit/run-tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build/asan/unit/run-tests
 	t/run-asan-tests.sh
+	# The token layer's paths (records, memo, refresh lock, 20 MB answers) are not in t/.
+	NA_MODULE=build/asan/mod_nextauth.so NA_HTTPD=build/asan/apache2-asan t/tokens/run.sh
 
 test-valgrind: module
 	t/run-valgrind-tests.sh
