@@ -106,7 +106,8 @@ test-asan: module-asan build/asan/unit/run-tests
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build/asan/unit/run-tests
 	t/run-asan-tests.sh
 	# The token layer's paths (records, memo, refresh lock, 20 MB answers) are not in t/.
-	NA_MODULE=build/asan/mod_nextauth.so NA_HTTPD=build/asan/apache2-asan t/tokens/run.sh
+	NA_MODULE=$(CURDIR)/build/asan/mod_nextauth.so NA_HTTPD=$(CURDIR)/build/asan/apache2-asan \
+	    t/tokens/run.sh
 
 test-valgrind: module
 	t/run-valgrind-tests.sh

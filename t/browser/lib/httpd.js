@@ -17,8 +17,9 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const OUTPUT_DIR = process.env.NA_OUTPUT_DIR
     ? path.resolve(process.env.NA_OUTPUT_DIR)
     : path.join(REPO_ROOT, 't', 'output');
-const MODULE_PATH = process.env.NA_MODULE || path.join(REPO_ROOT, 'build', 'mod_nextauth.so');
-const HTTPD = process.env.NA_HTTPD || '/usr/sbin/apache2';
+// Absolute: httpd is started in its scratch directory, where a relative path means nothing.
+const MODULE_PATH = path.resolve(process.env.NA_MODULE || path.join(REPO_ROOT, 'build', 'mod_nextauth.so'));
+const HTTPD = path.resolve(process.env.NA_HTTPD || '/usr/sbin/apache2');
 const APACHE_MODULES = process.env.NA_APACHE_MODULES || '/usr/lib/apache2/modules';
 const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -175,8 +176,10 @@ async function startOnce(opts) {
     proc.stderr.setEncoding('utf8');
     proc.stdout.on('data', (c) => { stderr += c; });
     proc.stderr.on('data', (c) => { stderr += c; });
+    // A binary that cannot be started emits 'error' and never 'exit': both settle it.
     const exited = new Promise((resolve) => {
         proc.on('exit', (code, signal) => { running.delete(proc); resolve({ code, signal }); });
+        proc.on('error', (err) => { running.delete(proc); stderr += `${err.message}\n`; resolve({ code: err.code, signal: null }); });
     });
 
     // Ready when our own index.html (with this run's nonce) comes back: that is our httpd,
