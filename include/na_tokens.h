@@ -69,10 +69,6 @@ na_status_t na_tokens_open(apr_pool_t *p, const na_jwe_key_t *keys, int nkeys, c
  *  expires_at, no error, and expires_at - before <= now. */
 int na_tokens_due(const na_tokens_t *t, apr_int64_t now, apr_int64_t before);
 
-/** A short, stable, non-reversible tag of a refresh token (base64url of the first 12
- *  bytes of its SHA-256), for the single-flight lock key; never the token itself. */
-const char *na_tokens_tag(apr_pool_t *p, const char *refresh_token);
-
 /** The claims to keep from a sign-in: the ID token's payload (may be NULL) with the
  *  members of the userinfo answer (may be NULL) it lacks; nonce, at_hash and c_hash
  *  dropped. *json is a compact JSON object from p, or NULL when both are NULL.

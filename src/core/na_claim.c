@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "na_claim.h"
+#include "na_directives.h"
 #include "na_http.h"
 #include "na_json.h"
 
@@ -24,7 +25,7 @@
 #define NA_CLAIM_ENV_PREFIX "NEXTAUTH_CLAIM_"
 
 #define NA_CLAIM_REQUIRE "Require nextauth-claim"
-#define NA_CLAIM_PASS "NextAuthPassClaims"
+#define NA_CLAIM_PASS NA_DIR_PASS_CLAIMS
 #define NA_CLAIM_NAME_RULE "a claim name of letters, digits, '_' and '-'"
 
 struct na_claims_t {

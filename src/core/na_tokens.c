@@ -321,22 +321,6 @@ int na_tokens_due(const na_tokens_t *t, apr_int64_t now, apr_int64_t before)
     return t->expires_at - before <= now;
 }
 
-#define NA_TOKENS_TAG_BYTES 12
-
-const char *na_tokens_tag(apr_pool_t *p, const char *refresh_token)
-{
-    unsigned char digest[NA_SHA256_LEN];
-    const char *tag;
-
-    if (refresh_token == NULL
-        || na_crypto_sha256_2(refresh_token, strlen(refresh_token), "", 0, digest) != NA_OK) {
-        return NULL;
-    }
-    tag = na_b64_encode(p, digest, NA_TOKENS_TAG_BYTES);
-    na_crypto_cleanse(digest, sizeof(digest));
-    return tag;
-}
-
 /* ID-token members that only served the sign-in's checks: no backend has use for them. */
 static const char *const na_tokens_dropped[] = {"nonce", "at_hash", "c_hash", NULL};
 

@@ -346,27 +346,6 @@ START_TEST(test_tokens_due)
 }
 END_TEST
 
-START_TEST(test_tokens_tag)
-{
-    const char *a = na_tokens_tag(na_test_pool, "refresh-1");
-    const char *b = na_tokens_tag(na_test_pool, "refresh-1");
-    const char *c = na_tokens_tag(na_test_pool, "refresh-2");
-    unsigned char *raw;
-    apr_size_t n;
-
-    ck_assert_ptr_nonnull(a);
-    ck_assert_str_eq(a, b);
-    ck_assert_str_ne(a, c);
-    ck_assert_uint_eq(strlen(a), 16);
-    ck_assert_int_eq(na_b64_decode(na_test_pool, a, strlen(a), &raw, &n), NA_OK);
-    ck_assert_uint_eq(n, 12);
-    ck_assert_ptr_null(strstr(a, "refresh"));
-    /* the first 12 bytes of SHA-256("abc"), base64url */
-    ck_assert_str_eq(na_tokens_tag(na_test_pool, "abc"), "ungWv48Bz-pBQUDe");
-    ck_assert_ptr_null(na_tokens_tag(na_test_pool, NULL));
-}
-END_TEST
-
 START_TEST(test_tokens_claims_merge)
 {
     const char *json = "x";
@@ -444,7 +423,6 @@ Suite *suite_tokens(void)
     suite_add_tcase(s, tc);
     tc = na_test_tcase("policy");
     tcase_add_test(tc, test_tokens_due);
-    tcase_add_test(tc, test_tokens_tag);
     tcase_add_test(tc, test_tokens_claims_merge);
     tcase_add_test(tc, test_tokens_claims_merge_bad);
     suite_add_tcase(s, tc);
