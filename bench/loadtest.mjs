@@ -103,9 +103,9 @@ async function startStack() {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY + 4 });
 
-function send(url, { method = 'GET', headers = {}, body } = {}) {
+function send(url, { method = 'GET', headers = {}, body } = {}, fresh = false) {
     return new Promise((resolve, reject) => {
-        const req = http.request(url, { method, headers, agent }, (res) => {
+        const req = http.request(url, { method, headers, agent: fresh ? false : agent }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => {
@@ -129,14 +129,16 @@ function send(url, { method = 'GET', headers = {}, body } = {}) {
 }
 
 // A keep-alive connection httpd closed at the moment we reused it: retried once, as a
-// browser does, and counted; it is the client's race, not the server's answer.
+// browser does, and counted; it is the client's race, not the server's answer. The retry
+// takes a new connection: the pool may hold more sockets the server has just closed (after
+// the checkpoint's pause every idle one is), and a second stale one failed a run.
 async function sendRetrying(url, opts, tally) {
     try {
         return await send(url, opts);
     } catch (err) {
         if (!/ECONNRESET|socket hang up|EPIPE/.test(String(err.message))) throw err;
         tally.retried++;
-        return send(url, opts);
+        return send(url, opts, true);
     }
 }
 
