@@ -138,7 +138,9 @@ ended('absolute: signed in 3700 s ago, iat fresh',
 }
 
 # --- protected requests renew past idle/4 -------------------------------------------------------
-for my $path ('/static/index.html', '/proxy/') {
+# /proxy/ goes back into this same server: a single-process server (valgrind's httpd -X)
+# would wait on itself, as protect/proxy.t does there.
+for my $path ('/static/index.html', $ENV{NEXTAUTH_TEST_ONE_PROCESS} ? () : '/proxy/') {
     my $auth = $now - 2000;
     my $res = req(GET => url('timeout', $path),
                   [Cookie => mint(iat => $now - 200, auth_time => $auth, sid => $SID)]);
