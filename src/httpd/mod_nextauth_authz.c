@@ -8,6 +8,7 @@
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
 #include "na_claim.h"
+#include "na_kv.h"
 #include "na_policy.h"
 
 /* Require nextauth-email PATTERN... and Require nextauth-provider ID...: the words are
@@ -89,12 +90,14 @@ static authz_status nextauth_authz_provider(request_rec *r, const char *line, co
  * the session's token record). A session without them has no claim to match. */
 static const char *nextauth_authz_parse_claim(cmd_parms *cmd, const char *line, const void **parsed)
 {
-    apr_array_header_t *words = apr_array_make(cmd->temp_pool, 4, sizeof(const char *));
+    apr_array_header_t *words = NULL;
     const na_claim_rule_t *rule = NULL;
-    const char *word, *msg;
+    const char *msg = na_kv_tokenize(cmd->temp_pool, line, &words);
 
-    while (*(word = ap_getword_conf(cmd->temp_pool, &line)) != '\0') {
-        APR_ARRAY_PUSH(words, const char *) = word;
+    if (msg) {
+        return apr_pstrcat(cmd->pool, "Require nextauth-claim: ", msg,
+                           "; accepted: NAME VALUE..., a value with spaces quoted as a whole",
+                           NULL);
     }
     msg = na_claim_rule_parse(cmd->pool, words->nelts, (const char *const *)words->elts, &rule);
     if (msg) {

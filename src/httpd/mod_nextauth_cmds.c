@@ -273,11 +273,12 @@ static const char *nextauth_cmd_pass_tokens(cmd_parms *cmd, void *dconf, const c
 
 static const char *nextauth_cmd_pass_claims(cmd_parms *cmd, void *dconf, const char *line)
 {
-    apr_array_header_t *words = apr_array_make(cmd->temp_pool, 4, sizeof(const char *));
-    const char *word;
+    apr_array_header_t *words = NULL;
+    const char *msg = na_kv_tokenize(cmd->temp_pool, line, &words);
 
-    while (*(word = ap_getword_conf(cmd->temp_pool, &line)) != '\0') {
-        APR_ARRAY_PUSH(words, const char *) = word;
+    if (msg) {
+        return apr_pstrcat(cmd->pool, NA_DIR_PASS_CLAIMS ": ", msg,
+                           "; accepted: claim names separated by commas", NULL);
     }
     return na_config_set_pass_claims(cmd->pool, dconf, words->nelts,
                                      (const char *const *)words->elts);

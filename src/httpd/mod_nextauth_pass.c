@@ -74,7 +74,7 @@ na_tokens_t *nextauth_tokens_of(request_rec *r, const na_session_claims_t *claim
     return cache->tokens;
 }
 
-static const na_claims_t *nextauth_pass_claims_of(request_rec *r, const na_session_claims_t *c)
+const na_claims_t *nextauth_tokens_claims(request_rec *r, const na_session_claims_t *c)
 {
     nextauth_pass_cache_t *cache = nextauth_pass_cache(r);
     const na_tokens_t *t;
@@ -85,11 +85,6 @@ static const na_claims_t *nextauth_pass_claims_of(request_rec *r, const na_sessi
         cache->claims = t && t->claims ? na_claims_parse(r->pool, t->claims) : NULL;
     }
     return cache->claims;
-}
-
-const na_claims_t *nextauth_tokens_claims(request_rec *r, const na_session_claims_t *claims)
-{
-    return nextauth_pass_claims_of(r, claims);
 }
 
 int nextauth_tokens_signin(nextauth_req_t *req, const na_provider_t *prov,
@@ -235,7 +230,7 @@ int nextauth_pass_apply(request_rec *r, const na_session_claims_t *claims)
         nextauth_pass_token(r, d, t);
     }
     if (d->pass_claims) {
-        nextauth_pass_claim_values(r, d, nextauth_pass_claims_of(r, claims));
+        nextauth_pass_claim_values(r, d, nextauth_tokens_claims(r, claims));
     }
     return OK;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
-#include <apr_thread_proc.h>
+#include <apr_time.h>
 
 #include <http_protocol.h>
 
@@ -54,7 +54,7 @@ static na_status_t nextauth_refresh_ask(request_rec *r, const na_provider_t *pro
 }
 
 /* The new record after a successful refresh: what the IdP sent, the rest kept. */
-static void nextauth_refresh_apply(request_rec *r, na_tokens_t *t, const na_oauth_tokens_t *in)
+static void nextauth_refresh_apply(na_tokens_t *t, const na_oauth_tokens_t *in)
 {
     apr_int64_t now = apr_time_sec(apr_time_now());
 
@@ -67,7 +67,6 @@ static void nextauth_refresh_apply(request_rec *r, na_tokens_t *t, const na_oaut
     t->error = NULL;
     t->updated_at = now;
     t->version++;
-    (void)r;
 }
 
 /* The owner's part: ask, write, let go. */
@@ -80,7 +79,7 @@ static na_status_t nextauth_refresh_owned(request_rec *r, const na_server_conf_t
     na_status_t st = nextauth_refresh_ask(r, prov, t->refresh_token, &tokens, &err);
 
     if (st == NA_OK) {
-        nextauth_refresh_apply(r, t, &tokens);
+        nextauth_refresh_apply(t, &tokens);
     }
     else if (st == NA_EDENIED) {
         t->error = NA_TOKENS_REFRESH_ERROR;
