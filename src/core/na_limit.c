@@ -15,7 +15,8 @@
 #include "na_limit.h"
 
 static const char *const na_limit_names[NA_LIMIT_KINDS] = {"emailAddress", "emailIp",
-                                                           "credentialsUser", "credentialsIp"};
+                                                           "credentialsUser", "credentialsIp",
+                                                           "backchannelIp"};
 
 /* Defaults: 5 magic links per address an hour, 30 per IP; at most 100 failed sign-ins
  * per account an hour (OWASP ASVS 2.2.1), 300 per IP. */
@@ -24,6 +25,7 @@ static const na_rate_t na_limit_defaults[NA_LIMIT_KINDS] = {
     {30, 3600},
     {100, 3600},
     {300, 3600},
+    {60, 60}, /* an IdP logs out a few users a second at most; a flood is bounded here */
 };
 
 static const char *const na_limit_accepted =
@@ -107,6 +109,7 @@ static const na_kv_spec_t na_limit_specs[NA_LIMIT_KINDS + 1] = {
     {"emailIp", NA_KV_STRING, NULL, 0, 0},
     {"credentialsUser", NA_KV_STRING, NULL, 0, 0},
     {"credentialsIp", NA_KV_STRING, NULL, 0, 0},
+    {"backchannelIp", NA_KV_STRING, NULL, 0, 0},
     {NULL, 0, NULL, 0, 0},
 };
 
