@@ -56,6 +56,9 @@ START_TEST(test_revoke_user_key_vector)
 {
     /* printf 'a' | openssl dgst -sha256 -binary | basenc --base64url: ypeBEsobvcr6wjGzmiPcTa... */
     ck_assert_str_eq(na_revoke_user_key(na_test_pool, "a"), "ru:ypeBEsobvcr6wjGzmiPcTa");
+    /* the pair joined by one '\n': printf 'keycloak\nabc' | ... the same */
+    ck_assert_str_eq(na_revoke_idp_session_key(na_test_pool, "keycloak", "abc"),
+                     "ro:w2J3ampBpbtVw6UX_rL_Gi");
 }
 END_TEST
 
