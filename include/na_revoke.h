@@ -59,13 +59,13 @@ apr_int64_t na_revoke_signin_time(const char *value, apr_size_t len, apr_int64_t
 /**
  * A map entry's new value: sid first, then the session ids of `list` (len bytes, may be
  * NULL/0) that are valid (na_tokens_sid_valid) and not sid, at most NA_REVOKE_MAP_MAX in
- * all, separated by single spaces. From p. A sid that is not valid is dropped like any
- * other junk, so the value only ever holds session ids ("" when none is left).
+ * all, each once, separated by single spaces. From p. A sid that is not valid is dropped
+ * like any other junk, so the value only ever holds session ids ("" when none is left).
  */
 const char *na_revoke_sids_add(apr_pool_t *p, const char *list, apr_size_t len, const char *sid);
 
-/** The valid session ids of a map entry's value, in order (const char *, from p); an
- *  empty array for NULL or junk. At most NA_REVOKE_MAP_MAX. */
+/** The valid session ids of a map entry's value, in order, each once (const char *, from
+ *  p); an empty array for NULL or junk. At most NA_REVOKE_MAP_MAX. */
 apr_array_header_t *na_revoke_sids_parse(apr_pool_t *p, const char *list, apr_size_t len);
 
 #endif
