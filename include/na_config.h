@@ -91,7 +91,7 @@ typedef struct na_server_conf_t {
     const char *token_cache; /**< NextAuthTokenCache (main server only) */
     apr_int64_t
         refresh_before; /**< NextAuthRefresh before=: seconds, NA_REFRESH_OFF, or NA_UNSET */
-    int revocation;               /**< NextAuthRevocation: 1 on, 0 off, or NA_UNSET (on) */
+    int revocation;     /**< NextAuthRevocation: 1 on, 0 off, or NA_UNSET (on) */
     const char *revocation_cache; /**< its cache= (main server only), or NULL (shmcb) */
     int revocation_fail_open;     /**< its failOpen=: 1/0, or NA_UNSET (0) */
     /* Derived once at post_config from `secrets`, never per request. */

@@ -92,8 +92,7 @@ static na_provider_t *na_bearer_issuer(apr_pool_t *p, const char *issuer, const 
     return prov;
 }
 
-const char *na_config_set_bearer(apr_pool_t *p, na_dir_conf_t *d, int argc,
-                                 const char *const *argv)
+const char *na_config_set_bearer(apr_pool_t *p, na_dir_conf_t *d, int argc, const char *const *argv)
 {
     na_kv_call_t call = {NA_DIR_BEARER, NULL, na_bearer_keys, 0, NULL, NULL};
     na_bearer_words_t w = {NULL, NULL};

@@ -219,8 +219,7 @@ static void nextauth_authn_renew_idle(nextauth_req_t *req, const na_session_clai
     na_session_claims_t renewed;
 
     if (idle == 0 || req->r->main || nextauth_session_db(req->r, NULL, NULL)
-        || nextauth_bearer_used(req->r)
-        || apr_time_sec(apr_time_now()) - claims->iat <= idle / 4) {
+        || nextauth_bearer_used(req->r) || apr_time_sec(apr_time_now()) - claims->iat <= idle / 4) {
         return;
     }
     renewed = *claims;

@@ -76,12 +76,11 @@ static na_status_t nextauth_backchannel_check(request_rec *r, const na_provider_
     st = nextauth_oidc_verify(r, prov, ep->jwks_uri, token, &verified, &err);
     if (st == NA_OK) {
         expect.now = apr_time_sec(r->request_time);
-        st = na_logout_check(r->pool, &verified, na_jws_header_typ(r->pool, token), &expect,
-                             claims, &err);
+        st = na_logout_check(r->pool, &verified, na_jws_header_typ(r->pool, token), &expect, claims,
+                             &err);
     }
     else if (st != NA_EPEER) {
-        err.detail = apr_pstrcat(r->pool, "signature: ", err.detail ? err.detail : "refused",
-                                 NULL);
+        err.detail = apr_pstrcat(r->pool, "signature: ", err.detail ? err.detail : "refused", NULL);
     }
     *why = err.detail ? err.detail : "logout token refused";
     return st;
@@ -116,8 +115,9 @@ int nextauth_route_backchannel(nextauth_req_t *req)
     int rv, count = 0;
 
     if (prov == NULL || prov->kind != NA_PROVIDER_OIDC) {
-        return nextauth_backchannel_refuse(r, HTTP_NOT_FOUND, "no OpenID Connect provider of "
-                                                              "that id");
+        return nextauth_backchannel_refuse(r, HTTP_NOT_FOUND,
+                                           "no OpenID Connect provider of "
+                                           "that id");
     }
     if (nextauth_backchannel_limited(req)) {
         return nextauth_backchannel_refuse(r, HTTP_TOO_MANY_REQUESTS, "rate limited");

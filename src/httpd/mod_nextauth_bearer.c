@@ -130,7 +130,7 @@ static int nextauth_bearer_jwt(nextauth_req_t *req, const na_dir_conf_t *d, cons
                                  &out, &err))
                != NA_OK) {
         return nextauth_bearer_invalid(req, st == NA_EEXPIRED ? "the token expired"
-                                                               : "not a valid access token");
+                                                              : "not a valid access token");
     }
     memset(&claims, 0, sizeof(claims));
     claims.sub = out.sub;

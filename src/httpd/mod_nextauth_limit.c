@@ -40,7 +40,8 @@ int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     const char *msg;
 
     (void)plog;
-    if (!nextauth_socache_wanted(s, NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL | NA_PROVIDER_OIDC)) {
+    if (!nextauth_socache_wanted(s,
+                                 NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL | NA_PROVIDER_OIDC)) {
         return OK;
     }
     msg = nextauth_socache_create(&nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,

@@ -31,7 +31,7 @@
 static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
                                              .directive = NA_DIR_REVOCATION,
                                              .hints = {28, 64, 600 * APR_USEC_PER_SEC}};
-static apr_uint32_t *nextauth_revoke_gen; /* NULL: shared by hosts, or no shared memory */
+static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
 typedef struct nextauth_revoke_slot_t {
@@ -215,8 +215,7 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     na_status_t st = NA_EDENIED;
 
     if (claims->sid
-        && (st = nextauth_revoke_get(r, na_revoke_session_key(r->pool, claims->sid), &value,
-                                     &len))
+        && (st = nextauth_revoke_get(r, na_revoke_session_key(r->pool, claims->sid), &value, &len))
                != NA_EDENIED) {
         return st == NA_OK ? NA_EDENIED : st;
     }
@@ -379,8 +378,8 @@ na_status_t nextauth_revoke_jti_once(request_rec *r, const char *issuer, const c
 }
 
 /* Every session id kept under the IdP's session: each revoked, and its token record gone. */
-static na_status_t nextauth_revoke_idp_session(request_rec *r, const char *value,
-                                               unsigned int len, int *count)
+static na_status_t nextauth_revoke_idp_session(request_rec *r, const char *value, unsigned int len,
+                                               int *count)
 {
     apr_array_header_t *sids = na_revoke_sids_parse(r->pool, value, len);
     na_status_t st = NA_OK;

@@ -316,7 +316,8 @@ na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *
         return NA_EDENIED;
     }
     data = apr_palloc(r->pool, len + 1);
-    rv = nextauth_socache_get(&nextauth_tokens, r, apr_pstrcat(r->pool, "t", sid, NULL), data, &len);
+    rv =
+        nextauth_socache_get(&nextauth_tokens, r, apr_pstrcat(r->pool, "t", sid, NULL), data, &len);
     if (rv == APR_NOTFOUND) {
         return NA_EDENIED;
     }
@@ -521,11 +522,10 @@ nextauth_lock_e nextauth_tokens_lock_state(request_rec *r, const char *sid, apr_
 static void nextauth_tokens_unlock_local(request_rec *r, const char *id, int failed,
                                          apr_int64_t lease)
 {
-    apr_status_t rv =
-        failed ? nextauth_socache_put(&nextauth_tokens, r, id,
-                                      apr_time_now() + apr_time_from_sec(lease),
-                                      (const unsigned char *)"f", 1)
-               : nextauth_socache_del(&nextauth_tokens, r, id);
+    apr_status_t rv = failed ? nextauth_socache_put(&nextauth_tokens, r, id,
+                                                    apr_time_now() + apr_time_from_sec(lease),
+                                                    (const unsigned char *)"f", 1)
+                             : nextauth_socache_del(&nextauth_tokens, r, id);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         nextauth_tokens_warn(r, rv, "releasing the refresh lock");
     }
