@@ -54,8 +54,18 @@ static void nextauth_signout_revoke(nextauth_req_t *req, const na_session_claims
         return;
     }
     (void)nextauth_revoke_session(req->r, claims->sid);
-    if (everywhere && strcmp(everywhere, "true") == 0
-        && (user = nextauth_authn_user(req->r, claims)) != NULL
+    if (everywhere == NULL || strcmp(everywhere, "true") != 0) {
+        return;
+    }
+    /* A database session's user is its row's: the other rows go (they have no sign-in
+     * time for the list to compare). */
+    if (nextauth_session_db(req->r, NULL, NULL) && claims->sub
+        && nextauth_db_sessions_delete_user(req->r, claims->sub) == APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
+                      NA_LOGNO(00277) "signed out everywhere: every database session of this "
+                                      "user deleted");
+    }
+    if ((user = nextauth_authn_user(req->r, claims)) != NULL
         && nextauth_revoke_user(req->r, user) == NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
                       NA_LOGNO(00271) "signed out everywhere: every session of this user ends");
