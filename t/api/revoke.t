@@ -6,8 +6,8 @@
 # - sign out everywhere (everywhere=true, CSRF-checked) revokes every session of that
 #   user and no other user's; a sign-in right after (the same second) works;
 # - a wrong CSRF token revokes nothing;
-# - Authorization: Bearer with the session token (next-auth's getToken reads it there)
-#   signs the request in without a cookie being set; a bad, empty or oversized one gets
+# - Authorization: Bearer with the session token (next-auth's getToken reads it there,
+#   when no session cookie was sent) signs the request in without a cookie being set; a bad, empty or oversized one gets
 #   401 with WWW-Authenticate: Bearer error="invalid_token"; NextAuthBearer off refuses
 #   it; a Require line that refuses the bearer's user gives 403 insufficient_scope; a
 #   location with NextAuthBearer on challenges with Bearer realm too;
@@ -157,6 +157,14 @@ sub bearer {
          '403: insufficient_scope');
     is_deeply([set_cookies($res)], [], '403: no cookie');
     unlike($res->content, qr/ECHO-CGI/, '403: the backend did not answer');
+
+    # next-auth's getToken order: the cookie when there is one, the header only without.
+    my $bobc = signin('revoke', 'bob@other.org');
+    $res = bearer('/cgi/echo.cgi', $token, Cookie => $bobc);
+    is($res->code, 200, 'a cookie and a bearer token: 200');
+    is(echo_of($res)->{REMOTE_USER}, 'bob@other.org', 'the cookie wins over the bearer token');
+    $res = bearer('/cgi/echo.cgi', 'forged-by-the-client', Cookie => $bobc);
+    is($res->code, 200, 'a cookie beside a junk Authorization: the cookie decides');
 
     my $alice = token_of(signin('revoke', 'alice@example.com'));
     $res = bearer('/cgi-alice/echo.cgi', $alice);
