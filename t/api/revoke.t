@@ -23,6 +23,13 @@ plan skip_all => 'CryptX (Debian libcryptx-perl) is needed to read tokens' unles
 
 my $mark = log_mark();
 my $origin = origin('revoke');
+
+# The counters are the whole server's (shared memory): this file compares before and after.
+sub metric {
+    my ($text, $name) = @_;
+    return $text =~ /^\Q$name\E (\d+)$/m ? $1 : undef;
+}
+my $metrics_before = req(GET => url('revoke', '/revoke-metrics'))->content;
 my $NAME = 'next-auth.session-token';
 
 sub token_of {
@@ -189,6 +196,19 @@ sub bearer {
     is_deeply([set_cookies($res)], [], 'back-channel answers set no cookie');
     $res = req(GET => url('revoke', '/api/auth/backchannel-logout/credentials'));
     is($res->code, 405, 'GET back-channel logout: 405');
+}
+
+{
+    my $after = req(GET => url('revoke', '/revoke-metrics'))->content;
+    my %want = ('nextauth_revocations_total{cause="signout"}' => 3,
+                'nextauth_revocations_total{cause="everywhere"}' => 2,
+                'nextauth_revocations_total{cause="backchannel"}' => 0);
+    for my $name (sort keys %want) {
+        is(metric($after, $name) - metric($metrics_before, $name), $want{$name}, "metrics: $name");
+    }
+    ok(metric($after, 'nextauth_revoked_session_refusals_total')
+       - metric($metrics_before, 'nextauth_revoked_session_refusals_total') >= 10,
+       'metrics: the refusals of revoked sessions are counted');
 }
 
 my @lines = NextAuth::Test::log_lines_since($mark);
