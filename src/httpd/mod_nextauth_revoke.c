@@ -35,8 +35,12 @@ static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
 static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
+/* The token a thread last found not revoked: its sid, or for a token without one (made
+ * by next-auth) its jti, which names that token alone. */
+#define NEXTAUTH_REVOKE_SLOT_KEY 64
+
 typedef struct nextauth_revoke_slot_t {
-    char sid[NA_TOKENS_SID_LEN + 1];
+    char key[NEXTAUTH_REVOKE_SLOT_KEY + 1];
     apr_int64_t began;
     apr_uint32_t gen;
 } nextauth_revoke_slot_t;
@@ -233,20 +237,30 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     return na_revoke_user_revokes(value, len, began) != 0 ? NA_EDENIED : NA_OK;
 }
 
+static const char *nextauth_revoke_memo_key(const na_session_claims_t *claims)
+{
+    const char *key = claims->sid ? claims->sid : claims->jti;
+
+    return key && strlen(key) <= NEXTAUTH_REVOKE_SLOT_KEY ? key : NULL;
+}
+
 static int nextauth_revoke_memo_hit(const na_session_claims_t *claims, apr_int64_t began,
                                     apr_uint32_t gen)
 {
     const nextauth_revoke_slot_t *slot = &nextauth_revoke_slot;
+    const char *key = nextauth_revoke_memo_key(claims);
 
-    return nextauth_revoke_gen && claims->sid && slot->gen == gen && slot->began == began
-           && strcmp(slot->sid, claims->sid) == 0;
+    return nextauth_revoke_gen && key && slot->gen == gen && slot->began == began
+           && strcmp(slot->key, key) == 0;
 }
 
 static void nextauth_revoke_memo_put(const na_session_claims_t *claims, apr_int64_t began,
                                      apr_uint32_t gen)
 {
-    if (nextauth_revoke_gen && claims->sid && strlen(claims->sid) == NA_TOKENS_SID_LEN) {
-        memcpy(nextauth_revoke_slot.sid, claims->sid, NA_TOKENS_SID_LEN + 1);
+    const char *key = nextauth_revoke_memo_key(claims);
+
+    if (nextauth_revoke_gen && key) {
+        memcpy(nextauth_revoke_slot.key, key, strlen(key) + 1);
         nextauth_revoke_slot.began = began;
         nextauth_revoke_slot.gen = gen;
     }
