@@ -8,6 +8,7 @@
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_metrics.h"
+#include "mod_nextauth_req.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
@@ -161,6 +162,17 @@ static void nextauth_revoke_warn(request_rec *r, apr_status_t rv, const char *wh
                       : "protected requests are refused with 503");
 }
 
+/* Entries about a user or an IdP name them within this site (NextAuthURL's origin): two
+ * sites of one httpd (or one Redis) may each have an alice@example.com, or a "keycloak"
+ * provider that is not the other's. Every host of one site has the same origin. Session
+ * ids need no scope: they are random. */
+static const char *nextauth_revoke_scoped(request_rec *r, const char *name)
+{
+    const char *site = nextauth_req_site(r);
+
+    return name ? apr_pstrcat(r->pool, site ? site : "", " ", name, NULL) : NULL;
+}
+
 /* How long an entry must outlive what it revokes: the longest a session lives. */
 static apr_time_t nextauth_revoke_expiry(request_rec *r)
 {
@@ -227,7 +239,8 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     if (db || (user = nextauth_authn_user(r, claims)) == NULL) {
         return NA_OK;
     }
-    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, user), &value, &len);
+    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
+                             &value, &len);
     if (st == NA_EDENIED) {
         return NA_OK;
     }
@@ -340,7 +353,7 @@ na_status_t nextauth_revoke_user(request_rec *r, const char *user)
     if (nextauth_revoke.provider == NULL) {
         return NA_OK;
     }
-    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, user),
+    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
                                na_revoke_time_value(r->pool, now), nextauth_revoke_expiry(r));
 }
 
@@ -349,7 +362,8 @@ apr_int64_t nextauth_revoke_signin_time(request_rec *r, const char *user, apr_in
     const char *value = NULL, *key;
     unsigned int len = 0;
 
-    if (!nextauth_revoke.ready || (key = na_revoke_user_key(r->pool, user)) == NULL
+    if (!nextauth_revoke.ready
+        || (key = na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user))) == NULL
         || nextauth_revoke_get(r, key, &value, &len) != NA_OK) {
         return now;
     }
@@ -365,12 +379,15 @@ void nextauth_revoke_remember(request_rec *r, const char *provider, const char *
     if (!nextauth_revoke.ready) {
         return;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL && sid
-        && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
+    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
+            != NULL
+        && sid && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
         (void)nextauth_revoke_put(r, key, na_revoke_sids_add(r->pool, value, len, sid),
                                   nextauth_revoke_expiry(r));
     }
-    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) != NULL && user) {
+    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
+            != NULL
+        && user) {
         (void)nextauth_revoke_put(r, key, user, nextauth_revoke_expiry(r));
     }
 }
@@ -427,7 +444,8 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
         nextauth_revoke_warn(r, APR_EINIT, "storing");
         return NA_EPEER;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL
+    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
+            != NULL
         && (st = nextauth_revoke_get(r, key, &value, &len)) == NA_OK) {
         return nextauth_revoke_idp_session(r, value, len, count);
     }
@@ -436,11 +454,12 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
     }
     /* sub only, or an IdP session we never saw (signed in elsewhere, or before this
      * list): its user's sessions, rather than none. */
-    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) == NULL
+    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
+            == NULL
         || (st = nextauth_revoke_get(r, key, &value, &len)) != NA_OK) {
         return st == NA_EPEER ? st : NA_OK;
     }
-    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, value),
+    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, value)),
                              na_revoke_time_value(r->pool, apr_time_sec(apr_time_now())),
                              nextauth_revoke_expiry(r));
     if (st == NA_OK) {
