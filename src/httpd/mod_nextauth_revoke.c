@@ -71,29 +71,21 @@ static int nextauth_revoke_wanted(server_rec *s)
     return 0;
 }
 
+static const nextauth_socache_lines_t nextauth_revoke_lines = {NA_LOGNO(00264), NA_LOGNO(00265),
+                                                               "sessions cannot be revoked"};
+
 int nextauth_revoke_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
-    const char *spec = nextauth_conf_server(s)->revocation_cache, *msg;
-
     (void)plog;
     if (!nextauth_revoke_wanted(s)) {
         return OK;
     }
-    msg = nextauth_socache_create(&nextauth_revoke, spec, NEXTAUTH_REVOKE_DEFAULT_CACHE, ptemp,
-                                  pconf);
-    if (msg && spec == NULL) {
-        /* Configurations that start today keep starting: without the default provider
-         * there is no list, and sign-out cannot end a copied cookie. */
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
-                     NA_LOGNO(00264) "%s; until then sessions cannot be revoked", msg);
-        return OK;
-    }
-    if (msg) {
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00265) "%s", msg);
-        return !OK;
-    }
-    return OK;
+    /* Without the default provider there is no list, and sign-out cannot end a copied
+     * cookie; configurations that start today keep starting. */
+    return nextauth_socache_configure(&nextauth_revoke, nextauth_conf_server(s)->revocation_cache,
+                                      NEXTAUTH_REVOKE_DEFAULT_CACHE, &nextauth_revoke_lines, ptemp,
+                                      pconf);
 }
 
 /* A cache every host reads needs no generation; one on this host does. */
