@@ -37,7 +37,7 @@ int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
 /* OIDC alone (its back-channel route): configurations that started before the route
  * existed keep starting without the default cache; its requests are then not counted. */
 static const nextauth_socache_lines_t nextauth_limit_oidc_lines = {
-    NA_LOGNO(00278), NA_LOGNO(00062), "back-channel logout requests are not rate limited"};
+    NA_LOGNO(00278), NA_LOGNO(00279), "back-channel logout requests are not rate limited"};
 
 int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
