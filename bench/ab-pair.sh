@@ -4,6 +4,9 @@
 # httpds run at once (same configuration, one module each), and short wrk runs alternate
 # between them, ROUNDS times, so the load other work puts on the machine falls on both:
 #   bench/ab-pair.sh BEFORE.so AFTER.so [ROUNDS] [SECONDS]
+# AB_CONF_AFTER: extra configuration lines for the second httpd only (for instance
+# "NextAuthRevocation cache=redis:127.0.0.1:6379" with the socache_redis LoadModule), to
+# price a setting with the same build on both sides.
 # Prints per build the median req/s of the protected file (a real credentials session) and
 # of the same file without auth, and after/before of the medians and of the per-round ratios.
 set -euo pipefail
@@ -65,6 +68,7 @@ NextAuthProvider credentials name="Bench login" authn=file
     AuthType NextAuth
     Require valid-user
 </Location>
+$([ "$name" = after ] && printf '%s\n' "${AB_CONF_AFTER:-}")
 CONF
     /usr/sbin/apache2 -d "$B/$name" -f "$B/$name/httpd.conf" -DFOREGROUND &
     pids+=($!)
