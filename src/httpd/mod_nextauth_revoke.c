@@ -14,6 +14,7 @@
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
+#include "na_cache.h"
 #include "na_logout.h"
 #include "na_revoke.h"
 #include "na_session.h"
@@ -43,9 +44,14 @@ static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shar
 static apr_redis_t *nextauth_revoke_redis;  /* per child: the counter of a cache on redis */
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
-/* The token a thread last found not revoked: its sid, or for a token without one (made
- * by next-auth) its jti, which names that token alone. */
+/* The tokens a thread found not revoked, by a hash of their sid (or, for a token without
+ * one, made by next-auth, its jti, which names that token alone): a table per thread,
+ * read and written with no lock, so a thread serving many users keeps most of them. */
 #define NEXTAUTH_REVOKE_SLOT_KEY 64
+#define NEXTAUTH_REVOKE_SLOTS 256
+/* Behind the threads' tables, one per process that all its threads share (na_cache, one
+ * mutex): a thread meets more users than its table holds, a process keeps this many. */
+#define NEXTAUTH_REVOKE_MEMO_SLOTS 8192
 
 typedef struct nextauth_revoke_slot_t {
     char key[NEXTAUTH_REVOKE_SLOT_KEY + 1];
@@ -54,7 +60,30 @@ typedef struct nextauth_revoke_slot_t {
     apr_time_t at; /* when it was checked */
 } nextauth_revoke_slot_t;
 
-static __thread nextauth_revoke_slot_t nextauth_revoke_slot;
+static __thread nextauth_revoke_slot_t nextauth_revoke_slots[NEXTAUTH_REVOKE_SLOTS];
+static na_cache_t *nextauth_revoke_memo; /* per child */
+
+/* What the process memo keeps of a token found not revoked. */
+typedef struct nextauth_revoke_seen_t {
+    apr_int64_t began;
+    apr_uint32_t gen;
+} nextauth_revoke_seen_t;
+
+static void *nextauth_revoke_seen_copy(apr_pool_t *p, const void *value)
+{
+    return apr_pmemdup(p, value, sizeof(nextauth_revoke_seen_t));
+}
+
+/* FNV-1a: the keys are random (sid) or UUIDs (jti), any spread will do. */
+static nextauth_revoke_slot_t *nextauth_revoke_slot_of(const char *key)
+{
+    apr_uint32_t h = 2166136261u;
+
+    for (; *key; key++) {
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    }
+    return &nextauth_revoke_slots[h % NEXTAUTH_REVOKE_SLOTS];
+}
 
 int nextauth_revoke_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
@@ -143,6 +172,8 @@ void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
                                      "child; its sessions are checked as the cache fails");
         return;
     }
+    nextauth_revoke_memo =
+        nextauth_revoke.ready ? na_cache_create(p, NEXTAUTH_REVOKE_MEMO_SLOTS) : NULL;
     if (!nextauth_revoke.ready || strcmp(nextauth_revoke.name, "redis") != 0) {
         return;
     }
@@ -328,27 +359,49 @@ static const char *nextauth_revoke_memo_key(const na_session_claims_t *claims)
     return key && strlen(key) <= NEXTAUTH_REVOKE_SLOT_KEY ? key : NULL;
 }
 
+/* The thread's table, then the process's memo (whose hit refills the table). */
 static int nextauth_revoke_memo_hit(request_rec *r, const na_session_claims_t *claims,
                                     apr_int64_t began, apr_uint32_t gen)
 {
-    const nextauth_revoke_slot_t *slot = &nextauth_revoke_slot;
     const char *key = nextauth_revoke_memo_key(claims);
+    nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
+    nextauth_revoke_seen_t *seen = NULL;
 
-    return key && slot->gen == gen && slot->began == began
-           && r->request_time - slot->at < NEXTAUTH_REVOKE_MEMO_MAX && strcmp(slot->key, key) == 0;
+    if (slot == NULL) {
+        return 0;
+    }
+    if (slot->gen == gen && slot->began == began
+        && r->request_time - slot->at < NEXTAUTH_REVOKE_MEMO_MAX && strcmp(slot->key, key) == 0) {
+        return 1;
+    }
+    if (!na_cache_get(nextauth_revoke_memo, r->pool, key, strlen(key), r->request_time,
+                      nextauth_revoke_seen_copy, (void **)&seen)
+        || seen->gen != gen || seen->began != began) {
+        return 0;
+    }
+    memcpy(slot->key, key, strlen(key) + 1);
+    slot->began = began;
+    slot->gen = gen;
+    slot->at = r->request_time;
+    return 1;
 }
 
 static void nextauth_revoke_memo_put(request_rec *r, const na_session_claims_t *claims,
                                      apr_int64_t began, apr_uint32_t gen)
 {
     const char *key = nextauth_revoke_memo_key(claims);
+    nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
+    nextauth_revoke_seen_t seen = {began, gen};
 
-    if (key) {
-        memcpy(nextauth_revoke_slot.key, key, strlen(key) + 1);
-        nextauth_revoke_slot.began = began;
-        nextauth_revoke_slot.gen = gen;
-        nextauth_revoke_slot.at = r->request_time;
+    if (slot == NULL) {
+        return;
     }
+    memcpy(slot->key, key, strlen(key) + 1);
+    slot->began = began;
+    slot->gen = gen;
+    slot->at = r->request_time;
+    na_cache_put(nextauth_revoke_memo, key, strlen(key), r->request_time,
+                 r->request_time + NEXTAUTH_REVOKE_MEMO_MAX, nextauth_revoke_seen_copy, &seen);
 }
 
 na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db)
