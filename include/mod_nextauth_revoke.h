@@ -27,8 +27,10 @@ int nextauth_revoke_ready(void);
  * of its user up to its sign-in, was revoked (logged at INFO); NA_EPEER when the list
  * cannot be read and NextAuthRevocation failOpen is off (logged once a minute, note set).
  * `db`: a database session, which has no sign-in time; only its own entry counts.
+ * key_index: the session key that opened it (the scope of its user's entries).
  */
-na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db);
+na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db,
+                                  int key_index);
 
 /** 1 when r's session was refused because the list could not be read: Retry-After is
  *  then set, and the answer is to be 503. */

@@ -10,11 +10,12 @@
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_metrics.h"
-#include "mod_nextauth_req.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
 #include "na_cache.h"
+#include "na_b64.h"
+#include "na_crypto.h"
 #include "na_logout.h"
 #include "na_revoke.h"
 #include "na_session.h"
@@ -212,15 +213,30 @@ static void nextauth_revoke_warn(request_rec *r, apr_status_t rv, const char *wh
                       : "protected requests are refused with 503");
 }
 
-/* Entries about a user or an IdP name them within this site (NextAuthURL's origin): two
- * sites of one httpd (or one Redis) may each have an alice@example.com, or a "keycloak"
- * provider that is not the other's. Every host of one site has the same origin. Session
- * ids need no scope: they are random. */
-static const char *nextauth_revoke_scoped(request_rec *r, const char *name)
+/* Entries about a user or an IdP name them within the sessions one session key opens
+ * (the key of secret k, as bound to its site by NextAuthCookie shared=): two sites of one
+ * httpd (or one Redis) may each have an alice@example.com, or a "keycloak" provider that
+ * is not the other's, while every host that reads the same cookies (one secret) shares
+ * them. The key enters only through a hash. Session ids need no scope: they are random. */
+static const char *nextauth_revoke_scoped(request_rec *r, int k, const char *name)
 {
-    const char *site = nextauth_req_site(r);
+    const na_server_conf_t *conf = nextauth_conf_server(r->server);
+    unsigned char digest[NA_SHA256_LEN];
+    static const char label[] = "mod_nextauth revocation scope";
 
-    return name ? apr_pstrcat(r->pool, site ? site : "", " ", name, NULL) : NULL;
+    if (name == NULL || k < 0 || k >= conf->session_nkeys
+        || na_crypto_sha256_2(conf->session_keys[k].bytes, sizeof(conf->session_keys[k].bytes),
+                              label, sizeof(label) - 1, digest)
+               != NA_OK) {
+        return NULL;
+    }
+    return apr_pstrcat(r->pool, na_b64_encode(r->pool, digest, 16), " ", name, NULL);
+}
+
+/* The number of session keys of r's server (each scope an entry may be under). */
+static int nextauth_revoke_nkeys(request_rec *r)
+{
+    return nextauth_conf_server(r->server)->session_nkeys;
 }
 
 /* The generation counter: 1 and *gen when there is one to trust; 0 when there is none
@@ -327,7 +343,7 @@ static na_status_t nextauth_revoke_get(request_rec *r, const char *key, const ch
 
 /* The two lookups: NA_OK (not revoked), NA_EDENIED (revoked) or NA_EPEER. */
 static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claims_t *claims,
-                                          apr_int64_t began, int db)
+                                          apr_int64_t began, int db, int key_index)
 {
     const char *value = NULL, *user;
     unsigned int len = 0;
@@ -341,8 +357,8 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     if (db || (user = nextauth_authn_user(r, claims)) == NULL) {
         return NA_OK;
     }
-    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
-                             &value, &len);
+    st = nextauth_revoke_get(
+        r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, key_index, user)), &value, &len);
     if (st == NA_EDENIED) {
         return NA_OK;
     }
@@ -404,7 +420,8 @@ static void nextauth_revoke_memo_put(request_rec *r, const na_session_claims_t *
                  r->request_time + NEXTAUTH_REVOKE_MEMO_MAX, nextauth_revoke_seen_copy, &seen);
 }
 
-na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db)
+na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db,
+                                  int key_index)
 {
     apr_int64_t began = claims->auth_time > 0 ? claims->auth_time : claims->iat;
     apr_uint32_t gen = 0;
@@ -418,7 +435,7 @@ na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *cla
     if (counted && nextauth_revoke_memo_hit(r, claims, began, gen)) {
         return NA_OK;
     }
-    st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db) : NA_EPEER;
+    st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db, key_index) : NA_EPEER;
     if (st == NA_OK) {
         if (counted) {
             nextauth_revoke_memo_put(r, claims, began, gen);
@@ -477,13 +494,19 @@ na_status_t nextauth_revoke_session(request_rec *r, const char *sid)
 
 na_status_t nextauth_revoke_user(request_rec *r, const char *user)
 {
-    apr_int64_t now = apr_time_sec(apr_time_now());
+    const char *when = na_revoke_time_value(r->pool, apr_time_sec(apr_time_now()));
+    na_status_t st = NA_OK;
+    int k;
 
     if (nextauth_revoke.provider == NULL) {
         return NA_OK;
     }
-    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
-                               na_revoke_time_value(r->pool, now), nextauth_revoke_expiry(r));
+    /* Under every key this server reads sessions with: a retired secret's sessions too. */
+    for (k = 0; k < nextauth_revoke_nkeys(r) && st == NA_OK; k++) {
+        st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, k, user)),
+                                 when, nextauth_revoke_expiry(r));
+    }
+    return st;
 }
 
 apr_int64_t nextauth_revoke_signin_time(request_rec *r, const char *user, apr_int64_t now)
@@ -492,7 +515,7 @@ apr_int64_t nextauth_revoke_signin_time(request_rec *r, const char *user, apr_in
     unsigned int len = 0;
 
     if (!nextauth_revoke.ready
-        || (key = na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user))) == NULL
+        || (key = na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, 0, user))) == NULL
         || nextauth_revoke_get(r, key, &value, &len) != NA_OK) {
         return now;
     }
@@ -508,13 +531,14 @@ void nextauth_revoke_remember(request_rec *r, const char *provider, const char *
     if (!nextauth_revoke.ready) {
         return;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
+    /* New sessions are under key 0: so is what names them. */
+    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, 0, provider), idp_sid))
             != NULL
         && sid && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
         (void)nextauth_revoke_put(r, key, na_revoke_sids_add(r->pool, value, len, sid),
                                   nextauth_revoke_expiry(r));
     }
-    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
+    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, 0, provider), idp_sub))
             != NULL
         && user) {
         (void)nextauth_revoke_put(r, key, user, nextauth_revoke_expiry(r));
@@ -561,10 +585,28 @@ static na_status_t nextauth_revoke_idp_session(request_rec *r, const char *value
     return st;
 }
 
+/* The value of a map entry under any of the server's keys (a sign-in made before the
+ * secret rotated is under an older one): NA_OK, NA_EDENIED (none), NA_EPEER. */
+static na_status_t nextauth_revoke_map_get(request_rec *r, int subject, const char *provider,
+                                           const char *id, const char **value, unsigned int *len)
+{
+    na_status_t st = NA_EDENIED;
+    const char *key;
+    int k;
+
+    for (k = 0; k < nextauth_revoke_nkeys(r) && st == NA_EDENIED; k++) {
+        const char *scoped = nextauth_revoke_scoped(r, k, provider);
+        key = subject ? na_revoke_idp_subject_key(r->pool, scoped, id)
+                      : na_revoke_idp_session_key(r->pool, scoped, id);
+        st = key ? nextauth_revoke_get(r, key, value, len) : NA_EDENIED;
+    }
+    return st;
+}
+
 na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char *idp_sid,
                                 const char *idp_sub, int *count)
 {
-    const char *key, *value = NULL;
+    const char *value = NULL;
     unsigned int len = 0;
     na_status_t st = NA_EDENIED;
 
@@ -573,9 +615,7 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
         nextauth_revoke_warn(r, APR_EINIT, "storing");
         return NA_EPEER;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
-            != NULL
-        && (st = nextauth_revoke_get(r, key, &value, &len)) == NA_OK) {
+    if (idp_sid && (st = nextauth_revoke_map_get(r, 0, provider, idp_sid, &value, &len)) == NA_OK) {
         return nextauth_revoke_idp_session(r, value, len, count);
     }
     if (st == NA_EPEER) {
@@ -583,15 +623,11 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
     }
     /* sub only, or an IdP session we never saw (signed in elsewhere, or before this
      * list): its user's sessions, rather than none. */
-    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
-            == NULL
-        || (st = nextauth_revoke_get(r, key, &value, &len)) != NA_OK) {
+    if (idp_sub == NULL
+        || (st = nextauth_revoke_map_get(r, 1, provider, idp_sub, &value, &len)) != NA_OK) {
         return st == NA_EPEER ? st : NA_OK;
     }
-    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, value)),
-                             na_revoke_time_value(r->pool, apr_time_sec(apr_time_now())),
-                             nextauth_revoke_expiry(r));
-    if (st == NA_OK) {
+    if ((st = nextauth_revoke_user(r, value)) == NA_OK) {
         nextauth_metrics_revocation(NA_METRICS_REVOKE_BACKCHANNEL);
         *count = 1;
     }

@@ -349,7 +349,10 @@ static na_status_t nextauth_session_open(request_rec *r, const na_server_conf_t 
         rv = nextauth_session_check_timeouts(r, conf, &cache->claims);
         *ended = rv != NA_OK; /* logged there */
     }
-    if (rv == NA_OK && (rv = nextauth_revoke_check(r, &cache->claims, cache->db)) != NA_OK) {
+    if (rv == NA_OK
+        && (rv = nextauth_revoke_check(r, &cache->claims, cache->db,
+                                       cache->db ? 0 : cache->key_index))
+               != NA_OK) {
         *ended = 1; /* logged there */
     }
     return rv;

@@ -11,7 +11,8 @@
 #   401 with WWW-Authenticate: Bearer error="invalid_token"; NextAuthBearer off refuses
 #   it; a Require line that refuses the bearer's user gives 403 insufficient_scope; a
 #   location with NextAuthBearer on challenges with Bearer realm too;
-# - a user's entries are per site: alice's session on another virtual host stays;
+# - a user's entries are per session key: alice's session on another virtual host (its
+#   own secret) stays;
 # - tokens minted without a sid (next-auth's) are revoked by sign out everywhere too.
 use strict;
 use warnings;
@@ -112,7 +113,7 @@ sub bearer {
     to_signin($alice[1], 'alice\'s other device after sign out everywhere');
     to_signin($alice[0], 'alice\'s own cookie after sign out everywhere');
     my $other = req(GET => url('protect', '/static/index.html'), [Cookie => $elsewhere]);
-    is($other->code, 200, 'alice on another site of this httpd keeps her session (entries are per site)');
+    is($other->code, 200, 'alice on another site of this httpd keeps her session (entries are per session key)');
     my $echo = signed_in($bob, 'bob after alice signed out everywhere');
     is($echo->{REMOTE_USER}, 'bob@other.org', 'bob is untouched');
 
