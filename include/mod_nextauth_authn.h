@@ -19,6 +19,9 @@ int nextauth_authn_fixups(request_rec *r);
 /** What an AuthType NextAuth request without a usable session gets: the sign-in page
  *  (a browser's GET, unless NextAuthUnauthenticated says otherwise) or 401. */
 int nextauth_authn_refuse(nextauth_req_t *req);
+/** Sign r in as the session's user: REMOTE_USER, AuthType and (NextAuthIdentityHeaders)
+ *  the X-NextAuth-* headers. 0 when the session names nobody (logged). */
+int nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims);
 /** REMOTE_USER of a session: its e-mail, else provider:sub; NULL when it names nobody.
  *  Also the user whom sign out everywhere and the revocation list name. */
 const char *nextauth_authn_user(request_rec *r, const na_session_claims_t *claims);

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <apr_strings.h>
+
 #include "na_config.h"
 #include "na_directives.h"
 #include "na_kv.h"
@@ -67,14 +69,29 @@ int na_config_revocation(const na_server_conf_t *c)
 
 typedef struct na_bearer_words_t {
     const char *issuer;
-    apr_array_header_t *audiences;
+    const char *audiences; /* comma-separated: resource indicators are URIs (RFC 8707) */
 } na_bearer_words_t;
 
 static const na_kv_spec_t na_bearer_keys[] = {
     {"issuer", NA_KV_URL, NULL, 0, offsetof(na_bearer_words_t, issuer)},
-    {"audience", NA_KV_NAMES, NULL, 0, offsetof(na_bearer_words_t, audiences)},
+    {"audience", NA_KV_STRING, NULL, 0, offsetof(na_bearer_words_t, audiences)},
     {NULL, 0, NULL, 0, 0},
 };
+
+/* "a,b" into its non-empty parts (no spaces: an audience has none), or NULL. */
+static apr_array_header_t *na_bearer_audiences(apr_pool_t *p, const char *list)
+{
+    apr_array_header_t *out = apr_array_make(p, 2, sizeof(const char *));
+    char *copy = apr_pstrdup(p, list), *state = NULL, *word;
+
+    if (strchr(list, ' ')) {
+        return NULL;
+    }
+    for (word = apr_strtok(copy, ",", &state); word; word = apr_strtok(NULL, ",", &state)) {
+        APR_ARRAY_PUSH(out, const char *) = word;
+    }
+    return out->nelts > 0 ? out : NULL;
+}
 
 /* The issuer as an OIDC provider without a client: what discovery, the JWKS fetch and
  * their per-process cache need (its issuer and a timeout). */
@@ -96,6 +113,7 @@ const char *na_config_set_bearer(apr_pool_t *p, na_dir_conf_t *d, int argc, cons
 {
     na_kv_call_t call = {NA_DIR_BEARER, NULL, na_bearer_keys, 0, NULL, NULL};
     na_bearer_words_t w = {NULL, NULL};
+    apr_array_header_t *audiences;
     const char *msg;
 
     if (argc == 1 && (strcasecmp(argv[0], "off") == 0 || strcasecmp(argv[0], "on") == 0)) {
@@ -105,14 +123,17 @@ const char *na_config_set_bearer(apr_pool_t *p, na_dir_conf_t *d, int argc, cons
     if (argc >= 1 && (msg = na_kv_parse(p, &call, argc, argv, &w, NULL)) != NULL) {
         return msg;
     }
-    if (w.issuer == NULL || w.audiences == NULL || w.audiences->nelts < 1) {
-        return apr_psprintf(p,
-                            NA_DIR_BEARER " needs issuer=URL with audience=NAME[,NAME...]; "
-                                          "accepted: on, off, or %s",
-                            na_kv_accepted(p, na_bearer_keys, 0));
+    audiences = w.audiences ? na_bearer_audiences(p, w.audiences) : NULL;
+    if (w.issuer == NULL || audiences == NULL) {
+        return apr_psprintf(
+            p,
+            NA_DIR_BEARER
+            " needs issuer=URL with audience=AUD[,AUD...] (URIs or names, no spaces); "
+            "accepted: on, off, or %s",
+            na_kv_accepted(p, na_bearer_keys, 0));
     }
     d->bearer = 1;
-    d->bearer_issuer = na_bearer_issuer(p, w.issuer, APR_ARRAY_IDX(w.audiences, 0, const char *));
-    d->bearer_audiences = w.audiences;
+    d->bearer_issuer = na_bearer_issuer(p, w.issuer, APR_ARRAY_IDX(audiences, 0, const char *));
+    d->bearer_audiences = audiences;
     return NULL;
 }

@@ -105,7 +105,7 @@ const char *nextauth_authn_user(request_rec *r, const na_session_claims_t *claim
 }
 
 /* 0 when the session names nobody (no e-mail, no sub): it signs no one in. */
-static int nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims)
+int nextauth_authn_apply(request_rec *r, const na_session_claims_t *claims)
 {
     const na_dir_conf_t *d = nextauth_authn_dir(r);
 

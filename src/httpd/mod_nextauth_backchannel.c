@@ -51,6 +51,16 @@ static int nextauth_backchannel_unavailable(request_rec *r, const char *why)
                                "{\"error\":\"temporarily_unavailable\"}");
 }
 
+/* §2.5: the logout token comes as a form; the routes' JSON body reader must not stand in. */
+static int nextauth_backchannel_is_form(request_rec *r)
+{
+    const char *type = apr_table_get(r->headers_in, "Content-Type");
+    apr_size_t n = strlen("application/x-www-form-urlencoded");
+
+    return type && strncasecmp(type, "application/x-www-form-urlencoded", n) == 0
+           && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
 static int nextauth_backchannel_limited(nextauth_req_t *req)
 {
     apr_int64_t wait = 0;
@@ -131,6 +141,10 @@ int nextauth_route_backchannel(nextauth_req_t *req)
     }
     if (nextauth_backchannel_limited(req)) {
         return nextauth_backchannel_refuse(r, HTTP_TOO_MANY_REQUESTS, "rate limited");
+    }
+    if (!nextauth_backchannel_is_form(r)) {
+        return nextauth_backchannel_refuse(r, HTTP_BAD_REQUEST,
+                                           "the body must be application/x-www-form-urlencoded");
     }
     if (token == NULL || *token == '\0') {
         return nextauth_backchannel_refuse(r, HTTP_BAD_REQUEST, "no logout_token form field");

@@ -75,14 +75,11 @@ static int nextauth_bearer_invalid(nextauth_req_t *req, const char *why)
 static int nextauth_bearer_signed_in(nextauth_req_t *req, const na_session_claims_t *claims)
 {
     request_rec *r = req->r;
-    const char *user = nextauth_authn_user(r, claims);
 
-    if (user == NULL) {
+    if (!nextauth_authn_apply(r, claims)) {
         return nextauth_bearer_invalid(req, "the token names nobody");
     }
     apr_table_setn(nextauth_bearer_top(r)->notes, NEXTAUTH_NOTE_BEARER, "1");
-    r->user = (char *)user;
-    r->ap_auth_type = NEXTAUTH_AUTH_TYPE;
     return OK;
 }
 

@@ -366,7 +366,7 @@ const command_rec nextauth_cmds[] = {
                      "[cache=PROVIDER[:ARGS]] [failOpen=on|off] | off: the revocation list of "
                      "signed-out sessions (default shmcb; redis:HOST:PORT for several hosts)"),
     AP_INIT_RAW_ARGS(NA_DIR_BEARER, nextauth_cmd_bearer, NULL, NA_DIR_SCOPE,
-                     "on|off | issuer=URL audience=NAME[,NAME...]: Authorization: Bearer "
+                     "on|off | issuer=URL audience=AUD[,AUD...]: Authorization: Bearer "
                      "session tokens, and JWT access tokens of that issuer"),
     {NULL},
 };

@@ -144,6 +144,7 @@ sub bearer {
     is($res->code, 200, 'session token as bearer: 200');
     is(echo_of($res)->{REMOTE_USER}, 'credentials:carol', 'bearer: REMOTE_USER of the session')
         or diag($res->content);
+    is(echo_of($res)->{HTTP_X_NEXTAUTH_SUB}, 'carol', 'bearer: the backend gets the identity headers');
     is_deeply([set_cookies($res)], [], 'bearer: no cookie is set');
     ok(!defined $res->header('Location'), 'bearer: no redirect');
 

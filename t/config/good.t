@@ -124,6 +124,9 @@ EOF
 # A server touched only by NextAuthBasePath (the nosecret scenario) passes: nothing
 # needs a secret until a provider is configured.
 conf_ok('NextAuthBasePath alone', "NextAuthBasePath /api/auth\n");
+conf_ok('NextAuthBearer with URI audiences (RFC 8707 resource indicators)',
+        "<Location /x>\nNextAuthBearer issuer=https://id.example.com "
+        . "audience=https://api.example.com/v1,urn:example:api\n</Location>\n");
 # And a server with no NextAuth directive at all, the module merely loaded.
 conf_ok('module loaded, not configured', "");
 
