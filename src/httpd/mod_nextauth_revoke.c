@@ -41,8 +41,9 @@
 static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
                                              .directive = NA_DIR_REVOCATION,
                                              .hints = {28, 64, 600 * APR_USEC_PER_SEC}};
-static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
-static apr_redis_t *nextauth_revoke_redis;  /* per child: the counter of a cache on redis */
+static apr_uint32_t *nextauth_revoke_gen;  /* NULL: shared by hosts, or no shared memory */
+static apr_redis_t *nextauth_revoke_redis; /* per child: the counter of a cache on redis */
+static apr_redis_server_t *nextauth_revoke_redis_server;
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
 /* The tokens a thread found not revoked, by a hash of their sid (or, for a token without
@@ -182,7 +183,8 @@ void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
     if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) {
         threads = 1;
     }
-    rv = nextauth_socache_redis_open(p, nextauth_revoke.args, threads, &nextauth_revoke_redis);
+    rv = nextauth_socache_redis_open(p, nextauth_revoke.args, threads, &nextauth_revoke_redis,
+                                     &nextauth_revoke_redis_server);
     if (rv != APR_SUCCESS) {
         nextauth_revoke_redis = NULL;
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
@@ -239,8 +241,21 @@ static int nextauth_revoke_nkeys(request_rec *r)
     return nextauth_conf_server(r->server)->session_nkeys;
 }
 
+/* A GET by our own client, with a dead server told apart from a missing key. */
+static apr_status_t nextauth_redis_get_checked(request_rec *r, const char *key, char **value,
+                                               apr_size_t *len)
+{
+    apr_status_t rv = apr_redis_getp(nextauth_revoke_redis, r->pool, key, value, len, NULL);
+
+    if (rv == APR_NOTFOUND && nextauth_revoke_redis_server->status != APR_RC_SERVER_LIVE) {
+        return APR_ECONNREFUSED;
+    }
+    return rv;
+}
+
 /* The generation counter: 1 and *gen when there is one to trust; 0 when there is none
- * (memcache, a counter that cannot be read): no memo then. */
+ * (memcache, a counter that cannot be read): no memo then; -1 when redis is down (its
+ * entries cannot be read either: apr_redis would answer "not found"). */
 static int nextauth_revoke_generation(request_rec *r, apr_uint32_t *gen)
 {
     char *value = NULL;
@@ -254,11 +269,13 @@ static int nextauth_revoke_generation(request_rec *r, apr_uint32_t *gen)
     if (nextauth_revoke_redis == NULL) {
         return 0;
     }
-    rv =
-        apr_redis_getp(nextauth_revoke_redis, r->pool, NEXTAUTH_REVOKE_GEN_KEY, &value, &len, NULL);
+    rv = nextauth_redis_get_checked(r, NEXTAUTH_REVOKE_GEN_KEY, &value, &len);
     if (rv == APR_NOTFOUND) {
         *gen = 0;
         return 1;
+    }
+    if (rv == APR_ECONNREFUSED) {
+        return -1;
     }
     if (rv != APR_SUCCESS || len == 0 || len > 10) {
         return 0;
@@ -319,6 +336,30 @@ static na_status_t nextauth_revoke_put(request_rec *r, const char *key, const ch
     return nextauth_revoke_bump(r); /* after the store: see the file's comment */
 }
 
+/* An entry as mod_socache stored it. On redis through our own client, which can tell a
+ * dead server from a missing entry (mod_socache_redis cannot: both are "not found"). */
+static apr_status_t nextauth_revoke_read(request_rec *r, const char *key, unsigned char *data,
+                                         unsigned int *len)
+{
+    char *value = NULL;
+    apr_size_t n = 0;
+    apr_status_t rv;
+
+    if (nextauth_revoke_redis == NULL) {
+        return nextauth_socache_get(&nextauth_revoke, r, key, data, len);
+    }
+    rv = nextauth_socache_redis_get(&nextauth_revoke, nextauth_revoke_redis,
+                                    nextauth_revoke_redis_server, r, key, &value, &n);
+    if (rv == APR_SUCCESS) {
+        if (n > *len) {
+            return APR_EINVAL; /* not an entry of ours */
+        }
+        memcpy(data, value, n);
+        *len = (unsigned int)n;
+    }
+    return rv;
+}
+
 /* An entry's value into *value (NUL-terminated, from r->pool): NA_OK, NA_EDENIED when
  * there is none, NA_EPEER when the cache failed (logged). */
 static na_status_t nextauth_revoke_get(request_rec *r, const char *key, const char **value,
@@ -328,7 +369,7 @@ static na_status_t nextauth_revoke_get(request_rec *r, const char *key, const ch
     apr_status_t rv;
 
     *len = NEXTAUTH_REVOKE_MAX_VALUE;
-    rv = nextauth_socache_get(&nextauth_revoke, r, key, data, len);
+    rv = nextauth_revoke_read(r, key, data, len);
     if (rv == APR_NOTFOUND) {
         return NA_EDENIED;
     }
@@ -431,13 +472,20 @@ na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *cla
     if (nextauth_revoke.provider == NULL) {
         return NA_OK; /* NextAuthRevocation off, or the default cache is not loaded */
     }
-    counted = nextauth_revoke.ready && nextauth_revoke_generation(r, &gen);
-    if (counted && nextauth_revoke_memo_hit(r, claims, began, gen)) {
+    counted = nextauth_revoke.ready ? nextauth_revoke_generation(r, &gen) : 0;
+    if (counted == 1 && nextauth_revoke_memo_hit(r, claims, began, gen)) {
         return NA_OK;
     }
-    st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db, key_index) : NA_EPEER;
+    if (counted < 0) {
+        nextauth_revoke_warn(r, APR_ECONNREFUSED, "reading");
+        st = NA_EPEER;
+    }
+    else {
+        st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db, key_index)
+                                   : NA_EPEER;
+    }
     if (st == NA_OK) {
-        if (counted) {
+        if (counted == 1) {
             nextauth_revoke_memo_put(r, claims, began, gen);
         }
         return NA_OK;

@@ -243,7 +243,7 @@ apr_status_t nextauth_socache_del(nextauth_socache_t *c, request_rec *r, const c
 #define NEXTAUTH_SOCACHE_REDIS_TTL ((apr_uint32_t)apr_time_from_sec(60))
 
 apr_status_t nextauth_socache_redis_open(apr_pool_t *p, const char *args, int conns,
-                                         apr_redis_t **out)
+                                         apr_redis_t **out, apr_redis_server_t **live)
 {
     char *host = NULL, *scope = NULL;
     apr_port_t port = 0;
@@ -266,5 +266,31 @@ apr_status_t nextauth_socache_redis_open(apr_pool_t *p, const char *args, int co
         return rv;
     }
     *out = rc;
+    if (live) {
+        *live = server;
+    }
     return APR_SUCCESS;
+}
+
+apr_status_t nextauth_socache_redis_get(const nextauth_socache_t *c, apr_redis_t *rc,
+                                        const apr_redis_server_t *server, request_rec *r,
+                                        const char *key, char **value, apr_size_t *len)
+{
+    static const char hex[] = "0123456789abcdef";
+    apr_size_t n = strlen(key), i, id = strlen(c->id);
+    char *name = apr_palloc(r->pool, id + 1 + 2 * n + 1), *h = name + id + 1;
+    apr_status_t rv;
+
+    memcpy(name, c->id, id);
+    name[id] = ':';
+    for (i = 0; i < n; i++) {
+        *h++ = hex[(unsigned char)key[i] >> 4];
+        *h++ = hex[(unsigned char)key[i] & 15];
+    }
+    *h = '\0';
+    rv = apr_redis_getp(rc, r->pool, name, value, len, NULL);
+    if (rv == APR_NOTFOUND && server->status != APR_RC_SERVER_LIVE) {
+        return APR_ECONNREFUSED;
+    }
+    return rv;
 }

@@ -117,7 +117,8 @@ void nextauth_tokens_child_init(apr_pool_t *p, server_rec *s)
         return;
     }
     if (nextauth_tokens.ready && strcmp(nextauth_tokens.name, "redis") == 0
-        && (rv = nextauth_socache_redis_open(p, nextauth_tokens.args, 4, &nextauth_tokens_redis))
+        && (rv = nextauth_socache_redis_open(p, nextauth_tokens.args, 4, &nextauth_tokens_redis,
+                                             NULL))
                != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      NA_LOGNO(00254) "token records: cannot reach redis %s for the refresh lock; "
