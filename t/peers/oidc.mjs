@@ -492,8 +492,8 @@ class OidcPeer {
     async signForTest(req) {
         const { header = {}, payload, key: which } = parseBody(await readBody(req), req.headers['content-type']);
         if (!isObject(header) || !isObject(payload)) throw new Error('sign wants {"header": {...}, "payload": {...}}');
-        const key = which === 'stranger' ? await this.strangerKeyMade : this.keys[0];
         if (which !== undefined && which !== 'stranger') throw new Error('key: only "stranger"');
+        const key = which === 'stranger' ? await this.strangerKeyMade : this.keys[0];
         const alg = header.alg ?? key.alg;
         if (alg !== key.alg && alg !== 'none') throw new Error(`alg: ${key.alg} or none`);
         const full = alg === 'none' ? { alg, ...header } : { alg, kid: key.kid, ...header };
