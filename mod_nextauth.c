@@ -17,6 +17,7 @@
 #include "mod_nextauth_tokens.h"
 #include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oidc.h"
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_session.h"
 
 /* The module record and hook registration; everything else lives in src/. */
@@ -32,6 +33,10 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_check_config(nextauth_tokens_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_tokens_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_tokens_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_config(nextauth_revoke_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(nextauth_revoke_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(nextauth_revoke_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(nextauth_revoke_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_session_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_oidc_post_config, NULL, NULL, APR_HOOK_MIDDLE);

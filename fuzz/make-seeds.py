@@ -126,6 +126,22 @@ add("username", "admin", "x.admin@y.corp")
 for i, (m, path) in enumerate([(0, "/signin"), (2, "/signin/github"), (2, "/callback/corp"), (0, "/error/x"), (3, "/session"), (2, "/_log"), (0, "/logo/github.svg"), (0, "//")]):
     add("route", f"r{i}", bytes([m]) + path.encode())
 
+# logout and access tokens (fuzz_logout: the header's typ, a newline, the payload; no
+# newline: no typ), against the harness's issuer, client and now
+ev = "http://schemas.openid.net/event/backchannel-logout"
+lt = {"iss": "https://idp.example.com", "aud": "mod-nextauth", "iat": 1767225590, "exp": 1767225890,
+      "jti": "bWJq", "sub": "248289761001", "sid": "08a5019c", "events": {ev: {}}}
+add("logout", "logout", "logout+jwt\n" + json.dumps(lt))
+add("logout", "logout-sid-untyped", json.dumps(dict({k: v for k, v in lt.items() if k != "sub"}, aud=["x", "mod-nextauth"])))
+add("logout", "logout-nonce", "JWT\n" + json.dumps(dict(lt, nonce="n")))
+at = {"iss": "https://idp.example.com", "aud": ["https://api.example.com"], "iat": 1767225590, "nbf": 1767225590,
+      "exp": 1767229190, "sub": "248289761001", "client_id": "mod-nextauth", "scope": "openid api:read",
+      "email": "jane@example.com"}
+add("logout", "access", "at+jwt\n" + json.dumps(at))
+add("logout", "access-expired", "application/at+jwt\n" + json.dumps(dict(at, exp=1767225590)))
+add("logout", "sids", "AAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBB junk CCCCCCCCCCCCCCCCCCCCCC")
+add("logout", "time", "1767225600")
+
 for target, items in seeds.items():
     d = os.path.join(OUT, target)
     os.makedirs(d, exist_ok=True)

@@ -41,6 +41,8 @@ typedef struct nextauth_req_t {
     int json;                 /**< the POST asked for {"url": ...} instead of a redirect */
     na_route_match_t route;
     const char *idp_claims; /**< sign-in: the IdP's claims (JSON) to keep with its tokens */
+    const char *idp_sid;    /**< OIDC sign-in: the ID token's sid (its back-channel logout) */
+    const char *idp_sub;    /**< OAuth sign-in: the IdP's subject */
 } nextauth_req_t;
 
 typedef int (*nextauth_route_fn)(nextauth_req_t *req);

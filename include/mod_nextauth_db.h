@@ -26,6 +26,8 @@ apr_status_t nextauth_db_session_get(request_rec *r, const char *token, apr_int6
                                      na_store_user_t **user);
 apr_status_t nextauth_db_session_update(request_rec *r, const char *token, apr_int64_t expires);
 apr_status_t nextauth_db_session_delete(request_rec *r, const char *token);
+/** Delete every database session of user_id; APR_SUCCESS also when there was none. */
+apr_status_t nextauth_db_sessions_delete_user(request_rec *r, const char *user_id);
 /** The error every call answers when a table is missing (conf/schema/ not applied):
  *  callers end the request with the Configuration error. */
 #define NEXTAUTH_DB_ESCHEMA NA_STORE_ESCHEMA

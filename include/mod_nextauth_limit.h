@@ -13,6 +13,7 @@ typedef enum {
     NEXTAUTH_LIMIT_EMAIL_IP,       /**< magic-link requests per client IP */
     NEXTAUTH_LIMIT_CRED_USER,      /**< failed credentials sign-ins per username */
     NEXTAUTH_LIMIT_CRED_IP,        /**< failed credentials sign-ins per client IP */
+    NEXTAUTH_LIMIT_BACKCHANNEL_IP, /**< back-channel logout requests per client IP */
     NEXTAUTH_LIMIT__COUNT
 } nextauth_limit_e;
 

@@ -6,6 +6,7 @@
 /* Glue: src/httpd/mod_nextauth_oidc.c. Discovery, JWKS and outbound requests. */
 
 #include "mod_nextauth.h"
+#include "na_jws.h"
 
 struct na_oauth_discovery_t;
 struct na_http_request_t;
@@ -24,6 +25,14 @@ const char *nextauth_oidc_fetch(request_rec *r, const na_provider_t *prov, const
 void nextauth_oidc_remember(request_rec *r, const char *url, const char *text);
 /** 1 when a forced JWKS refetch is allowed now (at most one a minute per URL). */
 int nextauth_oidc_may_refetch(request_rec *r, const char *url);
+/**
+ * Verify a compact JWS (ID token, logout token, access token) with the keys at jwks_uri;
+ * a key we do not know yet makes us fetch the set again, once a minute at most (key
+ * rotation). NA_OK with *out filled; NA_EPEER when the JWKS cannot be had or used
+ * (err->detail "JWKS unavailable or unusable: ..."); else na_jws_verify's answer.
+ */
+na_status_t nextauth_oidc_verify(request_rec *r, const na_provider_t *prov, const char *jwks_uri,
+                                 const char *token, na_jws_verified_t *out, na_err_t *err);
 /** Apply the provider's timeout to an outbound request. */
 void nextauth_oidc_timeouts(const na_provider_t *prov, struct na_http_request_t *hreq);
 /** One outbound request; a failure fills *err ("request to <url> failed: ...", a class

@@ -17,6 +17,12 @@ void nextauth_session_child_init(apr_pool_t *p, server_rec *s);
  */
 const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
                                                  const na_cookie_names_t *names, int *status);
+/** As nextauth_session_load, for a session token sent as `Authorization: Bearer`. */
+const na_session_claims_t *nextauth_session_load_bearer(request_rec *r,
+                                                        const na_server_conf_t *conf,
+                                                        const char *token, int *status);
+/** Make claims the session of r's request tree (a verified bearer access token). */
+void nextauth_session_adopt(request_rec *r, const na_session_claims_t *claims);
 /** The session already loaded for r's request tree, or NULL. */
 const na_session_claims_t *nextauth_session_cached(request_rec *r);
 /** 1 when the browser sent any session cookie chunk (load first). */

@@ -49,6 +49,13 @@ apr_status_t nextauth_socache_start(nextauth_socache_t *c, server_rec *s, apr_po
 apr_status_t nextauth_socache_child_init(nextauth_socache_t *c, apr_pool_t *p);
 
 apr_status_t nextauth_socache_lock(nextauth_socache_t *c);
+/* One call each, under the mutex when the provider is not MT-safe (shmcb). id is text.
+ * APR_NOTFOUND when there is no entry; other failures as the provider reports them. */
+apr_status_t nextauth_socache_get(nextauth_socache_t *c, request_rec *r, const char *id,
+                                  unsigned char *data, unsigned int *len);
+apr_status_t nextauth_socache_put(nextauth_socache_t *c, request_rec *r, const char *id,
+                                  apr_time_t expiry, const unsigned char *data, unsigned int len);
+apr_status_t nextauth_socache_del(nextauth_socache_t *c, request_rec *r, const char *id);
 apr_status_t nextauth_socache_unlock(nextauth_socache_t *c);
 
 #endif

@@ -56,6 +56,9 @@ void nextauth_tokens_unlock(request_rec *r, const char *sid, apr_int64_t version
 
 /** The record of r's session, read once per request tree; NULL when there is none. */
 na_tokens_t *nextauth_tokens_of(request_rec *r, const na_session_claims_t *claims);
+/** For a bearer JWT access token: its payload is the request's claims (claim rules,
+ *  NextAuthPassClaims), not a record's. */
+void nextauth_tokens_claims_set(request_rec *r, const char *json);
 /** Its claims, parsed once per request tree; NULL when there are none. */
 const struct na_claims_t *nextauth_tokens_claims(request_rec *r, const na_session_claims_t *claims);
 

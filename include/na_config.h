@@ -91,6 +91,9 @@ typedef struct na_server_conf_t {
     const char *token_cache; /**< NextAuthTokenCache (main server only) */
     apr_int64_t
         refresh_before; /**< NextAuthRefresh before=: seconds, NA_REFRESH_OFF, or NA_UNSET */
+    int revocation;     /**< NextAuthRevocation: 1 on, 0 off, or NA_UNSET (on) */
+    const char *revocation_cache; /**< its cache= (main server only), or NULL (shmcb) */
+    int revocation_fail_open;     /**< its failOpen=: 1/0, or NA_UNSET (0) */
     /* Derived once at post_config from `secrets`, never per request. */
     const struct na_jwe_key_t *session_keys; /**< one per secret, same order */
     int session_nkeys;
@@ -110,6 +113,10 @@ typedef struct na_dir_conf_t {
     int pass_tokens;                 /**< NextAuthPassTokens: NA_PASS_*, or NA_UNSET */
     int pass_tokens_as;              /**< NA_PASS_AS_*, set with pass_tokens */
     apr_array_header_t *pass_claims; /**< NextAuthPassClaims names (const char *), or NULL */
+    int bearer; /**< NextAuthBearer: 1 on (session tokens), 0 off, or NA_UNSET (on) */
+    const struct na_provider_t *bearer_issuer; /**< issuer= as a provider to fetch its
+                                                    discovery and JWKS with, or NULL */
+    apr_array_header_t *bearer_audiences;      /**< audience= (const char *), with issuer */
 } na_dir_conf_t;
 
 na_server_conf_t *na_config_server_create(apr_pool_t *p);
@@ -153,6 +160,12 @@ const char *na_config_set_refresh(apr_pool_t *p, na_server_conf_t *c, const char
 const char *na_config_set_pass_tokens(apr_pool_t *p, na_dir_conf_t *d, const char *what,
                                       const char *as);
 /** NextAuthPassClaims NAME[,NAME...] ... (na_claim_list_parse). */
+const char *na_config_set_revocation(apr_pool_t *p, na_server_conf_t *c, int argc,
+                                     const char *const *argv);
+const char *na_config_set_bearer(apr_pool_t *p, na_dir_conf_t *d, int argc,
+                                 const char *const *argv);
+/** 1 when the revocation list is kept (the default), 0 under NextAuthRevocation off. */
+int na_config_revocation(const na_server_conf_t *c);
 const char *na_config_set_pass_claims(apr_pool_t *p, na_dir_conf_t *d, int argc,
                                       const char *const *argv);
 /** The refresh window of prov on server c: its refreshBefore=, else NextAuthRefresh, else

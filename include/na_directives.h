@@ -29,5 +29,7 @@
 #define NA_DIR_REFRESH "NextAuthRefresh"
 #define NA_DIR_PASS_TOKENS "NextAuthPassTokens"
 #define NA_DIR_PASS_CLAIMS "NextAuthPassClaims"
+#define NA_DIR_REVOCATION "NextAuthRevocation"
+#define NA_DIR_BEARER "NextAuthBearer"
 
 #endif

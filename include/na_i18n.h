@@ -20,6 +20,7 @@ typedef enum {
     NA_MSG_SIGNOUT_HEADING,
     NA_MSG_SIGNOUT_QUESTION,
     NA_MSG_SIGNOUT_BUTTON,
+    NA_MSG_SIGNOUT_EVERYWHERE, /**< the second button: every session of the user ends */
     NA_MSG_VERIFY_HEADING,
     NA_MSG_VERIFY_TEXT,
     NA_MSG_SIGNIN_BUTTON,

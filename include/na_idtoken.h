@@ -27,6 +27,7 @@ typedef struct na_idtoken_claims_t {
     const char *email; /**< as sent; the caller lower-cases it (SPEC §9) */
     const char *picture;
     const char *preferred_username;
+    const char *sid;    /**< the IdP's session id (Back-Channel Logout 1.0), or NULL */
     int email_verified; /**< 1 true, 0 false, -1 absent or unreadable */
     apr_int64_t iat;
     apr_int64_t exp;

@@ -14,6 +14,7 @@ typedef enum {
     NA_LIMIT_EMAIL_IP,       /**< magic-link requests per client IP (emailIp) */
     NA_LIMIT_CRED_USER,      /**< failed credentials sign-ins per username (credentialsUser) */
     NA_LIMIT_CRED_IP,        /**< failed credentials sign-ins per client IP (credentialsIp) */
+    NA_LIMIT_BACKCHANNEL_IP, /**< back-channel logout requests per client IP (backchannelIp) */
     NA_LIMIT_KINDS
 } na_limit_kind_e;
 

@@ -91,6 +91,8 @@ na_status_t na_bearer_check(apr_pool_t *p, const na_jws_verified_t *token, const
 /**
  * The header's `typ` of a compact JWS (the first segment, base64url JSON), from p, or
  * NULL when it has none or the header does not parse (na_jws_verify refuses those).
+ * A typ that is not a string gives "", which both checks refuse (NULL would pass as an
+ * untyped logout token).
  */
 const char *na_jws_header_typ(apr_pool_t *p, const char *token);
 

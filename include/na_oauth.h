@@ -210,6 +210,7 @@ typedef struct na_oauth_discovery_t {
     const char *userinfo_endpoint;    /**< NULL when not advertised */
     const char *end_session_endpoint; /**< NULL when not advertised */
     unsigned auth_methods;            /**< NA_OAUTH_AUTH_* listed; BASIC when not advertised */
+    int backchannel_logout;           /**< backchannel_logout_supported is true (1), else 0 */
 } na_oauth_discovery_t;
 
 /** Where an issuer's metadata lives: the issuer itself when its path already holds

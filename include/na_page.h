@@ -35,6 +35,7 @@ typedef struct na_page_view_t {
     const char *error;                   /**< sign-in page: the error code to explain, or NULL */
     const char *email;                   /**< sign-in page: e-mail to pre-fill, or NULL */
     const apr_array_header_t *providers; /**< na_provider_t * */
+    int everywhere; /**< sign-out page: offer "sign out everywhere" (sessions can be revoked) */
 } na_page_view_t;
 
 /** The pages, as complete HTML documents allocated from p. */

@@ -25,15 +25,17 @@ const char *na_revoke_session_key(apr_pool_t *p, const char *sid);
 const char *na_revoke_user_key(apr_pool_t *p, const char *user);
 
 /** "rj:" + hash of issuer and jti: a logout token's jti already used. NULL when either is
- *  NULL or empty. */
+ *  NULL or empty, or issuer holds a '\n' (the pair is hashed joined by one '\n'). */
 const char *na_revoke_jti_key(apr_pool_t *p, const char *issuer, const char *jti);
 
 /** "ro:" + hash of provider id and the IdP's session id (the ID token's `sid`): the value is
- *  a list of our session ids (na_revoke_sids_add). NULL when either is NULL or empty. */
+ *  a list of our session ids (na_revoke_sids_add). NULL when either is NULL or empty, or
+ *  provider holds a '\n' (the pair is hashed joined by one '\n'). */
 const char *na_revoke_idp_session_key(apr_pool_t *p, const char *provider, const char *idp_sid);
 
 /** "rp:" + hash of provider id and the IdP's subject (`sub`): the value is the user
- *  (as given to na_revoke_user_key). NULL when either is NULL or empty. */
+ *  (as given to na_revoke_user_key). NULL when either is NULL or empty, or provider
+ *  holds a '\n'. */
 const char *na_revoke_idp_subject_key(apr_pool_t *p, const char *provider, const char *idp_sub);
 
 /** The value of a session or user entry: `now` as decimal seconds, from p. */
@@ -57,12 +59,13 @@ apr_int64_t na_revoke_signin_time(const char *value, apr_size_t len, apr_int64_t
 /**
  * A map entry's new value: sid first, then the session ids of `list` (len bytes, may be
  * NULL/0) that are valid (na_tokens_sid_valid) and not sid, at most NA_REVOKE_MAP_MAX in
- * all, separated by single spaces. From p.
+ * all, each once, separated by single spaces. From p. A sid that is not valid is dropped
+ * like any other junk, so the value only ever holds session ids ("" when none is left).
  */
 const char *na_revoke_sids_add(apr_pool_t *p, const char *list, apr_size_t len, const char *sid);
 
-/** The valid session ids of a map entry's value, in order (const char *, from p); an
- *  empty array for NULL or junk. At most NA_REVOKE_MAP_MAX. */
+/** The valid session ids of a map entry's value, in order, each once (const char *, from
+ *  p); an empty array for NULL or junk. At most NA_REVOKE_MAP_MAX. */
 apr_array_header_t *na_revoke_sids_parse(apr_pool_t *p, const char *list, apr_size_t len);
 
 #endif

@@ -18,6 +18,7 @@ typedef enum {
     NA_ROUTE_ERROR,
     NA_ROUTE_LOG,
     NA_ROUTE_LOGO,
+    NA_ROUTE_BACKCHANNEL, /**< POST backchannel-logout/:provider (OIDC Back-Channel Logout) */
     NA_ROUTE__COUNT
 } na_route_id_e;
 

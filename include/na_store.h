@@ -152,5 +152,8 @@ na_status_t na_store_session_update(na_store_t *s, const char *token, apr_int64_
                                     int *nrows, na_err_t *err);
 /** Delete the session; *nrows 0 when no such session. */
 na_status_t na_store_session_delete(na_store_t *s, const char *token, int *nrows, na_err_t *err);
+/** Delete every sessions row of user_id (sign out everywhere); *nrows how many. */
+na_status_t na_store_sessions_delete_user(na_store_t *s, const char *user_id, int *nrows,
+                                          na_err_t *err);
 
 #endif

@@ -20,6 +20,7 @@ enum {
     NA_SQL_SESSION_GET,
     NA_SQL_SESSION_UPDATE,
     NA_SQL_SESSION_DELETE,
+    NA_SQL_SESSIONS_DELETE_USER,
     NA_SQL__COUNT
 };
 
@@ -87,6 +88,8 @@ static const na_store_sql_t na_store_sql[NA_SQL__COUNT] = {
      "UPDATE sessions SET expires = " NA_PG_TIME("%s") " WHERE \"sessionToken\" = %s"},
     {"nextauth_session_delete", "DELETE FROM sessions WHERE \"sessionToken\" = %s",
      "DELETE FROM sessions WHERE \"sessionToken\" = %s"},
+    {"nextauth_sessions_delete_user", "DELETE FROM sessions WHERE CAST(\"userId\" AS TEXT) = %s",
+     "DELETE FROM sessions WHERE CAST(\"userId\" AS TEXT) = %s"},
 };
 
 #endif

@@ -71,6 +71,8 @@ na_server_conf_t *na_config_server_create(apr_pool_t *p)
     c->cookie.shared = NA_UNSET;
     c->event_mask = NA_UNSET;
     c->refresh_before = NA_UNSET;
+    c->revocation = NA_UNSET;
+    c->revocation_fail_open = NA_UNSET;
     for (i = 0; i < NA_LIMIT_KINDS; i++) {
         c->rate_limit[i].count = NA_UNSET;
         c->rate_limit[i].seconds = NA_UNSET;
@@ -138,6 +140,9 @@ na_server_conf_t *na_config_server_merge(apr_pool_t *p, const na_server_conf_t *
     NA_MERGE_INT(event_mask);
     NA_MERGE_PTR(token_cache);
     NA_MERGE_INT(refresh_before);
+    NA_MERGE_INT(revocation);
+    NA_MERGE_PTR(revocation_cache);
+    NA_MERGE_INT(revocation_fail_open);
     return c;
 }
 
@@ -151,6 +156,7 @@ na_dir_conf_t *na_config_dir_create(apr_pool_t *p)
     d->metrics = NA_UNSET;
     d->pass_tokens = NA_UNSET;
     d->pass_tokens_as = NA_UNSET;
+    d->bearer = NA_UNSET;
     return d;
 }
 
@@ -166,6 +172,9 @@ na_dir_conf_t *na_config_dir_merge(apr_pool_t *p, const na_dir_conf_t *base,
     NA_MERGE_INT(pass_tokens);
     NA_MERGE_INT(pass_tokens_as);
     NA_MERGE_PTR(pass_claims);
+    NA_MERGE_INT(bearer);
+    NA_MERGE_PTR(bearer_issuer);
+    NA_MERGE_PTR(bearer_audiences);
     return c;
 }
 

@@ -19,6 +19,7 @@ const na_catalog_t na_catalog_en = {
         [NA_MSG_SIGNOUT_HEADING] = "Sign out",
         [NA_MSG_SIGNOUT_QUESTION] = "Do you really want to sign out?",
         [NA_MSG_SIGNOUT_BUTTON] = "Sign out",
+        [NA_MSG_SIGNOUT_EVERYWHERE] = "Sign out everywhere",
         [NA_MSG_VERIFY_HEADING] = "Check your email",
         [NA_MSG_VERIFY_TEXT] = "We have sent a sign-in link to your email address.",
         [NA_MSG_SIGNIN_BUTTON] = "Sign in",

@@ -19,6 +19,7 @@ const na_catalog_t na_catalog_ko = {
         [NA_MSG_SIGNOUT_HEADING] = "로그아웃",
         [NA_MSG_SIGNOUT_QUESTION] = "정말 로그아웃하시겠습니까?",
         [NA_MSG_SIGNOUT_BUTTON] = "로그아웃",
+        [NA_MSG_SIGNOUT_EVERYWHERE] = "모든 기기에서 로그아웃",
         [NA_MSG_VERIFY_HEADING] = "이메일을 확인하세요",
         [NA_MSG_VERIFY_TEXT] = "입력하신 이메일 주소로 로그인 링크를 보냈습니다.",
         [NA_MSG_SIGNIN_BUTTON] = "로그인",

@@ -137,6 +137,7 @@ static na_status_t na_idtoken_fill(apr_pool_t *p, json_t *claims, na_idtoken_cla
     out->email = na_idtoken_opt_str(p, claims, "email");
     out->picture = na_idtoken_opt_str(p, claims, "picture");
     out->preferred_username = na_idtoken_opt_str(p, claims, "preferred_username");
+    out->sid = na_idtoken_opt_str(p, claims, "sid");
     out->email_verified = na_oauth_claim_bool(claims, "email_verified");
     return NA_OK;
 }

@@ -14,16 +14,15 @@
 #include "na_kv.h"
 #include "na_limit.h"
 
-static const char *const na_limit_names[NA_LIMIT_KINDS] = {"emailAddress", "emailIp",
-                                                           "credentialsUser", "credentialsIp"};
+static const char *const na_limit_names[NA_LIMIT_KINDS] = {
+    "emailAddress", "emailIp", "credentialsUser", "credentialsIp", "backchannelIp"};
 
 /* Defaults: 5 magic links per address an hour, 30 per IP; at most 100 failed sign-ins
  * per account an hour (OWASP ASVS 2.2.1), 300 per IP. */
 static const na_rate_t na_limit_defaults[NA_LIMIT_KINDS] = {
-    {5, 3600},
-    {30, 3600},
-    {100, 3600},
-    {300, 3600},
+    {5, 3600},   {30, 3600}, {100, 3600},
+    {300, 3600}, {60, 60}, /* an IdP logs out a few users a second at most; a flood is bounded here
+                            */
 };
 
 static const char *const na_limit_accepted =
@@ -103,11 +102,9 @@ const char *na_limit_parse_rate(apr_pool_t *p, const char *value, na_rate_t *out
 /* The directive's keys for na_kv_match, in na_limit_kind_e order (type and offset unused:
  * na_kv has no type for N/SECONDS, so the values are parsed here). */
 static const na_kv_spec_t na_limit_specs[NA_LIMIT_KINDS + 1] = {
-    {"emailAddress", NA_KV_STRING, NULL, 0, 0},
-    {"emailIp", NA_KV_STRING, NULL, 0, 0},
-    {"credentialsUser", NA_KV_STRING, NULL, 0, 0},
-    {"credentialsIp", NA_KV_STRING, NULL, 0, 0},
-    {NULL, 0, NULL, 0, 0},
+    {"emailAddress", NA_KV_STRING, NULL, 0, 0},    {"emailIp", NA_KV_STRING, NULL, 0, 0},
+    {"credentialsUser", NA_KV_STRING, NULL, 0, 0}, {"credentialsIp", NA_KV_STRING, NULL, 0, 0},
+    {"backchannelIp", NA_KV_STRING, NULL, 0, 0},   {NULL, 0, NULL, 0, 0},
 };
 
 const char *na_limit_parse_directive(apr_pool_t *p, const char *directive, na_rate_t *rates,

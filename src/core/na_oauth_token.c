@@ -373,6 +373,7 @@ na_status_t na_oauth_discovery_parse(apr_pool_t *p, const char *issuer,
     }
     out->issuer = apr_pstrdup(p, issuer);
     out->auth_methods = (unsigned)methods;
+    out->backchannel_logout = json_is_true(json_object_get(obj, "backchannel_logout_supported"));
     return NA_OK;
 }
 

@@ -102,6 +102,13 @@ const char *na_page_signout(apr_pool_t *p, const na_page_view_t *v)
     na_html_raw(&h, "<button id=\"submitButton\" type=\"submit\">");
     na_html_text(&h, na_i18n_msg(v->lang, NA_MSG_SIGNOUT_BUTTON));
     na_html_raw(&h, "</button></form>");
+    if (v->everywhere) {
+        na_page_form_open(&h, v, "/signout");
+        na_html_input(&h, "hidden", "everywhere", "true");
+        na_html_raw(&h, "<button id=\"everywhereButton\" type=\"submit\">");
+        na_html_text(&h, na_i18n_msg(v->lang, NA_MSG_SIGNOUT_EVERYWHERE));
+        na_html_raw(&h, "</button></form>");
+    }
     return na_page_close(&h);
 }
 

@@ -33,6 +33,7 @@ static const na_route_spec_t na_route_table[] = {
     {"error", NA_PARAM_OPTIONAL, NA_M_GET, NA_ROUTE_ERROR},
     {"_log", NA_PARAM_NONE, NA_M_POST, NA_ROUTE_LOG},
     {"logo", NA_PARAM_REQUIRED, NA_M_GET, NA_ROUTE_LOGO},
+    {"backchannel-logout", NA_PARAM_REQUIRED, NA_M_POST, NA_ROUTE_BACKCHANNEL},
     {NULL, NA_PARAM_NONE, 0, NA_ROUTE__COUNT},
 };
 

@@ -453,3 +453,12 @@ na_status_t na_store_session_delete(na_store_t *s, const char *token, int *nrows
 
     return na_store_exec(s, &run, nrows, err);
 }
+
+na_status_t na_store_sessions_delete_user(na_store_t *s, const char *user_id, int *nrows,
+                                          na_err_t *err)
+{
+    const char *args[1] = {user_id};
+    na_store_run_t run = {NA_SQL_SESSIONS_DELETE_USER, 1, args, 0, NULL};
+
+    return na_store_exec(s, &run, nrows, err);
+}

@@ -8,6 +8,7 @@
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_reply.h"
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
@@ -148,6 +149,9 @@ int nextauth_route_session(nextauth_req_t *req)
         nextauth_reply_no_store(r);
     }
     found = nextauth_session_load(r, req->conf, &req->names, &status);
+    if (found == NULL && nextauth_revoke_down(r)) {
+        return nextauth_reply_json(r, HTTP_SERVICE_UNAVAILABLE, "{}");
+    }
     if (found == NULL) {
         /* A database that failed says nothing about the cookie: it stays. */
         if (nextauth_session_sent(r) && status != NA_EPEER) {

@@ -7,9 +7,11 @@
 #include <http_request.h>
 
 #include "mod_nextauth_authn.h"
+#include "mod_nextauth_bearer.h"
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
 
@@ -89,7 +91,7 @@ static void nextauth_authn_header(request_rec *r, const char *name, const char *
  * user 42 and an OIDC provider's user "42" must not be one REMOTE_USER, nor a credentials
  * user name another provider's subject. A session that names no provider (database
  * sessions, tokens made by next-auth) has ":sub", as no provider id is empty. */
-static const char *nextauth_authn_user(request_rec *r, const na_session_claims_t *claims)
+const char *nextauth_authn_user(request_rec *r, const na_session_claims_t *claims)
 {
     if (claims->email) {
         return apr_pstrdup(r->pool, claims->email);
@@ -177,6 +179,12 @@ int nextauth_authn_note_failure(request_rec *r, const char *auth_type)
     return OK;
 }
 
+int nextauth_authn_denied_bearer(request_rec *r)
+{
+    return r->prev && apr_table_get(r->prev->notes, NEXTAUTH_NOTE_DENIED)
+           && nextauth_bearer_used(r->prev);
+}
+
 int nextauth_authn_denied_json(request_rec *r)
 {
     return r->prev && apr_table_get(r->prev->notes, NEXTAUTH_NOTE_DENIED)
@@ -211,7 +219,7 @@ static void nextauth_authn_renew_idle(nextauth_req_t *req, const na_session_clai
     na_session_claims_t renewed;
 
     if (idle == 0 || req->r->main || nextauth_session_db(req->r, NULL, NULL)
-        || apr_time_sec(apr_time_now()) - claims->iat <= idle / 4) {
+        || nextauth_bearer_used(req->r) || apr_time_sec(apr_time_now()) - claims->iat <= idle / 4) {
         return;
     }
     renewed = *claims;
@@ -222,6 +230,7 @@ int nextauth_authn_check(request_rec *r)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
     const na_session_claims_t *claims;
+    const char *token;
     nextauth_req_t *req;
     int status;
 
@@ -236,13 +245,17 @@ int nextauth_authn_check(request_rec *r)
     if ((status = nextauth_req_make(r, conf, &req)) != OK) {
         return status;
     }
+    if ((token = nextauth_bearer_token(r)) != NULL) {
+        return nextauth_bearer_authenticate(req, token);
+    }
     claims = nextauth_session_load(r, conf, &req->names, &status);
     if (claims && nextauth_authn_apply(r, claims)) {
         nextauth_authn_renew_idle(req, claims);
         return OK;
     }
     if (status == NA_EPEER) {
-        return HTTP_INTERNAL_SERVER_ERROR; /* the session database failed (logged) */
+        /* The revocation list (fail closed) or the session database failed (logged). */
+        return nextauth_revoke_down(r) ? HTTP_SERVICE_UNAVAILABLE : HTTP_INTERNAL_SERVER_ERROR;
     }
     return nextauth_authn_refuse(req);
 }
@@ -251,13 +264,16 @@ int nextauth_authn_refuse(nextauth_req_t *req)
 {
     request_rec *r = req->r;
     const na_dir_conf_t *d = nextauth_authn_dir(r);
+    int status;
 
     if (d->unauthenticated == NA_UNAUTH_REDIRECT || d->unauthenticated == NA_UNSET) {
         if (!nextauth_authn_wants_json(r) && (r->method_number == M_GET)) {
             return nextauth_authn_redirect(req);
         }
     }
-    return nextauth_authn_unauthorized(r);
+    status = nextauth_authn_unauthorized(r);
+    nextauth_bearer_challenge(req);
+    return status;
 }
 
 /* Remove the module's own cookies from the Cookie header the backend will see. */

@@ -284,6 +284,28 @@ static const char *nextauth_cmd_pass_claims(cmd_parms *cmd, void *dconf, const c
                                      (const char *const *)words->elts);
 }
 
+static const char *nextauth_cmd_revocation(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_main_only(cmd, NA_DIR_REVOCATION, line);
+
+    (void)dconf;
+    if (msg || (msg = nextauth_cmd_words(cmd, line, &argc, &argv)) != NULL) {
+        return msg;
+    }
+    return na_config_set_revocation(cmd->pool, nextauth_cmd_server(cmd), argc, argv);
+}
+
+static const char *nextauth_cmd_bearer(cmd_parms *cmd, void *dconf, const char *line)
+{
+    int argc = 0;
+    const char *const *argv = NULL;
+    const char *msg = nextauth_cmd_words(cmd, line, &argc, &argv);
+
+    return msg ? msg : na_config_set_bearer(cmd->pool, dconf, argc, argv);
+}
+
 #define NA_DIR_SCOPE (OR_AUTHCFG | ACCESS_CONF | RSRC_CONF)
 
 /* In DESIGN.md's order; the help text is the accepted syntax, which httpd prints on an
@@ -313,7 +335,7 @@ const command_rec nextauth_cmds[] = {
                      "secure=auto|on|off domain=HOST prefix=NAME"),
     AP_INIT_RAW_ARGS(NA_DIR_RATE_LIMIT, nextauth_cmd_kv, (void *)&nextauth_cmd_rate_limit,
                      RSRC_CONF,
-                     "emailAddress|emailIp|credentialsUser|credentialsIp="
+                     "emailAddress|emailIp|credentialsUser|credentialsIp|backchannelIp="
                      "N/SECONDS|off ..."),
     AP_INIT_TAKE1(NA_DIR_RATE_LIMIT_CACHE, nextauth_cmd_rate_limit_cache, NULL, RSRC_CONF,
                   "PROVIDER[:ARGS]: mod_socache provider of the rate-limit counters "
@@ -340,5 +362,11 @@ const command_rec nextauth_cmds[] = {
     AP_INIT_RAW_ARGS(NA_DIR_PASS_CLAIMS, nextauth_cmd_pass_claims, NULL, NA_DIR_SCOPE,
                      "NAME[,NAME...]: pass these claims as X-NextAuth-Claim-* and "
                      "NEXTAUTH_CLAIM_*"),
+    AP_INIT_RAW_ARGS(NA_DIR_REVOCATION, nextauth_cmd_revocation, NULL, RSRC_CONF,
+                     "[cache=PROVIDER[:ARGS]] [failOpen=on|off] | off: the revocation list of "
+                     "signed-out sessions (default shmcb; redis:HOST:PORT for several hosts)"),
+    AP_INIT_RAW_ARGS(NA_DIR_BEARER, nextauth_cmd_bearer, NULL, NA_DIR_SCOPE,
+                     "on|off | issuer=URL audience=NAME[,NAME...]: Authorization: Bearer "
+                     "session tokens, and JWT access tokens of that issuer"),
     {NULL},
 };

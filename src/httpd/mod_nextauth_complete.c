@@ -2,6 +2,8 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_complete.h"
 #include "mod_nextauth_db.h"
 #include "mod_nextauth_event.h"
@@ -157,6 +159,31 @@ static void nextauth_complete_keep_tokens(nextauth_req_t *req, const na_provider
     }
 }
 
+/* Before a JWT session is issued: its sid known now (the back channel's map needs it),
+ * and an auth_time after any "sign out everywhere" of the same second. */
+static void nextauth_complete_revocable(nextauth_req_t *req, na_session_claims_t *claims)
+{
+    const char *user = nextauth_authn_user(req->r, claims);
+    apr_int64_t now = apr_time_sec(apr_time_now());
+
+    if (claims->sid == NULL && na_tokens_sid_new(req->r->pool, &claims->sid) != NA_OK) {
+        claims->sid = NULL; /* the encoder mints one; only the back channel's map lacks it */
+    }
+    if (user && nextauth_revoke_ready()) {
+        claims->auth_time = nextauth_revoke_signin_time(req->r, user, now);
+    }
+}
+
+/* After the session is issued: which of our sessions the IdP's session and subject have. */
+static void nextauth_complete_remember(nextauth_req_t *req, const na_provider_t *prov,
+                                       const na_session_claims_t *claims)
+{
+    if (prov->kind == NA_PROVIDER_OIDC && (req->idp_sid || req->idp_sub)) {
+        nextauth_revoke_remember(req->r, prov->id, req->idp_sid, req->idp_sub, claims->sid,
+                                 nextauth_authn_user(req->r, claims));
+    }
+}
+
 int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
                              na_session_claims_t *claims, const na_store_account_t *account)
 {
@@ -195,10 +222,12 @@ int nextauth_signin_complete(nextauth_req_t *req, const na_provider_t *prov,
     }
     else {
         nextauth_complete_keep_tokens(req, prov, claims, account);
+        nextauth_complete_revocable(req, claims);
         if (nextauth_session_issue(req, claims, &expires) != APR_SUCCESS) {
             return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
         }
     }
+    nextauth_complete_remember(req, prov, claims);
     nextauth_event_signin(req->r, prov->id, claims, &res);
     nextauth_metrics_signin(req, prov->id);
     if (res.is_new && req->conf->pages.new_user) {

@@ -208,3 +208,15 @@ apr_status_t nextauth_db_session_delete(request_rec *r, const char *token)
     }
     return nextauth_db_answer(na_store_session_delete(store, token, &n, &err), &err, n > 0);
 }
+
+apr_status_t nextauth_db_sessions_delete_user(request_rec *r, const char *user_id)
+{
+    na_store_t *store = nextauth_db_store(r);
+    na_err_t err = {NULL, NULL, 0};
+    int n = 0;
+
+    if (store == NULL) {
+        return APR_EGENERAL;
+    }
+    return nextauth_db_answer(na_store_sessions_delete_user(store, user_id, &n, &err), &err, 1);
+}

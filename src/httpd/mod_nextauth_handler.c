@@ -5,6 +5,9 @@
 #include <http_request.h>
 
 #include "mod_nextauth_api.h"
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_backchannel.h"
+#include "mod_nextauth_bearer.h"
 #include "mod_nextauth_body.h"
 #include "mod_nextauth_callback.h"
 #include "mod_nextauth_conf.h"
@@ -38,6 +41,7 @@ static const nextauth_route_fn nextauth_post_routes[NA_ROUTE__COUNT] = {
     [NA_ROUTE_SIGNOUT] = nextauth_route_signout_post,
     [NA_ROUTE_SESSION] = nextauth_route_session,
     [NA_ROUTE_LOG] = nextauth_route_log,
+    [NA_ROUTE_BACKCHANNEL] = nextauth_route_backchannel,
 };
 
 /* next-auth checks or mints the CSRF cookie on every request to its routes. */
@@ -193,9 +197,15 @@ int nextauth_handler(request_rec *r)
                       (int)req->route.id, r->method);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    /* next-auth answers providers without the cookies its init made; the badge is static. */
-    if (req->route.id == NA_ROUTE_LOGO || req->route.id == NA_ROUTE_PROVIDERS) {
+    /* next-auth answers providers without the cookies its init made; the badge is static;
+     * an IdP's back channel is no browser. */
+    if (req->route.id == NA_ROUTE_LOGO || req->route.id == NA_ROUTE_PROVIDERS
+        || req->route.id == NA_ROUTE_BACKCHANNEL) {
         return route(req);
+    }
+    /* A bearer identity refused by a Require line: an API answer, without cookies. */
+    if (nextauth_authn_denied_bearer(r)) {
+        return nextauth_bearer_forbidden(req);
     }
     if (nextauth_handler_csrf(req) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00005) "cannot mint a CSRF token");

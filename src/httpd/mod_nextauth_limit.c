@@ -40,7 +40,8 @@ int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     const char *msg;
 
     (void)plog;
-    if (!nextauth_socache_wanted(s, NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL)) {
+    if (!nextauth_socache_wanted(s,
+                                 NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL | NA_PROVIDER_OIDC)) {
         return OK;
     }
     msg = nextauth_socache_create(&nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,
@@ -170,7 +171,8 @@ static int nextauth_limit_count(request_rec *r, nextauth_limit_e kind, const cha
         nextauth_limit_warn(r, APR_EINIT, "counting (no cache was set up)");
         return 0;
     }
-    if (kind == NEXTAUTH_LIMIT_EMAIL_IP || kind == NEXTAUTH_LIMIT_CRED_IP) {
+    if (kind == NEXTAUTH_LIMIT_EMAIL_IP || kind == NEXTAUTH_LIMIT_CRED_IP
+        || kind == NEXTAUTH_LIMIT_BACKCHANNEL_IP) {
         key = na_limit_ip_key(r->pool, key);
     }
     if (na_limit_cache_id((int)kind, key, rate, now, id, &end) != NA_OK

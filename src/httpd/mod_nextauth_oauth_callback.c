@@ -143,32 +143,19 @@ static na_status_t nextauth_cb_exchange(nextauth_cb_t *cb, const char *code)
     return NA_OK;
 }
 
-/* Verify the ID token with the issuer's keys; a token signed with a key we do not know
- * yet makes us fetch the key set again, once a minute at most (key rotation). */
+/* Verify the ID token with the issuer's keys (nextauth_oidc_verify). */
 static na_status_t nextauth_cb_verify(nextauth_cb_t *cb, na_jws_verified_t *out)
 {
     request_rec *r = cb->req->r;
-    na_jws_jwks_t *jwks = NULL;
     na_err_t err = {NULL, NULL, 0};
-    const char *text;
-    na_status_t rv = NA_EDENIED;
-    int attempt;
+    na_status_t rv;
 
     if (cb->ep.jwks_uri == NULL) {
         return nextauth_cb_peer(cb, NA_EPEER, "no jwks_uri for this provider");
     }
-    for (attempt = 0; attempt < 2 && rv == NA_EDENIED; attempt++) {
-        if (attempt == 1 && !nextauth_oidc_may_refetch(r, cb->ep.jwks_uri)) {
-            break;
-        }
-        text = nextauth_oidc_fetch(r, cb->prov, cb->ep.jwks_uri, attempt == 1, &err);
-        if (text == NULL || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, &err) != NA_OK) {
-            return nextauth_cb_peer(cb, NA_EPEER,
-                                    apr_pstrcat(r->pool, "JWKS unavailable or unusable: ",
-                                                err.detail ? err.detail : "error", NULL));
-        }
-        nextauth_oidc_remember(r, cb->ep.jwks_uri, text);
-        rv = na_jws_verify(r->pool, jwks, cb->tokens.id_token, out, &err);
+    rv = nextauth_oidc_verify(r, cb->prov, cb->ep.jwks_uri, cb->tokens.id_token, out, &err);
+    if (rv == NA_EPEER) {
+        return nextauth_cb_peer(cb, NA_EPEER, err.detail);
     }
     if (rv != NA_OK) {
         return nextauth_cb_peer(cb, rv,
@@ -288,6 +275,7 @@ static na_status_t nextauth_cb_profile_oidc(nextauth_cb_t *cb)
         return nextauth_cb_peer(cb, st, NULL);
     }
     cb->id_claims = claims.json;
+    cb->req->idp_sid = claims.sid;
     nextauth_cb_trust(cb, &cb->user, "ID token");
     return cb->user.email ? NA_OK : nextauth_cb_userinfo(cb, cb->user.id);
 }
@@ -316,6 +304,7 @@ static int nextauth_cb_finish(nextauth_cb_t *cb)
     claims.picture = cb->user.image;
     claims.sub = cb->user.id;
     claims.provider = cb->prov->id;
+    cb->req->idp_sub = cb->user.id;
     /* Kept only when sign-out at the provider needs it as id_token_hint (and only in the
      * cookie when there is no token record to keep it in). */
     claims.id_token = cb->prov->logout ? cb->tokens.id_token : NULL;

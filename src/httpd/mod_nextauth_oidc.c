@@ -174,3 +174,27 @@ apr_status_t nextauth_oidc_endpoints(request_rec *r, const na_provider_t *prov,
     }
     return APR_SUCCESS;
 }
+
+na_status_t nextauth_oidc_verify(request_rec *r, const na_provider_t *prov, const char *jwks_uri,
+                                 const char *token, na_jws_verified_t *out, na_err_t *err)
+{
+    na_jws_jwks_t *jwks = NULL;
+    const char *text;
+    na_status_t rv = NA_EDENIED;
+    int attempt;
+
+    for (attempt = 0; attempt < 2 && rv == NA_EDENIED; attempt++) {
+        if (attempt == 1 && !nextauth_oidc_may_refetch(r, jwks_uri)) {
+            break;
+        }
+        text = nextauth_oidc_fetch(r, prov, jwks_uri, attempt == 1, err);
+        if (text == NULL || na_jws_jwks_parse(r->pool, text, strlen(text), &jwks, err) != NA_OK) {
+            err->detail = apr_pstrcat(r->pool, "JWKS unavailable or unusable: ",
+                                      err->detail ? err->detail : "error", NULL);
+            return NA_EPEER;
+        }
+        nextauth_oidc_remember(r, jwks_uri, text);
+        rv = na_jws_verify(r->pool, jwks, token, out, err);
+    }
+    return rv;
+}

@@ -2,6 +2,7 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <http_protocol.h>
 
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_pages.h"
@@ -83,12 +84,15 @@ int nextauth_route_signin_page(nextauth_req_t *req)
 
 int nextauth_route_signout_page(nextauth_req_t *req)
 {
+    na_page_view_t *v;
+
     if (req->conf->pages.signout) {
         return nextauth_reply_redirect(
             req, nextauth_pages_custom(req, req->conf->pages.signout, NULL, NULL), HTTP_OK);
     }
-    return nextauth_reply_html(req, HTTP_OK,
-                               na_page_signout(req->r->pool, nextauth_pages_view(req)));
+    v = nextauth_pages_view(req);
+    v->everywhere = nextauth_revoke_ready();
+    return nextauth_reply_html(req, HTTP_OK, na_page_signout(req->r->pool, v));
 }
 
 int nextauth_route_verify_request(nextauth_req_t *req)

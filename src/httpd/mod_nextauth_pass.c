@@ -74,6 +74,15 @@ na_tokens_t *nextauth_tokens_of(request_rec *r, const na_session_claims_t *claim
     return cache->tokens;
 }
 
+void nextauth_tokens_claims_set(request_rec *r, const char *json)
+{
+    nextauth_pass_cache_t *cache = nextauth_pass_cache(r);
+
+    cache->parsed = 1;
+    cache->loaded = 1; /* no record: the token is all there is */
+    cache->claims = json ? na_claims_parse(r->pool, json) : NULL;
+}
+
 const na_claims_t *nextauth_tokens_claims(request_rec *r, const na_session_claims_t *c)
 {
     nextauth_pass_cache_t *cache = nextauth_pass_cache(r);

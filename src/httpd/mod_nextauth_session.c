@@ -10,6 +10,7 @@
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
+#include "mod_nextauth_revoke.h"
 #include "na_chunk.h"
 #include "na_directives.h"
 #include "na_crypto.h"
@@ -332,6 +333,28 @@ static na_status_t nextauth_session_check_timeouts(request_rec *r, const na_serv
     return NA_OK;
 }
 
+/* A session token (cookie or bearer) to claims: a database session's row, else the JWE,
+ * its timeouts, then the revocation list. *ended: refused and logged already. */
+static na_status_t nextauth_session_open(request_rec *r, const na_server_conf_t *conf,
+                                         nextauth_session_cache_t *cache, const char *token,
+                                         int *ended, na_err_t *err)
+{
+    na_status_t rv;
+
+    if (na_config_strategy(conf) == NA_STRATEGY_DATABASE && conf->database == 1
+        && nextauth_session_db_shaped(token)) {
+        rv = nextauth_session_db_load(r, cache, token);
+    }
+    else if ((rv = nextauth_session_decode(r, conf, token, cache, err)) == NA_OK) {
+        rv = nextauth_session_check_timeouts(r, conf, &cache->claims);
+        *ended = rv != NA_OK; /* logged there */
+    }
+    if (rv == NA_OK && (rv = nextauth_revoke_check(r, &cache->claims, cache->db)) != NA_OK) {
+        *ended = 1; /* logged there */
+    }
+    return rv;
+}
+
 const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
                                                  const na_cookie_names_t *names, int *status)
 {
@@ -349,14 +372,8 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
         if (rv == NA_OK && token == NULL) {
             rv = NA_EDENIED; /* no session cookie at all */
         }
-        else if (rv == NA_OK && na_config_strategy(conf) == NA_STRATEGY_DATABASE
-                 && conf->database == 1 && nextauth_session_db_shaped(token)) {
-            rv = nextauth_session_db_load(r, cache, token);
-        }
-        else if (rv == NA_OK
-                 && (rv = nextauth_session_decode(r, conf, token, cache, &err)) == NA_OK) {
-            rv = nextauth_session_check_timeouts(r, conf, &cache->claims);
-            ended = rv != NA_OK; /* logged there */
+        else if (rv == NA_OK) {
+            rv = nextauth_session_open(r, conf, cache, token, &ended, &err);
         }
         if (rv != NA_OK && rv != NA_EDENIED && !cache->db && !ended) {
             /* A client fault: forged, truncated, expired or another key's token. */
@@ -368,6 +385,36 @@ const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server
     }
     *status = cache->status;
     return cache->status == NA_OK ? &cache->claims : NULL;
+}
+
+const na_session_claims_t *nextauth_session_load_bearer(request_rec *r,
+                                                        const na_server_conf_t *conf,
+                                                        const char *token, int *status)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+    na_err_t err = {NULL, NULL, 0};
+    int ended = 0;
+
+    if (!cache->loaded) {
+        cache->loaded = 1;
+        cache->status = nextauth_session_open(r, conf, cache, token, &ended, &err);
+        if (cache->status != NA_OK && !cache->db && !ended) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          NA_LOGNO(00270) "bearer session token refused: %s",
+                          err.detail ? err.detail : "malformed");
+        }
+    }
+    *status = cache->status;
+    return cache->status == NA_OK ? &cache->claims : NULL;
+}
+
+void nextauth_session_adopt(request_rec *r, const na_session_claims_t *claims)
+{
+    nextauth_session_cache_t *cache = nextauth_session_cache(r);
+
+    cache->loaded = 1;
+    cache->status = NA_OK;
+    cache->claims = *claims;
 }
 
 int nextauth_session_sent(request_rec *r)

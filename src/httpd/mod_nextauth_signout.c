@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include "mod_nextauth_authn.h"
 #include "mod_nextauth_db.h"
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_reply.h"
+#include "mod_nextauth_revoke.h"
 #include "mod_nextauth_req.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_signout.h"
@@ -40,6 +42,36 @@ static const char *nextauth_signout_at_provider(nextauth_req_t *req,
     return url;
 }
 
+/* The session ends on every host, so a copy of the cookie dies with it; with
+ * everywhere=true every session of its user does (the form is CSRF-checked). A list that
+ * cannot be written leaves the browser signed out all the same (logged). */
+static void nextauth_signout_revoke(nextauth_req_t *req, const na_session_claims_t *claims)
+{
+    const char *everywhere = apr_table_get(req->form, "everywhere");
+    const char *user;
+
+    if (claims == NULL) {
+        return;
+    }
+    (void)nextauth_revoke_session(req->r, claims->sid);
+    if (everywhere == NULL || strcmp(everywhere, "true") != 0) {
+        return;
+    }
+    /* A database session's user is its row's: the other rows go (they have no sign-in
+     * time for the list to compare). */
+    if (nextauth_session_db(req->r, NULL, NULL) && claims->sub
+        && nextauth_db_sessions_delete_user(req->r, claims->sub) == APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
+                      NA_LOGNO(00277) "signed out everywhere: every database session of this "
+                                      "user deleted");
+    }
+    if ((user = nextauth_authn_user(req->r, claims)) != NULL
+        && nextauth_revoke_user(req->r, user) == NA_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
+                      NA_LOGNO(00271) "signed out everywhere: every session of this user ends");
+    }
+}
+
 /* POST signout: clear every session chunk, then go to the callback URL (through the
  * provider's sign-out when configured). Without a session cookie nothing is cleared,
  * as in next-auth. */
@@ -61,6 +93,7 @@ int nextauth_route_signout_post(nextauth_req_t *req)
         return nextauth_fail_answer(req, "Configuration", HTTP_INTERNAL_SERVER_ERROR);
     }
     nextauth_session_clear(req);
+    nextauth_signout_revoke(req, claims);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, NA_LOGNO(00023) "signed out");
     nextauth_event_record(req->r, NA_EVENT_SIGNOUT, NULL, claims, 0);
     url = nextauth_signout_at_provider(req, claims);

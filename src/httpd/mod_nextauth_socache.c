@@ -142,3 +142,76 @@ apr_status_t nextauth_socache_unlock(nextauth_socache_t *c)
 {
     return apr_global_mutex_unlock(c->mutex);
 }
+
+/* 1 when calls must hold the global mutex (the provider says it is not MT-safe). */
+static int nextauth_socache_serialized(const nextauth_socache_t *c)
+{
+    return (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+}
+
+typedef struct nextauth_socache_io_t {
+    int op; /* 'g', 'p' or 'd' */
+    const char *id;
+    unsigned char *out;
+    unsigned int *out_len;
+    const unsigned char *in;
+    unsigned int in_len;
+    apr_time_t expiry;
+} nextauth_socache_io_t;
+
+static apr_status_t nextauth_socache_do(nextauth_socache_t *c, request_rec *r,
+                                        const nextauth_socache_io_t *io)
+{
+    const unsigned char *id = (const unsigned char *)io->id;
+    unsigned int idlen = (unsigned int)strlen(io->id);
+
+    switch (io->op) {
+    case 'g':
+        return c->provider->retrieve(c->instance, r->server, id, idlen, io->out, io->out_len,
+                                     r->pool);
+    case 'p':
+        return c->provider->store(c->instance, r->server, id, idlen, io->expiry,
+                                  (unsigned char *)io->in, io->in_len, r->pool);
+    default:
+        return c->provider->remove(c->instance, r->server, id, idlen, r->pool);
+    }
+}
+
+static apr_status_t nextauth_socache_call(nextauth_socache_t *c, request_rec *r,
+                                          const nextauth_socache_io_t *io)
+{
+    apr_status_t rv, lrv;
+
+    if (!nextauth_socache_serialized(c)) {
+        return nextauth_socache_do(c, r, io);
+    }
+    if ((lrv = nextauth_socache_lock(c)) != APR_SUCCESS) {
+        return lrv;
+    }
+    rv = nextauth_socache_do(c, r, io);
+    lrv = nextauth_socache_unlock(c);
+    return rv != APR_SUCCESS ? rv : lrv;
+}
+
+apr_status_t nextauth_socache_get(nextauth_socache_t *c, request_rec *r, const char *id,
+                                  unsigned char *data, unsigned int *len)
+{
+    nextauth_socache_io_t io = {'g', id, data, len, NULL, 0, 0};
+
+    return nextauth_socache_call(c, r, &io);
+}
+
+apr_status_t nextauth_socache_put(nextauth_socache_t *c, request_rec *r, const char *id,
+                                  apr_time_t expiry, const unsigned char *data, unsigned int len)
+{
+    nextauth_socache_io_t io = {'p', id, NULL, NULL, data, len, expiry};
+
+    return nextauth_socache_call(c, r, &io);
+}
+
+apr_status_t nextauth_socache_del(nextauth_socache_t *c, request_rec *r, const char *id)
+{
+    nextauth_socache_io_t io = {'d', id, NULL, NULL, NULL, 0, 0};
+
+    return nextauth_socache_call(c, r, &io);
+}

@@ -181,62 +181,6 @@ static void nextauth_tokens_warn(request_rec *r, apr_status_t rv, const char *wh
                   what, nextauth_tokens.spec ? nextauth_tokens.spec : "(none)");
 }
 
-static int nextauth_tokens_serialized(void)
-{
-    return (nextauth_tokens.provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
-}
-
-/* One cache call under the mutex when the provider needs it. */
-typedef apr_status_t (*nextauth_tokens_op)(request_rec *r, const char *id, void *baton);
-
-static apr_status_t nextauth_tokens_call(request_rec *r, const char *id, nextauth_tokens_op op,
-                                         void *baton)
-{
-    apr_status_t rv, lrv;
-
-    if (!nextauth_tokens_serialized()) {
-        return op(r, id, baton);
-    }
-    if ((lrv = nextauth_socache_lock(&nextauth_tokens)) != APR_SUCCESS) {
-        return lrv;
-    }
-    rv = op(r, id, baton);
-    lrv = nextauth_socache_unlock(&nextauth_tokens);
-    return rv != APR_SUCCESS ? rv : lrv;
-}
-
-typedef struct nextauth_tokens_io_t {
-    unsigned char *data;
-    unsigned int len;
-    apr_time_t expiry;
-} nextauth_tokens_io_t;
-
-static apr_status_t nextauth_tokens_get_op(request_rec *r, const char *id, void *baton)
-{
-    nextauth_tokens_io_t *io = baton;
-
-    return nextauth_tokens.provider->retrieve(nextauth_tokens.instance, r->server,
-                                              (const unsigned char *)id, (unsigned int)strlen(id),
-                                              io->data, &io->len, r->pool);
-}
-
-static apr_status_t nextauth_tokens_put_op(request_rec *r, const char *id, void *baton)
-{
-    nextauth_tokens_io_t *io = baton;
-
-    return nextauth_tokens.provider->store(nextauth_tokens.instance, r->server,
-                                           (const unsigned char *)id, (unsigned int)strlen(id),
-                                           io->expiry, io->data, io->len, r->pool);
-}
-
-static apr_status_t nextauth_tokens_del_op(request_rec *r, const char *id, void *baton)
-{
-    (void)baton;
-    return nextauth_tokens.provider->remove(nextauth_tokens.instance, r->server,
-                                            (const unsigned char *)id, (unsigned int)strlen(id),
-                                            r->pool);
-}
-
 /* --- the per-process memo -------------------------------------------------------- */
 
 typedef struct nextauth_tokens_memo_t {
@@ -362,7 +306,8 @@ na_status_t nextauth_tokens_read(request_rec *r, const na_server_conf_t *conf, c
 na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *conf,
                                         const char *sid, na_tokens_t *out)
 {
-    nextauth_tokens_io_t io;
+    unsigned int len = NA_TOKENS_MAX_SEALED;
+    unsigned char *data;
     na_err_t err = {NULL, NULL, 0};
     apr_status_t rv;
     na_status_t st;
@@ -370,9 +315,9 @@ na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *
     if (!nextauth_tokens.ready || conf->token_keys == NULL || !na_tokens_sid_valid(sid)) {
         return NA_EDENIED;
     }
-    io.len = NA_TOKENS_MAX_SEALED;
-    io.data = apr_palloc(r->pool, io.len + 1);
-    rv = nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", sid, NULL), nextauth_tokens_get_op, &io);
+    data = apr_palloc(r->pool, len + 1);
+    rv =
+        nextauth_socache_get(&nextauth_tokens, r, apr_pstrcat(r->pool, "t", sid, NULL), data, &len);
     if (rv == APR_NOTFOUND) {
         return NA_EDENIED;
     }
@@ -380,8 +325,7 @@ na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *
         nextauth_tokens_warn(r, rv, "reading");
         return NA_EPEER;
     }
-    st = na_tokens_open(r->pool, conf->token_keys, conf->session_nkeys, sid, io.data, io.len, out,
-                        &err);
+    st = na_tokens_open(r->pool, conf->token_keys, conf->session_nkeys, sid, data, len, out, &err);
     if (st != NA_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       NA_LOGNO(00256) "token record of this session refused (%s); the session goes "
@@ -395,7 +339,6 @@ na_status_t nextauth_tokens_read_shared(request_rec *r, const na_server_conf_t *
 na_status_t nextauth_tokens_write(request_rec *r, const na_server_conf_t *conf,
                                   const na_tokens_t *t, apr_int64_t lifetime)
 {
-    nextauth_tokens_io_t io;
     const char *blob = NULL;
     apr_size_t len = 0;
     apr_status_t rv;
@@ -409,11 +352,9 @@ na_status_t nextauth_tokens_write(request_rec *r, const na_server_conf_t *conf,
                       st == NA_ETOOBIG ? "the IdP's tokens and claims are too big" : "error");
         return st;
     }
-    io.data = (unsigned char *)blob;
-    io.len = (unsigned int)len;
-    io.expiry = apr_time_now() + apr_time_from_sec(lifetime);
-    rv = nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", t->sid, NULL), nextauth_tokens_put_op,
-                              &io);
+    rv = nextauth_socache_put(&nextauth_tokens, r, apr_pstrcat(r->pool, "t", t->sid, NULL),
+                              apr_time_now() + apr_time_from_sec(lifetime),
+                              (const unsigned char *)blob, (unsigned int)len);
     if (rv != APR_SUCCESS) {
         nextauth_tokens_warn(r, rv, "storing");
         return NA_EPEER;
@@ -430,8 +371,7 @@ void nextauth_tokens_forget(request_rec *r, const char *sid)
         return;
     }
     nextauth_tokens_memo_put(sid, NULL, 1);
-    rv =
-        nextauth_tokens_call(r, apr_pstrcat(r->pool, "t", sid, NULL), nextauth_tokens_del_op, NULL);
+    rv = nextauth_socache_del(&nextauth_tokens, r, apr_pstrcat(r->pool, "t", sid, NULL));
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         nextauth_tokens_warn(r, rv, "removing");
     }
@@ -582,11 +522,10 @@ nextauth_lock_e nextauth_tokens_lock_state(request_rec *r, const char *sid, apr_
 static void nextauth_tokens_unlock_local(request_rec *r, const char *id, int failed,
                                          apr_int64_t lease)
 {
-    nextauth_tokens_io_t io = {(unsigned char *)"f", 1, 0};
-    apr_status_t rv;
-
-    io.expiry = apr_time_now() + apr_time_from_sec(lease);
-    rv = nextauth_tokens_call(r, id, failed ? nextauth_tokens_put_op : nextauth_tokens_del_op, &io);
+    apr_status_t rv = failed ? nextauth_socache_put(&nextauth_tokens, r, id,
+                                                    apr_time_now() + apr_time_from_sec(lease),
+                                                    (const unsigned char *)"f", 1)
+                             : nextauth_socache_del(&nextauth_tokens, r, id);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         nextauth_tokens_warn(r, rv, "releasing the refresh lock");
     }

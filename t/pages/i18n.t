@@ -67,6 +67,8 @@ for my $code (qw(OAuthAccountNotLinked EmailSignin SessionRequired OAuthSignin N
     my ($res, $html) = page('/api/auth/signout', 'ko');
     like($html, qr{<title>로그아웃</title>.*<h1>로그아웃</h1><p>정말 로그아웃하시겠습니까\?</p>.*>로그아웃</button>}s,
          'ko signout: title, heading, question, button');
+    like($html, qr{<button id="everywhereButton" type="submit">모든 기기에서 로그아웃</button>},
+         'ko signout: the sign-out-everywhere button');
     ($res, $html) = page('/api/auth/verify-request', 'ko');
     like($html, qr{<title>이메일 확인</title>.*<h1>이메일을 확인하세요</h1><p>입력하신 이메일 주소로 로그인 링크를 보냈습니다\.</p>}s,
          'ko verify-request');

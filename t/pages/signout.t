@@ -26,13 +26,18 @@ my $base = "$origin/api/auth";
              . '<div class="card"><h1>Sign out</h1><p>Do you really want to sign out?</p>';
     like($html, qr{\Q$card\E}, 'signout: heading and question');
     my @forms = $html =~ m{(<form .*?</form>)}gs;
-    is(scalar @forms, 1, 'signout: one form');
+    is(scalar @forms, 2, 'signout: two forms (this session, and every session)');
     my $open = qq{<form action="$base/signout" method="POST">}
              . qq{<input type="hidden" name="csrfToken" value="$token">};
     like($forms[0], qr{^\Q$open\E},
          'signout: POST to <base>/signout with the cookie\'s CSRF token');
     like($forms[0], qr{<button id="submitButton" type="submit">Sign out</button></form>$},
          'signout: the submit button');
+    my $everywhere = $open . qq{<input type="hidden" name="callbackUrl" value="$origin">}
+                   . '<input type="hidden" name="everywhere" value="true">'
+                   . '<button id="everywhereButton" type="submit">Sign out everywhere</button></form>';
+    is($forms[1], $everywhere,
+         'signout: the second form posts everywhere=true with the same CSRF token');
     is_deeply([set_cookies($res)], [], 'signout: nothing to set for a browser with both cookies');
 
     # The form works: posting it signs out and goes to the callback URL.

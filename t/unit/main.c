@@ -113,6 +113,8 @@ static SRunner *na_test_runner(void)
     srunner_add_suite(sr, suite_event());
     srunner_add_suite(sr, suite_tokens());
     srunner_add_suite(sr, suite_claim());
+    srunner_add_suite(sr, suite_revoke());
+    srunner_add_suite(sr, suite_logout());
     return sr;
 }
 

@@ -47,6 +47,8 @@ Suite *suite_signin(void);
 Suite *suite_event(void);
 Suite *suite_tokens(void);
 Suite *suite_claim(void);
+Suite *suite_revoke(void);
+Suite *suite_logout(void);
 
 /**
  * The pool of the running test: created fresh before each test and destroyed after it

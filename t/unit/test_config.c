@@ -575,11 +575,16 @@ static const na_test_field_t na_test_server_fields[] = {
     NA_SF(rate_limit[2].seconds, NA_TEST_I64, 0),
     NA_SF(rate_limit[3].count, NA_TEST_I64, 0),
     NA_SF(rate_limit[3].seconds, NA_TEST_I64, 0),
+    NA_SF(rate_limit[4].count, NA_TEST_I64, 0),
+    NA_SF(rate_limit[4].seconds, NA_TEST_I64, 0),
     NA_SF(rate_limit_cache, NA_TEST_PTR, 0),
     NA_SF(event_log, NA_TEST_PTR, 0),
     NA_SF(event_mask, NA_TEST_INT, 0),
     NA_SF(token_cache, NA_TEST_PTR, 0),
     NA_SF(refresh_before, NA_TEST_I64, 0),
+    NA_SF(revocation, NA_TEST_INT, 0),
+    NA_SF(revocation_cache, NA_TEST_PTR, 0),
+    NA_SF(revocation_fail_open, NA_TEST_INT, 0),
     /* post_config skips a server that already has keys, so inherited keys would be the
      * main server's even when the vhost has its own secrets */
     NA_SF(session_keys, NA_TEST_PTR, 1),
@@ -597,7 +602,8 @@ static const na_test_field_t na_test_dir_fields[] = {
     NA_DF(unauthenticated, NA_TEST_INT),  NA_DF(strip_cookies, NA_TEST_INT),
     NA_DF(identity_headers, NA_TEST_INT), NA_DF(metrics, NA_TEST_INT),
     NA_DF(pass_tokens, NA_TEST_INT),      NA_DF(pass_tokens_as, NA_TEST_INT),
-    NA_DF(pass_claims, NA_TEST_PTR),
+    NA_DF(pass_claims, NA_TEST_PTR),      NA_DF(bearer, NA_TEST_INT),
+    NA_DF(bearer_issuer, NA_TEST_PTR),    NA_DF(bearer_audiences, NA_TEST_PTR),
 };
 
 /* two markers (base, add) per field of the longer table */

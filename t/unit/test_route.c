@@ -50,6 +50,7 @@ static const na_test_route_t na_test_routes[] = {
     NA_FOUND("GET", "/error/Configuration", NA_ROUTE_ERROR, "Configuration"),
     NA_FOUND("POST", "/_log", NA_ROUTE_LOG, NULL),
     NA_FOUND("GET", "/logo/github.svg", NA_ROUTE_LOGO, "github.svg"),
+    NA_FOUND("POST", "/backchannel-logout/keycloak", NA_ROUTE_BACKCHANNEL, "keycloak"),
     /* 405 with the methods the path does take */
     NA_405("PUT", "/signin", "GET, HEAD, POST"),
     NA_405("DELETE", "/signin/github", "GET, HEAD, POST"),
@@ -57,6 +58,7 @@ static const na_test_route_t na_test_routes[] = {
     NA_405("DELETE", "/session", "GET, HEAD, POST"),
     NA_405("PATCH", "/signout", "GET, HEAD, POST"),
     NA_405("POST", "/csrf", "GET, HEAD"),
+    NA_405("GET", "/backchannel-logout/keycloak", "POST"),
     NA_405("PUT", "/csrf", "GET, HEAD"),
     NA_405("POST", "/providers", "GET, HEAD"),
     NA_405("POST", "/verify-request", "GET, HEAD"),
@@ -71,6 +73,7 @@ static const na_test_route_t na_test_routes[] = {
     /* 404: unknown actions and wrong shapes */
     NA_404("GET", ""),
     NA_404("GET", "/"),
+    NA_404("POST", "/backchannel-logout"),
     NA_404("GET", "//"),
     NA_404("GET", "///"),
     NA_404("GET", "csrf"),

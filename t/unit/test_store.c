@@ -327,6 +327,31 @@ START_TEST(test_store_session_life)
 }
 END_TEST
 
+/* Sign out everywhere of a database session: every row of the user goes, no one else's. */
+START_TEST(test_store_sessions_delete_user)
+{
+    na_test_db_t *db = na_test_db_open(NULL, 1);
+    na_store_user_t *a = test_store_new_user(db, "a@example.com");
+    na_store_user_t *b = test_store_new_user(db, "b@example.com");
+    na_store_session_t *s = NULL;
+    int n = -1;
+
+    ck_assert_int_eq(na_store_session_create(db->store, a->id, "a-1", 1700001000, NULL), NA_OK);
+    ck_assert_int_eq(na_store_session_create(db->store, a->id, "a-2", 1700001000, NULL), NA_OK);
+    ck_assert_int_eq(na_store_session_create(db->store, b->id, "b-1", 1700001000, NULL), NA_OK);
+    ck_assert_int_eq(na_store_sessions_delete_user(db->store, a->id, &n, NULL), NA_OK);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(na_store_session_get(db->store, "a-2", &s, NULL), NA_OK);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(na_store_session_get(db->store, "b-1", &s, NULL), NA_OK);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(na_store_sessions_delete_user(db->store, a->id, &n, NULL), NA_OK);
+    ck_assert_int_eq(n, 0);
+    ck_assert_int_eq(na_store_sessions_delete_user(db->store, "no-such-id", &n, NULL), NA_OK);
+    ck_assert_int_eq(n, 0);
+}
+END_TEST
+
 /* ---- failures ---------------------------------------------------------------------- */
 
 /* No tables: every call is the Configuration error, and the note names the schema file. */
@@ -439,6 +464,7 @@ Suite *suite_store(void)
     tcase_add_loop_test(rows, test_store_account_incomplete, 0, 5);
     tcase_add_test(rows, test_store_token_single_use);
     tcase_add_test(rows, test_store_session_life);
+    tcase_add_test(rows, test_store_sessions_delete_user);
     suite_add_tcase(s, rows);
     tcase_add_loop_test(fail, test_store_schema_missing, 0, 4);
     tcase_add_test(fail, test_store_statement_fails);

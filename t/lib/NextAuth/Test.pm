@@ -70,6 +70,7 @@ my %SECRETS = (
     eventsstuck => 'eventsstuck-scenario-secret-8e0f',
     metrics     => 'metrics-scenario-secret-7a31',
     timeout     => 'timeout-scenario-secret-3e8b',
+    revoke      => 'revoke-scenario-secret-6d0c',
 );
 
 # Every secret of t/conf/*.conf.in, client secrets included: none may reach a log.

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 the mod_nextauth authors */
+#include <apr_atomic.h>
+#include <apr_shm.h>
+
+#include <http_protocol.h>
+
+#include "mod_nextauth_authn.h"
+#include "mod_nextauth_conf.h"
+#include "mod_nextauth_revoke.h"
+#include "mod_nextauth_socache.h"
+#include "mod_nextauth_tokens.h"
+#include "na_logout.h"
+#include "na_revoke.h"
+#include "na_session.h"
+#include "na_tokens.h"
+
+/* The revocation list. Entries (na_revoke.h) live as long as a session could: maxAge and
+ * the clock tolerance. On one host (shmcb, dbm) every write also bumps a generation
+ * counter in shared memory, and each thread remembers the last session it found not
+ * revoked with the generation it read first: while the counter stands still nothing was
+ * revoked on this host, so the common request reads one word instead of taking the
+ * cache's mutex twice. A cache shared by hosts (redis, memcache) is read every time: a
+ * revocation on another host must count at its very next request. */
+
+/* 2 MB: some 20,000 entries of ~100 bytes. */
+#define NEXTAUTH_REVOKE_DEFAULT_CACHE "shmcb:logs/nextauth-revocations(2097152)"
+#define NEXTAUTH_REVOKE_WARN_EVERY 60
+#define NEXTAUTH_REVOKE_MAX_VALUE 512
+
+static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
+                                             .directive = NA_DIR_REVOCATION,
+                                             .hints = {28, 64, 600 * APR_USEC_PER_SEC}};
+static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
+static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
+
+typedef struct nextauth_revoke_slot_t {
+    char sid[NA_TOKENS_SID_LEN + 1];
+    apr_int64_t began;
+    apr_uint32_t gen;
+} nextauth_revoke_slot_t;
+
+static __thread nextauth_revoke_slot_t nextauth_revoke_slot;
+
+int nextauth_revoke_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    nextauth_revoke_gen = NULL;
+    return nextauth_socache_pre_config(&nextauth_revoke, pconf);
+}
+
+/* Any server with a secret reads sessions, unless the main server turned the list off. */
+static int nextauth_revoke_wanted(server_rec *s)
+{
+    if (!na_config_revocation(nextauth_conf_server(s))) {
+        return 0;
+    }
+    for (; s; s = s->next) {
+        const na_server_conf_t *conf = nextauth_conf_server(s);
+        if (conf->touched && conf->secrets && conf->secrets->nelts > 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int nextauth_revoke_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                 server_rec *s)
+{
+    const char *spec = nextauth_conf_server(s)->revocation_cache, *msg;
+
+    (void)plog;
+    if (!nextauth_revoke_wanted(s)) {
+        return OK;
+    }
+    msg = nextauth_socache_create(&nextauth_revoke, spec, NEXTAUTH_REVOKE_DEFAULT_CACHE, ptemp,
+                                  pconf);
+    if (msg && spec == NULL) {
+        /* Configurations that start today keep starting: without the default provider
+         * there is no list, and sign-out cannot end a copied cookie. */
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
+                     NA_LOGNO(00264) "%s; until then sessions cannot be revoked", msg);
+        return OK;
+    }
+    if (msg) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00265) "%s", msg);
+        return !OK;
+    }
+    return OK;
+}
+
+/* A cache every host reads needs no generation; one on this host does. */
+static int nextauth_revoke_local(void)
+{
+    return strcmp(nextauth_revoke.name, "redis") != 0
+           && strcmp(nextauth_revoke.name, "memcache") != 0;
+}
+
+int nextauth_revoke_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s)
+{
+    const char *what = NULL;
+    apr_shm_t *shm = NULL;
+    apr_status_t rv;
+
+    (void)plog;
+    (void)ptemp;
+    if ((rv = nextauth_socache_start(&nextauth_revoke, s, pconf, &what)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                     NA_LOGNO(00266) "revocation list: " NA_DIR_REVOCATION " cache=%s cannot "
+                                     "start (%s)",
+                     nextauth_revoke.spec, what);
+        return !OK;
+    }
+    if (nextauth_revoke.provider == NULL || !nextauth_revoke_local()) {
+        return OK;
+    }
+    /* Anonymous shared memory is inherited by the children; without it, no memo. */
+    if (apr_shm_create(&shm, sizeof(apr_uint32_t), NULL, pconf) == APR_SUCCESS) {
+        nextauth_revoke_gen = apr_shm_baseaddr_get(shm);
+        apr_atomic_set32(nextauth_revoke_gen, 1);
+    }
+    return OK;
+}
+
+void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
+{
+    apr_status_t rv = nextauth_socache_child_init(&nextauth_revoke, p);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     NA_LOGNO(00267) "revocation list: cannot attach the cache mutex in this "
+                                     "child; its sessions are checked as the cache fails");
+    }
+}
+
+/* Once a minute per process, not per request: a cache that is down fails every request. */
+static void nextauth_revoke_warn(request_rec *r, apr_status_t rv, const char *what)
+{
+    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
+    apr_uint32_t last = apr_atomic_read32(&nextauth_revoke_warned);
+
+    if (last && now - last < NEXTAUTH_REVOKE_WARN_EVERY) {
+        return;
+    }
+    if (apr_atomic_cas32(&nextauth_revoke_warned, now, last) != last) {
+        return; /* another thread warns */
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                  NA_LOGNO(00268) "revocation list %s failed (%s cache=%s); %s until it works "
+                                  "again (logged once a minute)",
+                  what, NA_DIR_REVOCATION, nextauth_revoke.spec,
+                  nextauth_conf_server(r->server)->revocation_fail_open == 1
+                      ? "sessions are taken unchecked (failOpen=on)"
+                      : "protected requests are refused with 503");
+}
+
+/* How long an entry must outlive what it revokes: the longest a session lives. */
+static apr_time_t nextauth_revoke_expiry(request_rec *r)
+{
+    apr_int64_t life = na_config_max_age(nextauth_conf_server(r->server));
+
+    return apr_time_now() + apr_time_from_sec(life + NA_SESSION_CLOCK_TOLERANCE);
+}
+
+static na_status_t nextauth_revoke_put(request_rec *r, const char *key, const char *value,
+                                       apr_time_t expiry)
+{
+    apr_status_t rv;
+
+    if (!nextauth_revoke.ready || key == NULL) {
+        return nextauth_revoke.ready ? NA_EINPUT : NA_EPEER;
+    }
+    rv = nextauth_socache_put(&nextauth_revoke, r, key, expiry, (const unsigned char *)value,
+                              (unsigned int)strlen(value));
+    if (rv != APR_SUCCESS) {
+        nextauth_revoke_warn(r, rv, "storing");
+        return NA_EPEER;
+    }
+    if (nextauth_revoke_gen) {
+        apr_atomic_inc32(nextauth_revoke_gen); /* after the store: see the file's comment */
+    }
+    return NA_OK;
+}
+
+/* An entry's value into *value (NUL-terminated, from r->pool): NA_OK, NA_EDENIED when
+ * there is none, NA_EPEER when the cache failed (logged). */
+static na_status_t nextauth_revoke_get(request_rec *r, const char *key, const char **value,
+                                       unsigned int *len)
+{
+    unsigned char *data = apr_palloc(r->pool, NEXTAUTH_REVOKE_MAX_VALUE + 1);
+    apr_status_t rv;
+
+    *len = NEXTAUTH_REVOKE_MAX_VALUE;
+    rv = nextauth_socache_get(&nextauth_revoke, r, key, data, len);
+    if (rv == APR_NOTFOUND) {
+        return NA_EDENIED;
+    }
+    if (rv != APR_SUCCESS) {
+        nextauth_revoke_warn(r, rv, "reading");
+        return NA_EPEER;
+    }
+    data[*len] = '\0';
+    *value = (const char *)data;
+    return NA_OK;
+}
+
+/* The two lookups: NA_OK (not revoked), NA_EDENIED (revoked) or NA_EPEER. */
+static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claims_t *claims,
+                                          apr_int64_t began, int db)
+{
+    const char *value = NULL, *user;
+    unsigned int len = 0;
+    na_status_t st = NA_EDENIED;
+
+    if (claims->sid
+        && (st = nextauth_revoke_get(r, na_revoke_session_key(r->pool, claims->sid), &value, &len))
+               != NA_EDENIED) {
+        return st == NA_OK ? NA_EDENIED : st;
+    }
+    if (db || (user = nextauth_authn_user(r, claims)) == NULL) {
+        return NA_OK;
+    }
+    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, user), &value, &len);
+    if (st == NA_EDENIED) {
+        return NA_OK;
+    }
+    if (st != NA_OK) {
+        return st;
+    }
+    return na_revoke_user_revokes(value, len, began) != 0 ? NA_EDENIED : NA_OK;
+}
+
+static int nextauth_revoke_memo_hit(const na_session_claims_t *claims, apr_int64_t began,
+                                    apr_uint32_t gen)
+{
+    const nextauth_revoke_slot_t *slot = &nextauth_revoke_slot;
+
+    return nextauth_revoke_gen && claims->sid && slot->gen == gen && slot->began == began
+           && strcmp(slot->sid, claims->sid) == 0;
+}
+
+static void nextauth_revoke_memo_put(const na_session_claims_t *claims, apr_int64_t began,
+                                     apr_uint32_t gen)
+{
+    if (nextauth_revoke_gen && claims->sid && strlen(claims->sid) == NA_TOKENS_SID_LEN) {
+        memcpy(nextauth_revoke_slot.sid, claims->sid, NA_TOKENS_SID_LEN + 1);
+        nextauth_revoke_slot.began = began;
+        nextauth_revoke_slot.gen = gen;
+    }
+}
+
+na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db)
+{
+    apr_int64_t began = claims->auth_time > 0 ? claims->auth_time : claims->iat;
+    apr_uint32_t gen = nextauth_revoke_gen ? apr_atomic_read32(nextauth_revoke_gen) : 0;
+    na_status_t st;
+
+    if (nextauth_revoke.provider == NULL) {
+        return NA_OK; /* NextAuthRevocation off, or the default cache is not loaded */
+    }
+    if (nextauth_revoke_memo_hit(claims, began, gen)) {
+        return NA_OK;
+    }
+    st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db) : NA_EPEER;
+    if (st == NA_OK) {
+        nextauth_revoke_memo_put(claims, began, gen);
+        return NA_OK;
+    }
+    if (st == NA_EDENIED) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00269) "session refused: it was revoked (signed out, signed out "
+                                      "everywhere, or logged out by its provider)");
+        return NA_EDENIED;
+    }
+    if (!nextauth_revoke.ready) {
+        nextauth_revoke_warn(r, APR_EINIT, "reading");
+    }
+    if (nextauth_conf_server(r->server)->revocation_fail_open == 1) {
+        return NA_OK;
+    }
+    while (r->main || r->prev) {
+        r = r->main ? r->main : r->prev;
+    }
+    apr_table_setn(r->notes, NEXTAUTH_REVOKE_NOTE_DOWN, "1");
+    return NA_EPEER;
+}
+
+int nextauth_revoke_ready(void)
+{
+    return nextauth_revoke.ready;
+}
+
+int nextauth_revoke_down(request_rec *r)
+{
+    request_rec *top = r;
+
+    while (top->main || top->prev) {
+        top = top->main ? top->main : top->prev;
+    }
+    if (apr_table_get(top->notes, NEXTAUTH_REVOKE_NOTE_DOWN) == NULL) {
+        return 0;
+    }
+    apr_table_setn(r->err_headers_out, "Retry-After", "60");
+    return 1;
+}
+
+na_status_t nextauth_revoke_session(request_rec *r, const char *sid)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+
+    if (nextauth_revoke.provider == NULL || sid == NULL) {
+        return NA_OK;
+    }
+    return nextauth_revoke_put(r, na_revoke_session_key(r->pool, sid),
+                               na_revoke_time_value(r->pool, now), nextauth_revoke_expiry(r));
+}
+
+na_status_t nextauth_revoke_user(request_rec *r, const char *user)
+{
+    apr_int64_t now = apr_time_sec(apr_time_now());
+
+    if (nextauth_revoke.provider == NULL) {
+        return NA_OK;
+    }
+    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, user),
+                               na_revoke_time_value(r->pool, now), nextauth_revoke_expiry(r));
+}
+
+apr_int64_t nextauth_revoke_signin_time(request_rec *r, const char *user, apr_int64_t now)
+{
+    const char *value = NULL, *key;
+    unsigned int len = 0;
+
+    if (!nextauth_revoke.ready || (key = na_revoke_user_key(r->pool, user)) == NULL
+        || nextauth_revoke_get(r, key, &value, &len) != NA_OK) {
+        return now;
+    }
+    return na_revoke_signin_time(value, len, now);
+}
+
+void nextauth_revoke_remember(request_rec *r, const char *provider, const char *idp_sid,
+                              const char *idp_sub, const char *sid, const char *user)
+{
+    const char *key, *value = NULL;
+    unsigned int len = 0;
+
+    if (!nextauth_revoke.ready) {
+        return;
+    }
+    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL && sid
+        && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
+        (void)nextauth_revoke_put(r, key, na_revoke_sids_add(r->pool, value, len, sid),
+                                  nextauth_revoke_expiry(r));
+    }
+    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) != NULL && user) {
+        (void)nextauth_revoke_put(r, key, user, nextauth_revoke_expiry(r));
+    }
+}
+
+na_status_t nextauth_revoke_jti_once(request_rec *r, const char *issuer, const char *jti)
+{
+    const char *key = na_revoke_jti_key(r->pool, issuer, jti), *value = NULL;
+    unsigned int len = 0;
+    na_status_t st;
+
+    if (!nextauth_revoke.ready || key == NULL) {
+        return NA_EPEER;
+    }
+    if ((st = nextauth_revoke_get(r, key, &value, &len)) != NA_EDENIED) {
+        return st == NA_OK ? NA_EDENIED : st;
+    }
+    /* Kept as long as its token could be accepted (iat no older than the max age). */
+    return nextauth_revoke_put(
+        r, key, "1",
+        apr_time_now() + apr_time_from_sec(NA_LOGOUT_MAX_AGE + 2 * NA_SESSION_CLOCK_TOLERANCE));
+}
+
+/* Every session id kept under the IdP's session: each revoked, and its token record gone. */
+static na_status_t nextauth_revoke_idp_session(request_rec *r, const char *value, unsigned int len,
+                                               int *count)
+{
+    apr_array_header_t *sids = na_revoke_sids_parse(r->pool, value, len);
+    na_status_t st = NA_OK;
+    int i;
+
+    for (i = 0; i < sids->nelts && st == NA_OK; i++) {
+        const char *sid = APR_ARRAY_IDX(sids, i, const char *);
+        if ((st = nextauth_revoke_session(r, sid)) == NA_OK) {
+            nextauth_tokens_forget(r, sid);
+            (*count)++;
+        }
+    }
+    return st;
+}
+
+na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char *idp_sid,
+                                const char *idp_sub, int *count)
+{
+    const char *key, *value = NULL;
+    unsigned int len = 0;
+    na_status_t st = NA_EDENIED;
+
+    *count = 0;
+    if (!nextauth_revoke.ready) {
+        nextauth_revoke_warn(r, APR_EINIT, "storing");
+        return NA_EPEER;
+    }
+    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL
+        && (st = nextauth_revoke_get(r, key, &value, &len)) == NA_OK) {
+        return nextauth_revoke_idp_session(r, value, len, count);
+    }
+    if (st == NA_EPEER) {
+        return st;
+    }
+    /* sub only, or an IdP session we never saw (signed in elsewhere, or before this
+     * list): its user's sessions, rather than none. */
+    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) == NULL
+        || (st = nextauth_revoke_get(r, key, &value, &len)) != NA_OK) {
+        return st == NA_EPEER ? st : NA_OK;
+    }
+    if ((st = nextauth_revoke_user(r, value)) == NA_OK) {
+        *count = 1;
+    }
+    return st;
+}
