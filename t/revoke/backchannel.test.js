@@ -204,11 +204,15 @@ describe('back-channel logout: two hosts, one Redis, oidc-provider', { timeout: 
         it('a 20 KiB body is 413; a JSON body is 400; no logout_token is 400', async () => {
             const big = await post(backchannelUri(a.url), { form: { logout_token: 'a'.repeat(20 * 1024) } });
             assert.equal(big.status, 413, `${big.status} ${big.body.slice(0, 200)}`);
-            const good = await logoutToken(idp, { sub: 'alice' });
-            const json = await post(backchannelUri(a.url), { raw: JSON.stringify({ logout_token: good }), type: 'application/json' });
-            assertRefusedLogout(json, 'JSON body');
             const none = await post(backchannelUri(a.url), { form: { something: 'else' } });
             assertRefusedLogout(none, 'no logout_token');
+            // A good token for dave, but as JSON: Back-Channel Logout 1.0 §2.5 sends a form.
+            // (dave, not alice: were it taken, the other cases would not fail for it.)
+            const dave = await signedIn('dave');
+            const good = await logoutToken(idp, { sub: 'dave' });
+            const json = await post(backchannelUri(a.url), { raw: JSON.stringify({ logout_token: good }), type: 'application/json' });
+            assertRefusedLogout(json, 'JSON body');
+            await assertAlive(dave, 'Dave.Mixed@Example.COM', 'dave after the JSON body');
             await assertAlive(alice, 'alice@example.com', 'after the bodies');
         });
 
