@@ -229,9 +229,11 @@ async function waitForCount(op, name, n, ms = 10000) {
 }
 
 /** Set-Cookie lines that clear the session cookie (Max-Age=0 or an expiry in the past). */
-const clearsSession = (setCookies) => [].concat(setCookies || []).some((line) =>
-    new RegExp(`^${escapeRe(SESSION)}(\\.\\d+)?=;`).test(line) || (new RegExp(`^${escapeRe(SESSION)}(\\.\\d+)?=`).test(line)
-        && /max-age=0|expires=thu, 01 jan 1970/i.test(line)));
+const clearsSession = (setCookies) => [].concat(setCookies || []).some((line) => {
+    const m = /^([^=;]+)=([^;]*)/.exec(line);
+    if (!m || !(m[1] === SESSION || m[1].startsWith(`${SESSION}.`))) return false;
+    return m[2] === '' || /;\s*max-age=0\b|;\s*expires=thu, 01 jan 1970/i.test(line);
+});
 
 module.exports = {
     ...stack, BASE, API, OTHER_API, TESTER, BCL_EVENT, nowSec, backchannelUri, startRevokeOp, revocationLine,
