@@ -152,6 +152,10 @@ describe('bearer: session tokens and the OP\'s JWT access tokens', { timeout: 24
         await assertInvalid('/api/x', secret(await forged({ iss: 'http://127.0.0.1:1/other-issuer' })), 'another issuer');
         // A browser's headers change nothing: still 401, no redirect to sign-in.
         await assertInvalid('/api/x', 'not-a-token-at-all', 'junk', { accept: 'text/html', 'sec-fetch-mode': 'navigate' });
+        // A huge one (7 KiB, under httpd's 8 KiB header line) is refused without work.
+        const huge = ['a', 'b', 'c'].map((c) => c.repeat(2400)).join('.');
+        await assertInvalid('/api/x', huge, 'a 7 KiB token');
+        await assertInvalid('/app/x', huge, 'a 7 KiB token where only session tokens are taken');
     });
 
     it('an ID token presented as an access token: 401 invalid_token', async () => {

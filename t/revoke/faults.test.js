@@ -4,7 +4,8 @@
 // server goes on answering; with the shared Redis stopped, a failOpen=off host answers its
 // protected pages and GET session with 503 and Retry-After while a failOpen=on host serves
 // them, each logging the failure ("revocation list") at most once per child, not once per
-// request; no crash line in any log.
+// request; a logout POST for a provider whose discovery cannot be had is refused, not a
+// crash; no crash line in any log.
 //   node --test t/revoke/faults.test.js
 'use strict';
 
@@ -12,7 +13,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
     startRedis, startRevokeOp, startBackend, startHost, providerLine, revocationLine, viaProxy, tabOf, freePort, Agent,
-    REDIS_MODULE, CRASH, badLogLines, backchannelUri, post,
+    REDIS_MODULE, CRASH, badLogLines, backchannelUri, post, logoutToken,
 } = require('./lib/revoke');
 
 const LIMIT = 20;
@@ -48,7 +49,9 @@ describe('revocation faults: flooding, Redis down', { timeout: 240000 }, () => {
         redis = await startRedis();
         const ports = [await freePort(), await freePort()];
         [idp, backend] = await Promise.all([startRevokeOp({ ports }), startBackend()]);
-        const common = { providers: [providerLine('oidc', idp)], modules: [REDIS_MODULE] };
+        // "gone": an OpenID provider whose discovery nothing answers (a closed port).
+        const gone = 'gone type=oidc name="Gone" issuer=http://127.0.0.1:1 clientId=app clientSecret=gone-secret';
+        const common = { providers: [providerLine('oidc', idp), gone], modules: [REDIS_MODULE] };
         a = await startHost({
             name: 'revoke-faults-a', port: ports[0], ...common,
             conf: [revocationLine(redis), `NextAuthRateLimit backchannelIp=${LIMIT}/60`, ...locations(backend)].join('\n'),
@@ -70,7 +73,8 @@ describe('revocation faults: flooding, Redis down', { timeout: 240000 }, () => {
         if (redis) await redis.stop();
         for (const log of logs) {
             assert.doesNotMatch(log, CRASH);
-            assert.deepEqual(badLogLines(log, [/revocation list/, /socache_redis|redis/i, /rate.?limit|backchannelIp/i]), [],
+            assert.deepEqual(badLogLines(log, [/revocation list/, /socache_redis|redis/i, /rate.?limit|backchannelIp/i,
+                /NA00030: OpenID discovery of http:\/\/127\.0\.0\.1:1 failed/, /back-channel logout failed: no discovery/]), [],
                 'error log');
         }
     });
@@ -98,6 +102,23 @@ describe('revocation faults: flooding, Redis down', { timeout: 240000 }, () => {
         assert.equal(index.status, 200, 'the server still answers');
         const page = await viaProxy(tabOf(alice), a, '/app/after-flood');
         assert.equal(page.status, 200, `a protected page after the flood: ${page.status} ${page.location}`);
+    });
+
+    it('a logout POST for a provider whose discovery fails: refused (400 or 503), no crash, nothing revoked', async () => {
+        // B: A's back-channel route is rate-limited by the flood above.
+        const token = await logoutToken(idp, { sub: 'alice' });
+        for (let i = 0; i < 3; i++) {
+            let res;
+            try {
+                res = await post(backchannelUri(b.url, 'gone'), { form: { logout_token: token } });
+            } catch (err) {
+                assert.fail(`POST backchannel-logout/gone ${i}: no answer (${err.cause?.code || err.message}): ${
+                    (b.errorLog().split('\n').filter((l) => /NA0027|exit signal/.test(l)).slice(-3).join(' | '))}`);
+            }
+            assert.ok([400, 503].includes(res.status), `POST backchannel-logout/gone ${i}: ${res.status} ${res.body.slice(0, 200)}`);
+        }
+        const page = await viaProxy(tabOf(alice, `${b.url}/api/auth`), b, '/app/after-gone');
+        assert.equal(page.status, 200, `alice on B after: ${page.status} ${page.location}`);
     });
 
     it('Redis stopped: 503 + Retry-After where failOpen=off, served where failOpen=on; logged once per child', async () => {
