@@ -9,6 +9,7 @@
  * memory could not be made. */
 
 #include "mod_nextauth.h"
+#include "na_metrics.h"
 
 struct na_http_request_t;
 struct na_http_response_t;
@@ -29,6 +30,9 @@ void nextauth_metrics_csrf(const nextauth_req_t *req);
 /** Counts a request refused by rate limit `kind` (nextauth_limit_e); the caller that
  *  refuses counts, so a counter that only records a failure never does. */
 void nextauth_metrics_refusal(int kind);
+/** One access-token refresh (NA_METRICS_REFRESH_*), one revocation (NA_METRICS_REVOKE_*). */
+void nextauth_metrics_refresh(int result);
+void nextauth_metrics_revocation(int kind);
 /** Counts a session memo hit (`hit` non-zero) or miss; returns `hit`. */
 int nextauth_metrics_memo(int hit);
 /** na_http_perform, timed into the IdP request latency histogram. */

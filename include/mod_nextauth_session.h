@@ -17,7 +17,8 @@ void nextauth_session_child_init(apr_pool_t *p, server_rec *s);
  */
 const na_session_claims_t *nextauth_session_load(request_rec *r, const na_server_conf_t *conf,
                                                  const na_cookie_names_t *names, int *status);
-/** As nextauth_session_load, for a session token sent as `Authorization: Bearer`. */
+/** As nextauth_session_load, for a session token sent as `Authorization: Bearer` by a
+ *  request without a session cookie (it replaces what the cookie load found). */
 const na_session_claims_t *nextauth_session_load_bearer(request_rec *r,
                                                         const na_server_conf_t *conf,
                                                         const char *token, int *status);

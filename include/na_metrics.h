@@ -21,6 +21,21 @@
 
 enum { NA_METRICS_FAILURE = 0, NA_METRICS_SUCCESS, NA_METRICS_OUTCOMES };
 enum { NA_METRICS_MEMO_HIT = 0, NA_METRICS_MEMO_MISS, NA_METRICS_MEMO_RESULTS };
+/** Access-token refreshes: done, refused by the IdP (invalid_grant), failed (IdP or cache). */
+enum {
+    NA_METRICS_REFRESH_OK = 0,
+    NA_METRICS_REFRESH_REFUSED,
+    NA_METRICS_REFRESH_FAILED,
+    NA_METRICS_REFRESH_RESULTS
+};
+/** Revocations written, by cause; and requests refused for a revoked session. */
+enum {
+    NA_METRICS_REVOKE_SIGNOUT = 0,
+    NA_METRICS_REVOKE_EVERYWHERE,
+    NA_METRICS_REVOKE_BACKCHANNEL,
+    NA_METRICS_REVOKE_REFUSED,
+    NA_METRICS_REVOKE_KINDS
+};
 
 /** The counters. Plain data with no pointers: it may be mapped anywhere. */
 typedef struct na_metrics_slots_t {
@@ -31,6 +46,8 @@ typedef struct na_metrics_slots_t {
     apr_uint64_t memo[NA_METRICS_MEMO_RESULTS];
     apr_uint64_t idp_buckets[NA_METRICS_BUCKETS + 1]; /**< per bucket, not cumulative; last: +Inf */
     apr_uint64_t idp_sum_usec;
+    apr_uint64_t refreshes[NA_METRICS_REFRESH_RESULTS];
+    apr_uint64_t revocations[NA_METRICS_REVOKE_KINDS];
 } na_metrics_slots_t;
 
 /** The slots and their labels (the labels are per process, rebuilt at each post_config). */
@@ -65,6 +82,8 @@ void na_metrics_count_error(na_metrics_t *m, const char *code);
 void na_metrics_count_csrf(na_metrics_t *m);
 void na_metrics_count_refusal(na_metrics_t *m, int limit_kind);
 void na_metrics_count_memo(na_metrics_t *m, int result);
+void na_metrics_count_refresh(na_metrics_t *m, int result);
+void na_metrics_count_revocation(na_metrics_t *m, int kind);
 /** One request to an identity provider that took `took`. */
 void na_metrics_observe_idp(na_metrics_t *m, apr_interval_time_t took);
 

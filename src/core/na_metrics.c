@@ -107,6 +107,20 @@ void na_metrics_count_refusal(na_metrics_t *m, int limit_kind)
     }
 }
 
+void na_metrics_count_refresh(na_metrics_t *m, int result)
+{
+    if (m && result >= 0 && result < NA_METRICS_REFRESH_RESULTS) {
+        na_metrics_add(&m->slots->refreshes[result]);
+    }
+}
+
+void na_metrics_count_revocation(na_metrics_t *m, int kind)
+{
+    if (m && kind >= 0 && kind < NA_METRICS_REVOKE_KINDS) {
+        na_metrics_add(&m->slots->revocations[kind]);
+    }
+}
+
 void na_metrics_count_memo(na_metrics_t *m, int result)
 {
     if (m && result >= 0 && result < NA_METRICS_MEMO_RESULTS) {
@@ -285,6 +299,32 @@ static void na_metrics_write_limits(na_metrics_out_t *o, const na_metrics_t *m)
                       na_metrics_read(&m->slots->memo[NA_METRICS_MEMO_MISS]));
 }
 
+static void na_metrics_write_sessions(na_metrics_out_t *o, const na_metrics_t *m)
+{
+    static const char *const results[NA_METRICS_REFRESH_RESULTS] = {"ok", "refused", "failed"};
+    static const char *const kinds[NA_METRICS_REVOKE_REFUSED] = {"signout", "everywhere",
+                                                                 "backchannel"};
+    const char *name = "nextauth_token_refreshes_total";
+    int i;
+
+    na_metrics_family(o, name, "counter",
+                      "Access-token refreshes: ok, refused by the IdP, failed (IdP or cache).");
+    for (i = 0; i < NA_METRICS_REFRESH_RESULTS; i++) {
+        na_metrics_sample(o, name, na_metrics_label(o->p, "result", results[i]),
+                          na_metrics_read(&m->slots->refreshes[i]));
+    }
+    name = "nextauth_revocations_total";
+    na_metrics_family(o, name, "counter", "Sessions or users revoked, by cause.");
+    for (i = 0; i < NA_METRICS_REVOKE_REFUSED; i++) {
+        na_metrics_sample(o, name, na_metrics_label(o->p, "cause", kinds[i]),
+                          na_metrics_read(&m->slots->revocations[i]));
+    }
+    name = "nextauth_revoked_session_refusals_total";
+    na_metrics_family(o, name, "counter", "Requests refused because their session was revoked.");
+    na_metrics_sample(o, name, "",
+                      na_metrics_read(&m->slots->revocations[NA_METRICS_REVOKE_REFUSED]));
+}
+
 static void na_metrics_write_idp(na_metrics_out_t *o, const na_metrics_t *m)
 {
     const char *name = "nextauth_idp_request_duration_seconds";
@@ -311,6 +351,7 @@ const char *na_metrics_text(apr_pool_t *p, const na_metrics_t *m)
     na_metrics_write_signins(&o, m);
     na_metrics_write_errors(&o, m);
     na_metrics_write_limits(&o, m);
+    na_metrics_write_sessions(&o, m);
     na_metrics_write_idp(&o, m);
     return apr_array_pstrcat(p, o.parts, '\0');
 }

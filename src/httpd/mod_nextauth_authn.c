@@ -245,10 +245,12 @@ int nextauth_authn_check(request_rec *r)
     if ((status = nextauth_req_make(r, conf, &req)) != OK) {
         return status;
     }
-    if ((token = nextauth_bearer_token(r)) != NULL) {
+    claims = nextauth_session_load(r, conf, &req->names, &status);
+    /* next-auth's getToken: the cookie when there is one, else the Authorization header
+     * (a client's Authorization beside a cookie is the backend's business). */
+    if (claims == NULL && !nextauth_session_sent(r) && (token = nextauth_bearer_token(r)) != NULL) {
         return nextauth_bearer_authenticate(req, token);
     }
-    claims = nextauth_session_load(r, conf, &req->names, &status);
     if (claims && nextauth_authn_apply(r, claims)) {
         nextauth_authn_renew_idle(req, claims);
         return OK;

@@ -188,6 +188,16 @@ void nextauth_metrics_refusal(int kind)
     na_metrics_count_refusal(nextauth_metrics, kind);
 }
 
+void nextauth_metrics_refresh(int result)
+{
+    na_metrics_count_refresh(nextauth_metrics, result);
+}
+
+void nextauth_metrics_revocation(int kind)
+{
+    na_metrics_count_revocation(nextauth_metrics, kind);
+}
+
 int nextauth_metrics_memo(int hit)
 {
     na_metrics_count_memo(nextauth_metrics, hit ? NA_METRICS_MEMO_HIT : NA_METRICS_MEMO_MISS);

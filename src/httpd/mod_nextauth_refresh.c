@@ -4,6 +4,7 @@
 
 #include <http_protocol.h>
 
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_fail.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_tokens.h"
@@ -89,6 +90,7 @@ static na_status_t nextauth_refresh_owned(request_rec *r, const na_server_conf_t
     if (st == NA_OK || st == NA_EDENIED) {
         na_status_t wst = nextauth_tokens_write(r, conf, t, na_config_max_age(conf));
         nextauth_tokens_unlock(r, t->sid, version, wst != NA_OK, lease);
+        nextauth_metrics_refresh(st == NA_OK ? NA_METRICS_REFRESH_OK : NA_METRICS_REFRESH_REFUSED);
         if (st == NA_OK) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           NA_LOGNO(00258) "access token of %s refreshed", prov->id);
@@ -101,6 +103,7 @@ static na_status_t nextauth_refresh_owned(request_rec *r, const na_server_conf_t
         return wst != NA_OK ? NA_EPEER : st;
     }
     nextauth_tokens_unlock(r, t->sid, version, 1, lease);
+    nextauth_metrics_refresh(NA_METRICS_REFRESH_FAILED);
     nextauth_fail_log(r, NA_LOGNO(00260), nextauth_fail_upstream(st), &err,
                       "refresh of the access token of %s failed; retried in %" APR_INT64_T_FMT " s",
                       prov->id, lease);

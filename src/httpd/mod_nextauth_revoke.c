@@ -7,6 +7,7 @@
 
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
@@ -269,6 +270,7 @@ na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *cla
         return NA_OK;
     }
     if (st == NA_EDENIED) {
+        nextauth_metrics_revocation(NA_METRICS_REVOKE_REFUSED);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       NA_LOGNO(00269) "session refused: it was revoked (signed out, signed out "
                                       "everywhere, or logged out by its provider)");
@@ -387,7 +389,11 @@ static na_status_t nextauth_revoke_idp_session(request_rec *r, const char *value
 
     for (i = 0; i < sids->nelts && st == NA_OK; i++) {
         const char *sid = APR_ARRAY_IDX(sids, i, const char *);
-        if ((st = nextauth_revoke_session(r, sid)) == NA_OK) {
+        if ((st = nextauth_revoke_put(r, na_revoke_session_key(r->pool, sid),
+                                      na_revoke_time_value(r->pool, apr_time_sec(apr_time_now())),
+                                      nextauth_revoke_expiry(r)))
+            == NA_OK) {
+            nextauth_metrics_revocation(NA_METRICS_REVOKE_BACKCHANNEL);
             nextauth_tokens_forget(r, sid);
             (*count)++;
         }
@@ -420,7 +426,11 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
         || (st = nextauth_revoke_get(r, key, &value, &len)) != NA_OK) {
         return st == NA_EPEER ? st : NA_OK;
     }
-    if ((st = nextauth_revoke_user(r, value)) == NA_OK) {
+    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, value),
+                             na_revoke_time_value(r->pool, apr_time_sec(apr_time_now())),
+                             nextauth_revoke_expiry(r));
+    if (st == NA_OK) {
+        nextauth_metrics_revocation(NA_METRICS_REVOKE_BACKCHANNEL);
         *count = 1;
     }
     return st;

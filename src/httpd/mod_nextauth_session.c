@@ -395,14 +395,13 @@ const na_session_claims_t *nextauth_session_load_bearer(request_rec *r,
     na_err_t err = {NULL, NULL, 0};
     int ended = 0;
 
-    if (!cache->loaded) {
-        cache->loaded = 1;
-        cache->status = nextauth_session_open(r, conf, cache, token, &ended, &err);
-        if (cache->status != NA_OK && !cache->db && !ended) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                          NA_LOGNO(00270) "bearer session token refused: %s",
-                          err.detail ? err.detail : "malformed");
-        }
+    /* Called when no cookie was sent: what the cookie load found (nothing) is replaced. */
+    cache->loaded = 1;
+    cache->status = nextauth_session_open(r, conf, cache, token, &ended, &err);
+    if (cache->status != NA_OK && !cache->db && !ended) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      NA_LOGNO(00270) "bearer session token refused: %s",
+                      err.detail ? err.detail : "malformed");
     }
     *status = cache->status;
     return cache->status == NA_OK ? &cache->claims : NULL;

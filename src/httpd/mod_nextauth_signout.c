@@ -4,6 +4,7 @@
 #include "mod_nextauth_db.h"
 #include "mod_nextauth_event.h"
 #include "mod_nextauth_fail.h"
+#include "mod_nextauth_metrics.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_reply.h"
 #include "mod_nextauth_revoke.h"
@@ -53,7 +54,9 @@ static void nextauth_signout_revoke(nextauth_req_t *req, const na_session_claims
     if (claims == NULL) {
         return;
     }
-    (void)nextauth_revoke_session(req->r, claims->sid);
+    if (claims->sid && nextauth_revoke_session(req->r, claims->sid) == NA_OK) {
+        nextauth_metrics_revocation(NA_METRICS_REVOKE_SIGNOUT);
+    }
     if (everywhere == NULL || strcmp(everywhere, "true") != 0) {
         return;
     }
@@ -67,6 +70,7 @@ static void nextauth_signout_revoke(nextauth_req_t *req, const na_session_claims
     }
     if ((user = nextauth_authn_user(req->r, claims)) != NULL
         && nextauth_revoke_user(req->r, user) == NA_OK) {
+        nextauth_metrics_revocation(NA_METRICS_REVOKE_EVERYWHERE);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r,
                       NA_LOGNO(00271) "signed out everywhere: every session of this user ends");
     }

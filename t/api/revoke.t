@@ -6,8 +6,8 @@
 # - sign out everywhere (everywhere=true, CSRF-checked) revokes every session of that
 #   user and no other user's; a sign-in right after (the same second) works;
 # - a wrong CSRF token revokes nothing;
-# - Authorization: Bearer with the session token (next-auth's getToken reads it there)
-#   signs the request in without a cookie being set; a bad, empty or oversized one gets
+# - Authorization: Bearer with the session token (next-auth's getToken reads it there,
+#   when no session cookie was sent) signs the request in without a cookie being set; a bad, empty or oversized one gets
 #   401 with WWW-Authenticate: Bearer error="invalid_token"; NextAuthBearer off refuses
 #   it; a Require line that refuses the bearer's user gives 403 insufficient_scope; a
 #   location with NextAuthBearer on challenges with Bearer realm too;
@@ -23,6 +23,13 @@ plan skip_all => 'CryptX (Debian libcryptx-perl) is needed to read tokens' unles
 
 my $mark = log_mark();
 my $origin = origin('revoke');
+
+# The counters are the whole server's (shared memory): this file compares before and after.
+sub metric {
+    my ($text, $name) = @_;
+    return $text =~ /^\Q$name\E (\d+)$/m ? $1 : undef;
+}
+my $metrics_before = req(GET => url('revoke', '/revoke-metrics'))->content;
 my $NAME = 'next-auth.session-token';
 
 sub token_of {
@@ -158,6 +165,14 @@ sub bearer {
     is_deeply([set_cookies($res)], [], '403: no cookie');
     unlike($res->content, qr/ECHO-CGI/, '403: the backend did not answer');
 
+    # next-auth's getToken order: the cookie when there is one, the header only without.
+    my $bobc = signin('revoke', 'bob@other.org');
+    $res = bearer('/cgi/echo.cgi', $token, Cookie => $bobc);
+    is($res->code, 200, 'a cookie and a bearer token: 200');
+    is(echo_of($res)->{REMOTE_USER}, 'bob@other.org', 'the cookie wins over the bearer token');
+    $res = bearer('/cgi/echo.cgi', 'forged-by-the-client', Cookie => $bobc);
+    is($res->code, 200, 'a cookie beside a junk Authorization: the cookie decides');
+
     my $alice = token_of(signin('revoke', 'alice@example.com'));
     $res = bearer('/cgi-alice/echo.cgi', $alice);
     is($res->code, 200, 'alice\'s session token as bearer where alice is required: 200');
@@ -181,6 +196,19 @@ sub bearer {
     is_deeply([set_cookies($res)], [], 'back-channel answers set no cookie');
     $res = req(GET => url('revoke', '/api/auth/backchannel-logout/credentials'));
     is($res->code, 405, 'GET back-channel logout: 405');
+}
+
+{
+    my $after = req(GET => url('revoke', '/revoke-metrics'))->content;
+    my %want = ('nextauth_revocations_total{cause="signout"}' => 3,
+                'nextauth_revocations_total{cause="everywhere"}' => 2,
+                'nextauth_revocations_total{cause="backchannel"}' => 0);
+    for my $name (sort keys %want) {
+        is(metric($after, $name) - metric($metrics_before, $name), $want{$name}, "metrics: $name");
+    }
+    ok(metric($after, 'nextauth_revoked_session_refusals_total')
+       - metric($metrics_before, 'nextauth_revoked_session_refusals_total') >= 10,
+       'metrics: the refusals of revoked sessions are counted');
 }
 
 my @lines = NextAuth::Test::log_lines_since($mark);

@@ -211,8 +211,34 @@ START_TEST(test_metrics_format)
         ck_assert_msg(strncmp(line, "nextauth_", 9) == 0, "bad line '%s'", line);
         ck_assert_msg(strchr(line, ' ') != NULL, "no value on '%s'", line);
     }
-    ck_assert_int_eq(types, 6);
+    ck_assert_int_eq(types, 9);
     ck_assert_int_gt(lines, 40);
+}
+END_TEST
+
+START_TEST(test_metrics_refreshes_and_revocations)
+{
+    na_metrics_t *m = na_test_metrics();
+    const char *text;
+
+    na_metrics_count_refresh(m, NA_METRICS_REFRESH_OK);
+    na_metrics_count_refresh(m, NA_METRICS_REFRESH_OK);
+    na_metrics_count_refresh(m, NA_METRICS_REFRESH_FAILED);
+    na_metrics_count_refresh(m, NA_METRICS_REFRESH_RESULTS); /* out of range: ignored */
+    na_metrics_count_refresh(m, -1);
+    na_metrics_count_revocation(m, NA_METRICS_REVOKE_SIGNOUT);
+    na_metrics_count_revocation(m, NA_METRICS_REVOKE_BACKCHANNEL);
+    na_metrics_count_revocation(m, NA_METRICS_REVOKE_BACKCHANNEL);
+    na_metrics_count_revocation(m, NA_METRICS_REVOKE_REFUSED);
+    na_metrics_count_revocation(m, NA_METRICS_REVOKE_KINDS);
+    text = na_metrics_text(na_test_pool, m);
+    ck_assert_int_eq(na_test_value(text, "nextauth_token_refreshes_total{result=\"ok\"}"), 2);
+    ck_assert_int_eq(na_test_value(text, "nextauth_token_refreshes_total{result=\"refused\"}"), 0);
+    ck_assert_int_eq(na_test_value(text, "nextauth_token_refreshes_total{result=\"failed\"}"), 1);
+    ck_assert_int_eq(na_test_value(text, "nextauth_revocations_total{cause=\"signout\"}"), 1);
+    ck_assert_int_eq(na_test_value(text, "nextauth_revocations_total{cause=\"everywhere\"}"), 0);
+    ck_assert_int_eq(na_test_value(text, "nextauth_revocations_total{cause=\"backchannel\"}"), 2);
+    ck_assert_int_eq(na_test_value(text, "nextauth_revoked_session_refusals_total"), 1);
 }
 END_TEST
 
@@ -223,6 +249,8 @@ START_TEST(test_metrics_null_is_noop)
     na_metrics_count_csrf(NULL);
     na_metrics_count_refusal(NULL, 0);
     na_metrics_count_memo(NULL, 0);
+    na_metrics_count_refresh(NULL, NA_METRICS_REFRESH_OK);
+    na_metrics_count_revocation(NULL, NA_METRICS_REVOKE_SIGNOUT);
     na_metrics_observe_idp(NULL, 1);
 }
 END_TEST
@@ -253,6 +281,7 @@ Suite *suite_metrics(void)
     tcase_add_test(tc, test_metrics_limits_and_memo);
     tcase_add_test(tc, test_metrics_histogram);
     tcase_add_test(tc, test_metrics_format);
+    tcase_add_test(tc, test_metrics_refreshes_and_revocations);
     tcase_add_test(tc, test_metrics_null_is_noop);
     tcase_add_test(tc, test_metrics_dir_config);
     suite_add_tcase(s, tc);
