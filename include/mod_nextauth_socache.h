@@ -40,6 +40,20 @@ int nextauth_socache_pre_config(nextauth_socache_t *c, apr_pool_t *pconf);
 const char *nextauth_socache_create(nextauth_socache_t *c, const char *spec, const char *fallback,
                                     apr_pool_t *ptemp, apr_pool_t *pconf);
 
+/** How check_config reports on a cache that has a built-in default. */
+typedef struct nextauth_socache_lines_t {
+    const char *warn_logno; /**< NA_LOGNO() of the warning when the default is not loaded */
+    const char *fail_logno; /**< NA_LOGNO() of the refusal of a configured spec */
+    const char *without;    /**< what the server goes on without, e.g. "sessions cannot be
+                                 revoked" */
+} nextauth_socache_lines_t;
+
+/** check_config: nextauth_socache_create, and its line logged. A default (spec NULL) whose
+ *  provider is not loaded is a startup warning (configurations that started before keep
+ *  starting, without the feature): OK. A configured spec that fails is an error: !OK. */
+int nextauth_socache_configure(nextauth_socache_t *c, const char *spec, const char *fallback,
+                               const nextauth_socache_lines_t *lines, apr_pool_t *ptemp,
+                               apr_pool_t *pconf);
 /** post_config: the mutex, then the provider's init. APR_SUCCESS, or the failure with
  *  *what naming the step ("mutex" or "init"). Nothing to do when no provider was created. */
 apr_status_t nextauth_socache_start(nextauth_socache_t *c, server_rec *s, apr_pool_t *pconf,

@@ -37,11 +37,14 @@ static int nextauth_backchannel_refuse(request_rec *r, int status, const char *w
     return rv;
 }
 
-/* Our fault or a peer's (JWKS, revocation list): 503, so the IdP may try again. */
+/* Our fault or a peer's (JWKS, revocation list): 503, so the IdP may try again. why
+ * NULL: the failure was logged already (discovery). */
 static int nextauth_backchannel_unavailable(request_rec *r, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00273) "back-channel logout failed: %s",
-                  why);
+    if (why) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, NA_LOGNO(00273) "back-channel logout failed: %s",
+                      why);
+    }
     apr_table_setn(r->err_headers_out, "Retry-After", "10");
     nextauth_reply_no_store(r);
     return nextauth_reply_json(r, HTTP_SERVICE_UNAVAILABLE,
@@ -86,22 +89,29 @@ static na_status_t nextauth_backchannel_check(request_rec *r, const na_provider_
     return st;
 }
 
-/* The provider's endpoints, and whether it says it sends logout tokens at all. */
+/* The provider's endpoints, and whether it says it sends logout tokens at all: 1 when
+ * they are usable; 0 when the request was answered (*answered: the handler's status). */
 static int nextauth_backchannel_endpoints(nextauth_req_t *req, const na_provider_t *prov,
-                                          na_oauth_discovery_t *ep)
+                                          na_oauth_discovery_t *ep, int *answered)
 {
     request_rec *r = req->r;
 
-    if (nextauth_oidc_endpoints(r, prov, ep) != APR_SUCCESS || ep->jwks_uri == NULL) {
-        return nextauth_backchannel_unavailable(
-            r, apr_psprintf(r->pool, "no discovery or JWKS for %s", prov->id));
+    if (nextauth_oidc_endpoints(r, prov, ep) != APR_SUCCESS) {
+        *answered = nextauth_backchannel_unavailable(r, NULL); /* logged there */
+        return 0;
+    }
+    if (ep->jwks_uri == NULL) {
+        *answered = nextauth_backchannel_unavailable(
+            r, apr_psprintf(r->pool, "%s has no jwks_uri", prov->id));
+        return 0;
     }
     if (!ep->backchannel_logout) {
-        return nextauth_backchannel_refuse(r, HTTP_BAD_REQUEST,
-                                           "the provider's discovery does not say "
-                                           "backchannel_logout_supported");
+        *answered = nextauth_backchannel_refuse(r, HTTP_BAD_REQUEST,
+                                                "the provider's discovery does not say "
+                                                "backchannel_logout_supported");
+        return 0;
     }
-    return OK;
+    return 1;
 }
 
 int nextauth_route_backchannel(nextauth_req_t *req)
@@ -129,7 +139,7 @@ int nextauth_route_backchannel(nextauth_req_t *req)
         return nextauth_backchannel_refuse(r, HTTP_REQUEST_ENTITY_TOO_LARGE,
                                            "logout_token too long");
     }
-    if ((rv = nextauth_backchannel_endpoints(req, prov, &ep)) != OK) {
+    if (!nextauth_backchannel_endpoints(req, prov, &ep, &rv)) {
         return rv;
     }
     if ((st = nextauth_backchannel_check(r, prov, &ep, token, &claims, &why)) != NA_OK) {

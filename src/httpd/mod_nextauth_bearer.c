@@ -117,9 +117,11 @@ static int nextauth_bearer_jwt(nextauth_req_t *req, const na_dir_conf_t *d, cons
     na_status_t st;
 
     if (nextauth_oidc_endpoints(r, d->bearer_issuer, &ep) != APR_SUCCESS || ep.jwks_uri == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      NA_LOGNO(00276) "bearer: no discovery or JWKS for issuer %s",
-                      d->bearer_issuer->issuer);
+        if (ep.issuer && ep.jwks_uri == NULL) { /* discovery failures are logged there */
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          NA_LOGNO(00276) "bearer: issuer %s has no jwks_uri",
+                          d->bearer_issuer->issuer);
+        }
         apr_table_setn(r->err_headers_out, "Retry-After", "10");
         return HTTP_SERVICE_UNAVAILABLE;
     }

@@ -34,15 +34,22 @@ int nextauth_limit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *p
     return nextauth_socache_pre_config(&nextauth_limit, pconf);
 }
 
+/* OIDC alone (its back-channel route): configurations that started before the route
+ * existed keep starting without the default cache; its requests are then not counted. */
+static const nextauth_socache_lines_t nextauth_limit_oidc_lines = {
+    NA_LOGNO(00278), NA_LOGNO(00279), "back-channel logout requests are not rate limited"};
+
 int nextauth_limit_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
     const char *msg;
 
     (void)plog;
-    if (!nextauth_socache_wanted(s,
-                                 NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL | NA_PROVIDER_OIDC)) {
-        return OK;
+    if (!nextauth_socache_wanted(s, NA_PROVIDER_CREDENTIALS | NA_PROVIDER_EMAIL)) {
+        return nextauth_socache_wanted(s, NA_PROVIDER_OIDC) ? nextauth_socache_configure(
+                   &nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,
+                   NEXTAUTH_LIMIT_DEFAULT_CACHE, &nextauth_limit_oidc_lines, ptemp, pconf)
+                                                            : OK;
     }
     msg = nextauth_socache_create(&nextauth_limit, nextauth_conf_server(s)->rate_limit_cache,
                                   NEXTAUTH_LIMIT_DEFAULT_CACHE, ptemp, pconf);

@@ -183,6 +183,10 @@ na_status_t nextauth_oidc_verify(request_rec *r, const na_provider_t *prov, cons
     na_status_t rv = NA_EDENIED;
     int attempt;
 
+    if (jwks_uri == NULL) {
+        err->detail = "JWKS unavailable or unusable: no jwks_uri";
+        return NA_EPEER;
+    }
     for (attempt = 0; attempt < 2 && rv == NA_EDENIED; attempt++) {
         if (attempt == 1 && !nextauth_oidc_may_refetch(r, jwks_uri)) {
             break;

@@ -3,6 +3,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 
+#include "mod_nextauth_conf.h"
 #include "mod_nextauth_req.h"
 #include "na_csrf.h"
 
@@ -40,6 +41,13 @@ static const char *nextauth_req_origin(request_rec *r, const na_server_conf_t *c
     }
     *https = site.https;
     return site.origin;
+}
+
+const char *nextauth_req_site(request_rec *r)
+{
+    int https = 0;
+
+    return nextauth_req_origin(r, nextauth_conf_server(r->server), &https);
 }
 
 static int nextauth_req_secure(const na_server_conf_t *conf, int https)

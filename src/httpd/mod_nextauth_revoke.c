@@ -8,6 +8,7 @@
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_metrics.h"
+#include "mod_nextauth_req.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
@@ -35,8 +36,12 @@ static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
 static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
+/* The token a thread last found not revoked: its sid, or for a token without one (made
+ * by next-auth) its jti, which names that token alone. */
+#define NEXTAUTH_REVOKE_SLOT_KEY 64
+
 typedef struct nextauth_revoke_slot_t {
-    char sid[NA_TOKENS_SID_LEN + 1];
+    char key[NEXTAUTH_REVOKE_SLOT_KEY + 1];
     apr_int64_t began;
     apr_uint32_t gen;
 } nextauth_revoke_slot_t;
@@ -66,29 +71,21 @@ static int nextauth_revoke_wanted(server_rec *s)
     return 0;
 }
 
+static const nextauth_socache_lines_t nextauth_revoke_lines = {NA_LOGNO(00264), NA_LOGNO(00265),
+                                                               "sessions cannot be revoked"};
+
 int nextauth_revoke_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
-    const char *spec = nextauth_conf_server(s)->revocation_cache, *msg;
-
     (void)plog;
     if (!nextauth_revoke_wanted(s)) {
         return OK;
     }
-    msg = nextauth_socache_create(&nextauth_revoke, spec, NEXTAUTH_REVOKE_DEFAULT_CACHE, ptemp,
-                                  pconf);
-    if (msg && spec == NULL) {
-        /* Configurations that start today keep starting: without the default provider
-         * there is no list, and sign-out cannot end a copied cookie. */
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
-                     NA_LOGNO(00264) "%s; until then sessions cannot be revoked", msg);
-        return OK;
-    }
-    if (msg) {
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00265) "%s", msg);
-        return !OK;
-    }
-    return OK;
+    /* Without the default provider there is no list, and sign-out cannot end a copied
+     * cookie; configurations that start today keep starting. */
+    return nextauth_socache_configure(&nextauth_revoke, nextauth_conf_server(s)->revocation_cache,
+                                      NEXTAUTH_REVOKE_DEFAULT_CACHE, &nextauth_revoke_lines, ptemp,
+                                      pconf);
 }
 
 /* A cache every host reads needs no generation; one on this host does. */
@@ -157,6 +154,17 @@ static void nextauth_revoke_warn(request_rec *r, apr_status_t rv, const char *wh
                       : "protected requests are refused with 503");
 }
 
+/* Entries about a user or an IdP name them within this site (NextAuthURL's origin): two
+ * sites of one httpd (or one Redis) may each have an alice@example.com, or a "keycloak"
+ * provider that is not the other's. Every host of one site has the same origin. Session
+ * ids need no scope: they are random. */
+static const char *nextauth_revoke_scoped(request_rec *r, const char *name)
+{
+    const char *site = nextauth_req_site(r);
+
+    return name ? apr_pstrcat(r->pool, site ? site : "", " ", name, NULL) : NULL;
+}
+
 /* How long an entry must outlive what it revokes: the longest a session lives. */
 static apr_time_t nextauth_revoke_expiry(request_rec *r)
 {
@@ -223,7 +231,8 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     if (db || (user = nextauth_authn_user(r, claims)) == NULL) {
         return NA_OK;
     }
-    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, user), &value, &len);
+    st = nextauth_revoke_get(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
+                             &value, &len);
     if (st == NA_EDENIED) {
         return NA_OK;
     }
@@ -233,20 +242,30 @@ static na_status_t nextauth_revoke_lookup(request_rec *r, const na_session_claim
     return na_revoke_user_revokes(value, len, began) != 0 ? NA_EDENIED : NA_OK;
 }
 
+static const char *nextauth_revoke_memo_key(const na_session_claims_t *claims)
+{
+    const char *key = claims->sid ? claims->sid : claims->jti;
+
+    return key && strlen(key) <= NEXTAUTH_REVOKE_SLOT_KEY ? key : NULL;
+}
+
 static int nextauth_revoke_memo_hit(const na_session_claims_t *claims, apr_int64_t began,
                                     apr_uint32_t gen)
 {
     const nextauth_revoke_slot_t *slot = &nextauth_revoke_slot;
+    const char *key = nextauth_revoke_memo_key(claims);
 
-    return nextauth_revoke_gen && claims->sid && slot->gen == gen && slot->began == began
-           && strcmp(slot->sid, claims->sid) == 0;
+    return nextauth_revoke_gen && key && slot->gen == gen && slot->began == began
+           && strcmp(slot->key, key) == 0;
 }
 
 static void nextauth_revoke_memo_put(const na_session_claims_t *claims, apr_int64_t began,
                                      apr_uint32_t gen)
 {
-    if (nextauth_revoke_gen && claims->sid && strlen(claims->sid) == NA_TOKENS_SID_LEN) {
-        memcpy(nextauth_revoke_slot.sid, claims->sid, NA_TOKENS_SID_LEN + 1);
+    const char *key = nextauth_revoke_memo_key(claims);
+
+    if (nextauth_revoke_gen && key) {
+        memcpy(nextauth_revoke_slot.key, key, strlen(key) + 1);
         nextauth_revoke_slot.began = began;
         nextauth_revoke_slot.gen = gen;
     }
@@ -326,7 +345,7 @@ na_status_t nextauth_revoke_user(request_rec *r, const char *user)
     if (nextauth_revoke.provider == NULL) {
         return NA_OK;
     }
-    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, user),
+    return nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user)),
                                na_revoke_time_value(r->pool, now), nextauth_revoke_expiry(r));
 }
 
@@ -335,7 +354,8 @@ apr_int64_t nextauth_revoke_signin_time(request_rec *r, const char *user, apr_in
     const char *value = NULL, *key;
     unsigned int len = 0;
 
-    if (!nextauth_revoke.ready || (key = na_revoke_user_key(r->pool, user)) == NULL
+    if (!nextauth_revoke.ready
+        || (key = na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, user))) == NULL
         || nextauth_revoke_get(r, key, &value, &len) != NA_OK) {
         return now;
     }
@@ -351,12 +371,15 @@ void nextauth_revoke_remember(request_rec *r, const char *provider, const char *
     if (!nextauth_revoke.ready) {
         return;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL && sid
-        && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
+    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
+            != NULL
+        && sid && nextauth_revoke_get(r, key, &value, &len) != NA_EPEER) {
         (void)nextauth_revoke_put(r, key, na_revoke_sids_add(r->pool, value, len, sid),
                                   nextauth_revoke_expiry(r));
     }
-    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) != NULL && user) {
+    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
+            != NULL
+        && user) {
         (void)nextauth_revoke_put(r, key, user, nextauth_revoke_expiry(r));
     }
 }
@@ -413,7 +436,8 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
         nextauth_revoke_warn(r, APR_EINIT, "storing");
         return NA_EPEER;
     }
-    if ((key = na_revoke_idp_session_key(r->pool, provider, idp_sid)) != NULL
+    if ((key = na_revoke_idp_session_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sid))
+            != NULL
         && (st = nextauth_revoke_get(r, key, &value, &len)) == NA_OK) {
         return nextauth_revoke_idp_session(r, value, len, count);
     }
@@ -422,11 +446,12 @@ na_status_t nextauth_revoke_idp(request_rec *r, const char *provider, const char
     }
     /* sub only, or an IdP session we never saw (signed in elsewhere, or before this
      * list): its user's sessions, rather than none. */
-    if ((key = na_revoke_idp_subject_key(r->pool, provider, idp_sub)) == NULL
+    if ((key = na_revoke_idp_subject_key(r->pool, nextauth_revoke_scoped(r, provider), idp_sub))
+            == NULL
         || (st = nextauth_revoke_get(r, key, &value, &len)) != NA_OK) {
         return st == NA_EPEER ? st : NA_OK;
     }
-    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, value),
+    st = nextauth_revoke_put(r, na_revoke_user_key(r->pool, nextauth_revoke_scoped(r, value)),
                              na_revoke_time_value(r->pool, apr_time_sec(apr_time_now())),
                              nextauth_revoke_expiry(r));
     if (st == NA_OK) {

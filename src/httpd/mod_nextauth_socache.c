@@ -74,6 +74,25 @@ const char *nextauth_socache_create(nextauth_socache_t *c, const char *spec, con
     return NULL;
 }
 
+int nextauth_socache_configure(nextauth_socache_t *c, const char *spec, const char *fallback,
+                               const nextauth_socache_lines_t *lines, apr_pool_t *ptemp,
+                               apr_pool_t *pconf)
+{
+    const char *msg = nextauth_socache_create(c, spec, fallback, ptemp, pconf);
+
+    if (msg && spec == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL, "%s%s; until then %s",
+                     lines->warn_logno, msg, lines->without);
+        return OK;
+    }
+    if (msg) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, "%s%s", lines->fail_logno,
+                     msg);
+        return !OK;
+    }
+    return OK;
+}
+
 typedef struct nextauth_socache_owner_t {
     nextauth_socache_t *cache;
     server_rec *s;

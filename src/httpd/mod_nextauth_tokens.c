@@ -45,30 +45,21 @@ int nextauth_tokens_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     return nextauth_socache_pre_config(&nextauth_tokens, pconf);
 }
 
+static const nextauth_socache_lines_t nextauth_tokens_lines = {NA_LOGNO(00262), NA_LOGNO(00250),
+                                                               "OAuth sessions keep no tokens"};
+
 int nextauth_tokens_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                  server_rec *s)
 {
-    const char *msg, *spec;
-
     (void)plog;
     if (!nextauth_socache_wanted(s, NA_PROVIDER_ANY_OAUTH)) {
         return OK;
     }
-    spec = nextauth_conf_server(s)->token_cache;
-    msg = nextauth_socache_create(&nextauth_tokens, spec, NEXTAUTH_TOKENS_DEFAULT_CACHE, ptemp,
-                                  pconf);
-    if (msg && spec == NULL) {
-        /* Sessions worked without records before there were any: no configuration that
-         * starts today stops starting because the default cache module is not loaded. */
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
-                     NA_LOGNO(00262) "%s; until then OAuth sessions keep no tokens", msg);
-        return OK;
-    }
-    if (msg) {
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL, NA_LOGNO(00250) "%s", msg);
-        return !OK;
-    }
-    return OK;
+    /* Sessions worked without records before there were any: no configuration that
+     * starts today stops starting because the default cache module is not loaded. */
+    return nextauth_socache_configure(&nextauth_tokens, nextauth_conf_server(s)->token_cache,
+                                      NEXTAUTH_TOKENS_DEFAULT_CACHE, &nextauth_tokens_lines, ptemp,
+                                      pconf);
 }
 
 static int nextauth_tokens_derive(apr_pool_t *pconf, server_rec *s)

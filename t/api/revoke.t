@@ -11,6 +11,7 @@
 #   401 with WWW-Authenticate: Bearer error="invalid_token"; NextAuthBearer off refuses
 #   it; a Require line that refuses the bearer's user gives 403 insufficient_scope; a
 #   location with NextAuthBearer on challenges with Bearer realm too;
+# - a user's entries are per site: alice's session on another virtual host stays;
 # - tokens minted without a sid (next-auth's) are revoked by sign out everywhere too.
 use strict;
 use warnings;
@@ -94,6 +95,8 @@ sub bearer {
     my @alice = map { signin('revoke', 'alice@example.com') } 1 .. 2;
     my $bob = signin('revoke', 'bob@other.org');
     signed_in($_, 'alice, a second device') for $alice[1];
+    # Alice on another site of the same httpd (its own secret and origin): not this site's.
+    my $elsewhere = signin('protect', 'alice@example.com');
 
     # A wrong CSRF token revokes nothing.
     my ($token, $jar) = csrf_roundtrip('revoke');
@@ -108,6 +111,8 @@ sub bearer {
     is($res->code, 302, 'sign out everywhere: 302');
     to_signin($alice[1], 'alice\'s other device after sign out everywhere');
     to_signin($alice[0], 'alice\'s own cookie after sign out everywhere');
+    my $other = req(GET => url('protect', '/static/index.html'), [Cookie => $elsewhere]);
+    is($other->code, 200, 'alice on another site of this httpd keeps her session (entries are per site)');
     my $echo = signed_in($bob, 'bob after alice signed out everywhere');
     is($echo->{REMOTE_USER}, 'bob@other.org', 'bob is untouched');
 

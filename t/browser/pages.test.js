@@ -140,6 +140,8 @@ describe('built-in pages in chromium', { timeout: 300000 }, () => {
             assert.match(await page.locator('.card p').first().innerText(), t.signoutQuestion);
             assert.equal((await page.locator('#submitButton').innerText()).trim(),
                 t.signoutButton);
+            assert.equal((await page.locator('#everywhereButton').innerText()).trim(),
+                t.signoutEverywhere);
         } else if (spec.root === 'verify-request') {
             assert.equal((await page.locator('h1').innerText()).trim(), t.verifyHeading);
             assert.match(await page.locator('.card').innerText(), t.verifyText);
@@ -291,8 +293,10 @@ describe('built-in pages in chromium', { timeout: 300000 }, () => {
 
         const signout = await open(contexts.en, `${base}/signout`, 'auto-signout');
         const so = await signout.page.locator('form').evaluateAll((fs) => fs.map((f) => ({
-            action: f.action, method: f.method, token: f.elements.csrfToken?.value })));
-        assert.deepEqual(so, [{ action: `${base}/signout`, method: 'post', token }]);
+            action: f.action, method: f.method, token: f.elements.csrfToken?.value,
+            everywhere: f.elements.everywhere?.value })));
+        assert.deepEqual(so, [{ action: `${base}/signout`, method: 'post', token, everywhere: undefined },
+            { action: `${base}/signout`, method: 'post', token, everywhere: 'true' }]);
         await screenshot(page, 'pages-signin-en-email-prefilled');
     });
 

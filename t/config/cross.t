@@ -133,6 +133,26 @@ like(conf_ok('token records: no NextAuthTokenCache and no shmcb still starts (no
              "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']),
      qr/NA00262: NextAuthTokenCache shmcb:logs\/nextauth-tokens\(8388608\) \(the default\): no mod_socache provider 'shmcb'.*keep no tokens/,
      'token records: the missing default cache is named, with what it costs');
+like(conf_ok('revocation list: no shmcb still starts (sessions cannot be revoked)',
+             "${S}NextAuthProvider github clientId=a clientSecret=b\n", without => ['socache_shmcb']),
+     qr/NA00264: NextAuthRevocation shmcb:logs\/nextauth-revocations\(2097152\) \(the default\): no mod_socache provider 'shmcb'.*sessions cannot be revoked/,
+     'revocation list: the missing default cache is named, with what it costs');
+conf_fails('NextAuthRevocation on redis without mod_socache_redis',
+           "${S}NextAuthRevocation cache=redis:127.0.0.1:6379\nNextAuthProvider credentials\n",
+           [qr/^NA00265: NextAuthRevocation redis:127\.0\.0\.1:6379: /,
+            qr/no mod_socache provider 'redis'/]);
+like(conf_ok('NextAuthRevocation off: no cache and no warning',
+             "${S}NextAuthRevocation off\nNextAuthProvider github clientId=a clientSecret=b\n",
+             without => ['socache_shmcb']),
+     qr/^(?!.*NA00264)/s, 'NextAuthRevocation off: no NA00264');
+like(conf_ok('an OIDC provider alone and no shmcb still starts (back channel not rate limited)',
+             "${S}NextAuthProvider kc type=oidc issuer=https://id.example.com clientId=a clientSecret=b\n",
+             without => ['socache_shmcb']),
+     qr/NA00278: NextAuthRateLimitCache shmcb \(the default\): no mod_socache provider 'shmcb'.*not rate limited/,
+     'OIDC alone: the missing counter cache is named, with what it costs');
+conf_ok('revocation list on redis', "LoadModule socache_redis_module "
+        . NextAuth::Test::moddir() . "/mod_socache_redis.so\n"
+        . "${S}NextAuthRevocation cache=redis:127.0.0.1:6379 failOpen=on\nNextAuthProvider credentials\n");
 conf_ok('token records on redis', "LoadModule socache_redis_module "
         . NextAuth::Test::moddir() . "/mod_socache_redis.so\n"
         . "${S}NextAuthTokenCache redis:127.0.0.1:6379\nNextAuthProvider github clientId=a clientSecret=b\n");

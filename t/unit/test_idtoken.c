@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "na_test_json.h"
 #include "na_idtoken.h"
 #include "suites.h"
 
@@ -37,25 +38,7 @@ static na_jws_verified_t na_test_payload(const char *json)
 /* The base claims with `patch` merged in (may be NULL) and `del` removed (may be NULL). */
 static const char *na_test_claims_edit(const char *patch, const char *del)
 {
-    json_t *c = json_loads(na_test_claims, 0, NULL), *p;
-    const char *out;
-    char *s;
-
-    ck_assert_ptr_nonnull(c);
-    if (patch) {
-        p = json_loads(patch, 0, NULL);
-        ck_assert_msg(p != NULL, "bad patch %s", patch);
-        json_object_update(c, p);
-        json_decref(p);
-    }
-    if (del) {
-        json_object_del(c, del);
-    }
-    s = json_dumps(c, JSON_COMPACT);
-    out = apr_pstrdup(na_test_pool, s);
-    free(s);
-    json_decref(c);
-    return out;
+    return na_test_json_edit(na_test_claims, patch, del);
 }
 
 static na_status_t na_test_check(const char *json, const na_idtoken_expect_t *e,

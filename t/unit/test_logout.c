@@ -7,6 +7,7 @@
 
 #include "na_b64.h"
 #include "na_logout.h"
+#include "na_test_json.h"
 #include "suites.h"
 
 #define NA_TEST_NOW 1767225600
@@ -31,30 +32,6 @@ static na_jws_verified_t na_test_payload(const char *json)
 {
     na_jws_verified_t v = {json, strlen(json), "RS256", NULL};
     return v;
-}
-
-/* `base` with `patch` merged in (may be NULL) and `del` removed (may be NULL). */
-static const char *na_test_edit(const char *base, const char *patch, const char *del)
-{
-    json_t *c = json_loads(base, 0, NULL), *p;
-    const char *out;
-    char *s;
-
-    ck_assert_ptr_nonnull(c);
-    if (patch) {
-        p = json_loads(patch, 0, NULL);
-        ck_assert_msg(p != NULL, "bad patch %s", patch);
-        json_object_update(c, p);
-        json_decref(p);
-    }
-    if (del) {
-        json_object_del(c, del);
-    }
-    s = json_dumps(c, JSON_COMPACT);
-    out = apr_pstrdup(na_test_pool, s);
-    free(s);
-    json_decref(c);
-    return out;
 }
 
 static na_logout_expect_t na_test_logout_expect(void)
@@ -94,16 +71,19 @@ START_TEST(test_logout_sub_or_sid)
     na_err_t err;
 
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, NULL, "sid"), NULL, &c, &err), NA_OK);
+        na_test_logout_check(na_test_json_edit(na_test_logout, NULL, "sid"), NULL, &c, &err),
+        NA_OK);
     ck_assert_str_eq(c.sub, "248289761001");
     ck_assert_ptr_null(c.sid);
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, NULL, "sub"), NULL, &c, &err), NA_OK);
+        na_test_logout_check(na_test_json_edit(na_test_logout, NULL, "sub"), NULL, &c, &err),
+        NA_OK);
     ck_assert_ptr_null(c.sub);
     ck_assert_str_eq(c.sid, "08a5019c-17e1-4977-8f42-65a12843ea02");
     /* exp is optional */
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, NULL, "exp"), NULL, &c, &err), NA_OK);
+        na_test_logout_check(na_test_json_edit(na_test_logout, NULL, "exp"), NULL, &c, &err),
+        NA_OK);
     ck_assert_int_eq(c.exp, 0);
 }
 END_TEST
@@ -113,7 +93,7 @@ START_TEST(test_logout_aud_array)
     na_logout_claims_t c;
     na_err_t err;
     const char *json =
-        na_test_edit(na_test_logout, "{\"aud\":[\"other\",\"" NA_TEST_CLIENT "\"]}", NULL);
+        na_test_json_edit(na_test_logout, "{\"aud\":[\"other\",\"" NA_TEST_CLIENT "\"]}", NULL);
 
     ck_assert_int_eq(na_test_logout_check(json, "JWT", &c, &err), NA_OK);
 }
@@ -162,8 +142,8 @@ static const struct {
 
 START_TEST(test_logout_edits)
 {
-    const char *json =
-        na_test_edit(na_test_logout, na_test_logout_edits[_i].patch, na_test_logout_edits[_i].del);
+    const char *json = na_test_json_edit(na_test_logout, na_test_logout_edits[_i].patch,
+                                         na_test_logout_edits[_i].del);
     na_logout_claims_t c;
     na_err_t err;
 
@@ -186,16 +166,16 @@ START_TEST(test_logout_edges_pass)
 
     /* iat at the edges of [now - max_age - tolerance, now + tolerance], exp just alive */
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, "{\"iat\":1767224990}", NULL), NULL, &c,
-                             &err),
+        na_test_logout_check(na_test_json_edit(na_test_logout, "{\"iat\":1767224990}", NULL), NULL,
+                             &c, &err),
         NA_OK);
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, "{\"iat\":1767225610}", NULL), NULL, &c,
-                             &err),
+        na_test_logout_check(na_test_json_edit(na_test_logout, "{\"iat\":1767225610}", NULL), NULL,
+                             &c, &err),
         NA_OK);
     ck_assert_int_eq(
-        na_test_logout_check(na_test_edit(na_test_logout, "{\"exp\":1767225591}", NULL), NULL, &c,
-                             &err),
+        na_test_logout_check(na_test_json_edit(na_test_logout, "{\"exp\":1767225591}", NULL), NULL,
+                             &c, &err),
         NA_OK);
 }
 END_TEST
@@ -211,33 +191,34 @@ START_TEST(test_logout_lengths)
     big[256] = '\0';
     ck_assert_int_eq(
         na_test_logout_check(
-            na_test_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "jti", big), NULL), NULL,
-            &c, &err),
+            na_test_json_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "jti", big), NULL),
+            NULL, &c, &err),
         NA_OK);
     ck_assert_uint_eq(strlen(c.jti), 256);
     big[256] = 'j';
     big[257] = '\0';
     ck_assert_int_eq(
         na_test_logout_check(
-            na_test_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "jti", big), NULL), NULL,
-            &c, &err),
+            na_test_json_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "jti", big), NULL),
+            NULL, &c, &err),
         NA_EINPUT);
     ck_assert_int_eq(
         na_test_logout_check(
-            na_test_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "sub", big), NULL), NULL,
-            &c, &err),
+            na_test_json_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "sub", big), NULL),
+            NULL, &c, &err),
         NA_EINPUT);
     ck_assert_int_eq(
         na_test_logout_check(
-            na_test_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "sid", big), NULL), NULL,
-            &c, &err),
+            na_test_json_edit(na_test_logout, apr_psprintf(na_test_pool, fmt, "sid", big), NULL),
+            NULL, &c, &err),
         NA_EINPUT);
 }
 END_TEST
 
 START_TEST(test_logout_neither_sub_nor_sid)
 {
-    const char *json = na_test_edit(na_test_edit(na_test_logout, NULL, "sub"), NULL, "sid");
+    const char *json =
+        na_test_json_edit(na_test_json_edit(na_test_logout, NULL, "sub"), NULL, "sid");
     na_logout_claims_t c;
     na_err_t err;
 
@@ -352,11 +333,12 @@ START_TEST(test_bearer_aud_array)
 {
     na_bearer_claims_t c;
     na_err_t err;
-    const char *json = na_test_edit(na_test_access, "{\"aud\":[\"x\",\"" NA_TEST_API "\"]}", NULL);
+    const char *json =
+        na_test_json_edit(na_test_access, "{\"aud\":[\"x\",\"" NA_TEST_API "\"]}", NULL);
 
     ck_assert_int_eq(na_test_bearer_check(json, "at+jwt", &c, &err), NA_OK);
     /* the first of the configured audiences does as well as the second */
-    json = na_test_edit(na_test_access, "{\"aud\":\"https://other.example.com\"}", NULL);
+    json = na_test_json_edit(na_test_access, "{\"aud\":\"https://other.example.com\"}", NULL);
     ck_assert_int_eq(na_test_bearer_check(json, "at+jwt", &c, &err), NA_OK);
 }
 END_TEST
@@ -425,8 +407,8 @@ static const struct {
 
 START_TEST(test_bearer_edits)
 {
-    const char *json =
-        na_test_edit(na_test_access, na_test_bearer_edits[_i].patch, na_test_bearer_edits[_i].del);
+    const char *json = na_test_json_edit(na_test_access, na_test_bearer_edits[_i].patch,
+                                         na_test_bearer_edits[_i].del);
     na_bearer_claims_t c;
     na_err_t err;
 
@@ -445,10 +427,10 @@ START_TEST(test_bearer_times_pass)
     na_bearer_claims_t c;
     na_err_t err;
     const char *json =
-        na_test_edit(na_test_access, "{\"nbf\":1767225610,\"iat\":1767225610}", NULL);
+        na_test_json_edit(na_test_access, "{\"nbf\":1767225610,\"iat\":1767225610}", NULL);
 
     ck_assert_int_eq(na_test_bearer_check(json, "at+jwt", &c, &err), NA_OK);
-    json = na_test_edit(na_test_access, "{\"exp\":1767225591}", NULL);
+    json = na_test_json_edit(na_test_access, "{\"exp\":1767225591}", NULL);
     ck_assert_int_eq(na_test_bearer_check(json, "at+jwt", &c, &err), NA_OK);
 }
 END_TEST
