@@ -4,6 +4,11 @@
 # httpds run at once (same configuration, one module each), and short wrk runs alternate
 # between them, ROUNDS times, so the load other work puts on the machine falls on both:
 #   bench/ab-pair.sh BEFORE.so AFTER.so [ROUNDS] [SECONDS]
+# AB_CONF_AFTER: extra configuration lines for the second httpd only (for instance
+# "NextAuthRevocation cache=redis:127.0.0.1:6379" with the socache_redis LoadModule), to
+# price a setting with the same build on both sides.
+# AB_SESSIONS=N: the protected file is asked with N sessions in turn (N sign-ins per
+# httpd, bench/wrk-many.lua), as many users would, instead of one.
 # Prints per build the median req/s of the protected file (a real credentials session) and
 # of the same file without auth, and after/before of the medians and of the per-round ratios.
 set -euo pipefail
@@ -65,6 +70,7 @@ NextAuthProvider credentials name="Bench login" authn=file
     AuthType NextAuth
     Require valid-user
 </Location>
+$([ "$name" = after ] && printf '%s\n' "${AB_CONF_AFTER:-}")
 CONF
     /usr/sbin/apache2 -d "$B/$name" -f "$B/$name/httpd.conf" -DFOREGROUND &
     pids+=($!)
@@ -79,13 +85,24 @@ signin() { # PORT -> Cookie header
         --data-urlencode json=true "$base/api/auth/callback/credentials"
     awk -F'\t' '$6 == "next-auth.session-token" { printf "%s=%s", $6, $7 }' "$jar"
 }
-rps() { # URL COOKIE
-    BENCH_COOKIE="$2" wrk -t2 -c32 -d"${secs}s" -s bench/wrk.lua "$1" | sed -n 's/^BENCH .* rps=\([0-9.]*\) .*/\1/p'
+rps() { # URL COOKIE (a Cookie header, or @FILE of them, one per line)
+    if [ "${2#@}" != "$2" ]; then
+        BENCH_COOKIES="${2#@}" wrk -t2 -c32 -d"${secs}s" -s bench/wrk-many.lua "$1"
+    else
+        BENCH_COOKIE="$2" wrk -t2 -c32 -d"${secs}s" -s bench/wrk.lua "$1"
+    fi | sed -n 's/^BENCH .* rps=\([0-9.]*\) .*/\1/p'
+}
+sessions() { # PORT -> @FILE of AB_SESSIONS Cookie headers, or one Cookie header
+    local n=${AB_SESSIONS:-1} i
+    if [ "$n" -le 1 ]; then signin "$1"; return; fi
+    : >"$B/cookies.$1"
+    for ((i = 0; i < n; i++)); do rm -f "$B/jar.$1"; signin "$1" >>"$B/cookies.$1"; echo >>"$B/cookies.$1"; done
+    echo "@$B/cookies.$1"
 }
 start before "$before"
 start after "$after"
-cb=$(signin "$PORT_before")
-ca=$(signin "$PORT_after")
+cb=$(sessions "$PORT_before")
+ca=$(sessions "$PORT_after")
 [ -n "$cb" ] && [ -n "$ca" ] || { echo "ab-pair: no session" >&2; exit 1; }
 for v in before after; do p=PORT_$v; rps "http://127.0.0.1:${!p}/protected/file.html" "$([ $v = before ] && echo "$cb" || echo "$ca")" >/dev/null; done
 : >"$B/rounds.tsv"

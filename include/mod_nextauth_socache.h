@@ -63,6 +63,12 @@ apr_status_t nextauth_socache_start(nextauth_socache_t *c, server_rec *s, apr_po
 apr_status_t nextauth_socache_child_init(nextauth_socache_t *c, apr_pool_t *p);
 
 apr_status_t nextauth_socache_lock(nextauth_socache_t *c);
+struct apr_redis_t;
+/** A client of the first server of a redis provider's "host:port[,host:port...]" (as
+ *  mod_socache_redis reads it), for what mod_socache has no call for (INCR, a counter),
+ *  keeping up to `conns` connections (threads beyond them wait for one). */
+apr_status_t nextauth_socache_redis_open(apr_pool_t *p, const char *args, int conns,
+                                         struct apr_redis_t **out);
 /* One call each, under the mutex when the provider is not MT-safe (shmcb). id is text.
  * APR_NOTFOUND when there is no entry; other failures as the provider reports them. */
 apr_status_t nextauth_socache_get(nextauth_socache_t *c, request_rec *r, const char *id,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
 #include <apr_atomic.h>
+#include <apr_redis.h>
 #include <apr_shm.h>
 
+#include <ap_mpm.h>
 #include <http_protocol.h>
 
 #include "mod_nextauth_authn.h"
@@ -12,47 +14,83 @@
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
+#include "na_cache.h"
 #include "na_logout.h"
 #include "na_revoke.h"
 #include "na_session.h"
 #include "na_tokens.h"
 
 /* The revocation list. Entries (na_revoke.h) live as long as a session could: maxAge and
- * the clock tolerance. On one host (shmcb, dbm) every write also bumps a generation
- * counter in shared memory, and each thread remembers the last session it found not
- * revoked with the generation it read first: while the counter stands still nothing was
- * revoked on this host, so the common request reads one word instead of taking the
- * cache's mutex twice. A cache shared by hosts (redis, memcache) is read every time: a
- * revocation on another host must count at its very next request. */
+ * the clock tolerance. Every write also bumps a generation counter, and each thread
+ * remembers the last session it found not revoked with the generation it read first:
+ * while the counter stands still nothing was revoked, so the common request reads one
+ * number instead of two entries. On one host (shmcb, dbm) the counter is a word of shared
+ * memory; on redis it is a key every host INCRs, read with one GET per request, so a
+ * revocation on another host counts at the very next request (and a memo older than
+ * NEXTAUTH_REVOKE_MEMO_MAX is not trusted, should an INCR have been lost). memcache has
+ * no counter here: its entries are read every time. */
 
 /* 2 MB: some 20,000 entries of ~100 bytes. */
 #define NEXTAUTH_REVOKE_DEFAULT_CACHE "shmcb:logs/nextauth-revocations(2097152)"
 #define NEXTAUTH_REVOKE_WARN_EVERY 60
 #define NEXTAUTH_REVOKE_MAX_VALUE 512
+#define NEXTAUTH_REVOKE_GEN_KEY "nextauth-revoke:generation"
+#define NEXTAUTH_REVOKE_MEMO_MAX apr_time_from_sec(10)
 
 static nextauth_socache_t nextauth_revoke = {.id = "nextauth-revoke",
                                              .directive = NA_DIR_REVOCATION,
                                              .hints = {28, 64, 600 * APR_USEC_PER_SEC}};
 static apr_uint32_t *nextauth_revoke_gen;   /* NULL: shared by hosts, or no shared memory */
+static apr_redis_t *nextauth_revoke_redis;  /* per child: the counter of a cache on redis */
 static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last warning */
 
-/* The token a thread last found not revoked: its sid, or for a token without one (made
- * by next-auth) its jti, which names that token alone. */
+/* The tokens a thread found not revoked, by a hash of their sid (or, for a token without
+ * one, made by next-auth, its jti, which names that token alone): a table per thread,
+ * read and written with no lock, so a thread serving many users keeps most of them. */
 #define NEXTAUTH_REVOKE_SLOT_KEY 64
+#define NEXTAUTH_REVOKE_SLOTS 256
+/* Behind the threads' tables, one per process that all its threads share (na_cache, one
+ * mutex): a thread meets more users than its table holds, a process keeps this many. */
+#define NEXTAUTH_REVOKE_MEMO_SLOTS 8192
 
 typedef struct nextauth_revoke_slot_t {
     char key[NEXTAUTH_REVOKE_SLOT_KEY + 1];
     apr_int64_t began;
     apr_uint32_t gen;
+    apr_time_t at; /* when it was checked */
 } nextauth_revoke_slot_t;
 
-static __thread nextauth_revoke_slot_t nextauth_revoke_slot;
+static __thread nextauth_revoke_slot_t nextauth_revoke_slots[NEXTAUTH_REVOKE_SLOTS];
+static na_cache_t *nextauth_revoke_memo; /* per child */
+
+/* What the process memo keeps of a token found not revoked. */
+typedef struct nextauth_revoke_seen_t {
+    apr_int64_t began;
+    apr_uint32_t gen;
+} nextauth_revoke_seen_t;
+
+static void *nextauth_revoke_seen_copy(apr_pool_t *p, const void *value)
+{
+    return apr_pmemdup(p, value, sizeof(nextauth_revoke_seen_t));
+}
+
+/* FNV-1a: the keys are random (sid) or UUIDs (jti), any spread will do. */
+static nextauth_revoke_slot_t *nextauth_revoke_slot_of(const char *key)
+{
+    apr_uint32_t h = 2166136261u;
+
+    for (; *key; key++) {
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    }
+    return &nextauth_revoke_slots[h % NEXTAUTH_REVOKE_SLOTS];
+}
 
 int nextauth_revoke_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
     nextauth_revoke_gen = NULL;
+    nextauth_revoke_redis = NULL;
     return nextauth_socache_pre_config(&nextauth_revoke, pconf);
 }
 
@@ -126,10 +164,30 @@ void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv = nextauth_socache_child_init(&nextauth_revoke, p);
 
+    int threads = 1;
+
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      NA_LOGNO(00267) "revocation list: cannot attach the cache mutex in this "
                                      "child; its sessions are checked as the cache fails");
+        return;
+    }
+    nextauth_revoke_memo =
+        nextauth_revoke.ready ? na_cache_create(p, NEXTAUTH_REVOKE_MEMO_SLOTS) : NULL;
+    if (!nextauth_revoke.ready || strcmp(nextauth_revoke.name, "redis") != 0) {
+        return;
+    }
+    /* One connection per thread: the counter is read by every protected request. */
+    if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS || threads < 1) {
+        threads = 1;
+    }
+    rv = nextauth_socache_redis_open(p, nextauth_revoke.args, threads, &nextauth_revoke_redis);
+    if (rv != APR_SUCCESS) {
+        nextauth_revoke_redis = NULL;
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     NA_LOGNO(00280) "revocation list: cannot reach redis %s for its counter; "
+                                     "this child reads the entries at every request",
+                     nextauth_revoke.spec);
     }
 }
 
@@ -165,6 +223,61 @@ static const char *nextauth_revoke_scoped(request_rec *r, const char *name)
     return name ? apr_pstrcat(r->pool, site ? site : "", " ", name, NULL) : NULL;
 }
 
+/* The generation counter: 1 and *gen when there is one to trust; 0 when there is none
+ * (memcache, a counter that cannot be read): no memo then. */
+static int nextauth_revoke_generation(request_rec *r, apr_uint32_t *gen)
+{
+    char *value = NULL;
+    apr_size_t len = 0;
+    apr_status_t rv;
+
+    if (nextauth_revoke_gen) {
+        *gen = apr_atomic_read32(nextauth_revoke_gen);
+        return 1;
+    }
+    if (nextauth_revoke_redis == NULL) {
+        return 0;
+    }
+    rv =
+        apr_redis_getp(nextauth_revoke_redis, r->pool, NEXTAUTH_REVOKE_GEN_KEY, &value, &len, NULL);
+    if (rv == APR_NOTFOUND) {
+        *gen = 0;
+        return 1;
+    }
+    if (rv != APR_SUCCESS || len == 0 || len > 10) {
+        return 0;
+    }
+    for (*gen = 0; len > 0; len--, value++) { /* the value is not NUL-terminated */
+        if (*value < '0' || *value > '9') {
+            return 0;
+        }
+        *gen = *gen * 10 + (apr_uint32_t)(*value - '0');
+    }
+    return 1;
+}
+
+/* After a store: the counter moves, so every thread's memo of every host looks again. */
+static na_status_t nextauth_revoke_bump(request_rec *r)
+{
+    apr_uint32_t now = 0;
+    apr_status_t rv;
+
+    if (nextauth_revoke_gen) {
+        apr_atomic_inc32(nextauth_revoke_gen);
+        return NA_OK;
+    }
+    if (nextauth_revoke_redis == NULL) {
+        return NA_OK;
+    }
+    /* Redis creates a missing counter at 1. */
+    rv = apr_redis_incr(nextauth_revoke_redis, NEXTAUTH_REVOKE_GEN_KEY, 1, &now);
+    if (rv != APR_SUCCESS) {
+        nextauth_revoke_warn(r, rv, "counting");
+        return NA_EPEER;
+    }
+    return NA_OK;
+}
+
 /* How long an entry must outlive what it revokes: the longest a session lives. */
 static apr_time_t nextauth_revoke_expiry(request_rec *r)
 {
@@ -187,10 +300,7 @@ static na_status_t nextauth_revoke_put(request_rec *r, const char *key, const ch
         nextauth_revoke_warn(r, rv, "storing");
         return NA_EPEER;
     }
-    if (nextauth_revoke_gen) {
-        apr_atomic_inc32(nextauth_revoke_gen); /* after the store: see the file's comment */
-    }
-    return NA_OK;
+    return nextauth_revoke_bump(r); /* after the store: see the file's comment */
 }
 
 /* An entry's value into *value (NUL-terminated, from r->pool): NA_OK, NA_EDENIED when
@@ -249,43 +359,70 @@ static const char *nextauth_revoke_memo_key(const na_session_claims_t *claims)
     return key && strlen(key) <= NEXTAUTH_REVOKE_SLOT_KEY ? key : NULL;
 }
 
-static int nextauth_revoke_memo_hit(const na_session_claims_t *claims, apr_int64_t began,
-                                    apr_uint32_t gen)
+/* The thread's table, then the process's memo (whose hit refills the table). */
+static int nextauth_revoke_memo_hit(request_rec *r, const na_session_claims_t *claims,
+                                    apr_int64_t began, apr_uint32_t gen)
 {
-    const nextauth_revoke_slot_t *slot = &nextauth_revoke_slot;
     const char *key = nextauth_revoke_memo_key(claims);
+    nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
+    nextauth_revoke_seen_t *seen = NULL;
 
-    return nextauth_revoke_gen && key && slot->gen == gen && slot->began == began
-           && strcmp(slot->key, key) == 0;
+    if (slot == NULL) {
+        return 0;
+    }
+    if (slot->gen == gen && slot->began == began
+        && r->request_time - slot->at < NEXTAUTH_REVOKE_MEMO_MAX && strcmp(slot->key, key) == 0) {
+        return 1;
+    }
+    if (!na_cache_get(nextauth_revoke_memo, r->pool, key, strlen(key), r->request_time,
+                      nextauth_revoke_seen_copy, (void **)&seen)
+        || seen->gen != gen || seen->began != began) {
+        return 0;
+    }
+    memcpy(slot->key, key, strlen(key) + 1);
+    slot->began = began;
+    slot->gen = gen;
+    slot->at = r->request_time;
+    return 1;
 }
 
-static void nextauth_revoke_memo_put(const na_session_claims_t *claims, apr_int64_t began,
-                                     apr_uint32_t gen)
+static void nextauth_revoke_memo_put(request_rec *r, const na_session_claims_t *claims,
+                                     apr_int64_t began, apr_uint32_t gen)
 {
     const char *key = nextauth_revoke_memo_key(claims);
+    nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
+    nextauth_revoke_seen_t seen = {began, gen};
 
-    if (nextauth_revoke_gen && key) {
-        memcpy(nextauth_revoke_slot.key, key, strlen(key) + 1);
-        nextauth_revoke_slot.began = began;
-        nextauth_revoke_slot.gen = gen;
+    if (slot == NULL) {
+        return;
     }
+    memcpy(slot->key, key, strlen(key) + 1);
+    slot->began = began;
+    slot->gen = gen;
+    slot->at = r->request_time;
+    na_cache_put(nextauth_revoke_memo, key, strlen(key), r->request_time,
+                 r->request_time + NEXTAUTH_REVOKE_MEMO_MAX, nextauth_revoke_seen_copy, &seen);
 }
 
 na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db)
 {
     apr_int64_t began = claims->auth_time > 0 ? claims->auth_time : claims->iat;
-    apr_uint32_t gen = nextauth_revoke_gen ? apr_atomic_read32(nextauth_revoke_gen) : 0;
+    apr_uint32_t gen = 0;
     na_status_t st;
+    int counted;
 
     if (nextauth_revoke.provider == NULL) {
         return NA_OK; /* NextAuthRevocation off, or the default cache is not loaded */
     }
-    if (nextauth_revoke_memo_hit(claims, began, gen)) {
+    counted = nextauth_revoke.ready && nextauth_revoke_generation(r, &gen);
+    if (counted && nextauth_revoke_memo_hit(r, claims, began, gen)) {
         return NA_OK;
     }
     st = nextauth_revoke.ready ? nextauth_revoke_lookup(r, claims, began, db) : NA_EPEER;
     if (st == NA_OK) {
-        nextauth_revoke_memo_put(claims, began, gen);
+        if (counted) {
+            nextauth_revoke_memo_put(r, claims, began, gen);
+        }
         return NA_OK;
     }
     if (st == NA_EDENIED) {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright 2026 the mod_nextauth authors */
+#include <apr_redis.h>
+
 #include <ap_provider.h>
 #include <util_mutex.h>
 
@@ -233,4 +235,36 @@ apr_status_t nextauth_socache_del(nextauth_socache_t *c, request_rec *r, const c
     nextauth_socache_io_t io = {'d', id, NULL, NULL, NULL, 0, 0};
 
     return nextauth_socache_call(c, r, &io);
+}
+
+/* apr_redis's ttl is in microseconds, as apr_memcache's: a connection is kept a minute
+ * (60 here closed every connection after its one command: a QUIT and a new TCP handshake
+ * per request). */
+#define NEXTAUTH_SOCACHE_REDIS_TTL ((apr_uint32_t)apr_time_from_sec(60))
+
+apr_status_t nextauth_socache_redis_open(apr_pool_t *p, const char *args, int conns,
+                                         apr_redis_t **out)
+{
+    char *host = NULL, *scope = NULL;
+    apr_port_t port = 0;
+    apr_redis_server_t *server;
+    apr_redis_t *rc;
+    apr_status_t rv;
+    const char *first = args ? apr_pstrndup(p, args, strcspn(args, ",")) : "127.0.0.1";
+
+    if ((rv = apr_parse_addr_port(&host, &scope, &port, first, p)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (host == NULL) {
+        return APR_EINVAL;
+    }
+    if ((rv = apr_redis_create(p, 1, 0, &rc)) != APR_SUCCESS
+        || (rv = apr_redis_server_create(p, host, port ? port : 6379, 0, 1, (apr_uint32_t)conns,
+                                         NEXTAUTH_SOCACHE_REDIS_TTL, 2000000, &server))
+               != APR_SUCCESS
+        || (rv = apr_redis_add_server(rc, server)) != APR_SUCCESS) {
+        return rv;
+    }
+    *out = rc;
+    return APR_SUCCESS;
 }

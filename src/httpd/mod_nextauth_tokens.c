@@ -102,33 +102,6 @@ int nextauth_tokens_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     return nextauth_tokens.provider ? nextauth_tokens_derive(pconf, s) : OK;
 }
 
-/* "host:port[,host:port...]" as mod_socache_redis reads it: the lock needs the first. */
-static apr_status_t nextauth_tokens_redis_open(apr_pool_t *p, const char *args)
-{
-    char *host = NULL, *scope = NULL;
-    apr_port_t port = 0;
-    apr_redis_server_t *server;
-    apr_redis_t *rc;
-    apr_status_t rv;
-    const char *first = args ? apr_pstrndup(p, args, strcspn(args, ",")) : "127.0.0.1";
-
-    if ((rv = apr_parse_addr_port(&host, &scope, &port, first, p)) != APR_SUCCESS) {
-        return rv;
-    }
-    if (host == NULL) {
-        return APR_EINVAL;
-    }
-    if ((rv = apr_redis_create(p, 1, 0, &rc)) != APR_SUCCESS
-        || (rv =
-                apr_redis_server_create(p, host, port ? port : 6379, 0, 1, 4, 60, 2000000, &server))
-               != APR_SUCCESS
-        || (rv = apr_redis_add_server(rc, server)) != APR_SUCCESS) {
-        return rv;
-    }
-    nextauth_tokens_redis = rc;
-    return APR_SUCCESS;
-}
-
 void nextauth_tokens_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv = nextauth_socache_child_init(&nextauth_tokens, p);
@@ -144,7 +117,8 @@ void nextauth_tokens_child_init(apr_pool_t *p, server_rec *s)
         return;
     }
     if (nextauth_tokens.ready && strcmp(nextauth_tokens.name, "redis") == 0
-        && (rv = nextauth_tokens_redis_open(p, nextauth_tokens.args)) != APR_SUCCESS) {
+        && (rv = nextauth_socache_redis_open(p, nextauth_tokens.args, 4, &nextauth_tokens_redis))
+               != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      NA_LOGNO(00254) "token records: cannot reach redis %s for the refresh lock; "
                                      "access tokens are not refreshed in this child",
