@@ -63,6 +63,9 @@ test-limit: module
 test-tokens: module
 	t/tokens/run.sh
 
+test-revoke: module
+	t/revoke/run.sh
+
 # Builds the Debian package in a scratch copy, installs, enables, checks and purges it
 # (root; puts the system apache2 back as it was).
 test-deb:
@@ -108,6 +111,9 @@ test-asan: module-asan build/asan/unit/run-tests
 	# The token layer's paths (records, memo, refresh lock, 20 MB answers) are not in t/.
 	NA_MODULE=$(CURDIR)/build/asan/mod_nextauth.so NA_HTTPD=$(CURDIR)/build/asan/apache2-asan \
 	    t/tokens/run.sh
+	# The revocation layer's paths (back-channel logout, bearer tokens, Redis down).
+	NA_MODULE=$(CURDIR)/build/asan/mod_nextauth.so NA_HTTPD=$(CURDIR)/build/asan/apache2-asan \
+	    t/revoke/run.sh
 
 test-valgrind: module
 	t/run-valgrind-tests.sh
@@ -126,7 +132,7 @@ fuzz-ci:
 	@$(MAKE) --no-print-directory -f fuzz/Makefile run FUZZ_SECONDS=$(FUZZ_CI_TIME)
 
 test: deps module check-drift unit fuzz-ci test-httpd test-browser test-interop test-oauth \
-        test-email test-db test-limit test-tokens test-deb loadtest test-asan test-valgrind
+        test-email test-db test-limit test-tokens test-revoke test-deb loadtest test-asan test-valgrind
 	@echo "all test layers passed"
 
 install: module
@@ -141,5 +147,5 @@ clean:
 
 
 .PHONY: all module core deps run unit test-httpd test-browser test-interop test-oauth test-email \
-        test-db test-limit test-tokens test-deb module-asan test-asan test-valgrind fuzz fuzz-ci check-drift test \
+        test-db test-limit test-tokens test-revoke test-deb module-asan test-asan test-valgrind fuzz fuzz-ci check-drift test \
         install format clean bench loadtest

@@ -13,6 +13,8 @@
 //        [--access-token-ttl SECONDS] [--rotate-refresh] [--introspection]
 //        [--introspector ID:SECRET] [--groups-shape keycloak|okta|azure]
 //        [--mode NAME=VALUE ...] [--no-test-api]
+//        [--backchannel-logout-uri URI (after a --client-id)] [--no-backchannel-advertised]
+//        [--resource URL ...]
 //
 // Refresh tokens come with every authorization code (offline_access or not), so a relying
 // party can refresh; --rotate-refresh makes each refresh hand out a new one, and oidc-provider
@@ -41,6 +43,7 @@ console.warn = (...args) => {
 };
 // Loaded in main(), while the first signing key is being generated (both take a while).
 let Provider;
+let ProviderErrors;
 
 // ---------------------------------------------------------------------------------------------
 // Test users (no passwords: this is a fixture; the login form asks for a username only)
@@ -100,6 +103,18 @@ const GROUP_SHAPES = {
 };
 const GROUP_CLAIMS = ['groups', 'realm_access', 'roles'];
 
+// The scopes of every --resource (its access tokens carry those the client asked for).
+const RESOURCE_SCOPES = 'api:read api:write';
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// extraTokenClaims: the user's e-mail in an access token for a resource (none for
+// client_credentials, none in the relying party's opaque tokens).
+function resourceTokenClaims(token) {
+    if (!token.resourceServer || !token.accountId || !USERS[token.accountId]) return undefined;
+    return { email: USERS[token.accountId].email };
+}
+
 const SCOPE_CLAIMS = {
     openid: ['sub'],
     email: ['email', 'email_verified'],
@@ -147,9 +162,10 @@ const USAGE = 'usage: oidc.mjs --port N [--issuer URL] [--alg RS256|PS256|ES256]
     + '[--post-logout-redirect-uri URI...]]... [--no-iss] [--require-pkce] [--rotate-after N] '
     + '[--post-logout-same-origin] [--strict-auth-method] [--advertise-auth-method M]... '
     + '[--access-token-ttl SECONDS] [--rotate-refresh] [--introspection] [--introspector ID:SECRET] '
-    + '[--groups-shape keycloak|okta|azure] [--mode NAME=VALUE]... [--no-test-api]';
+    + '[--groups-shape keycloak|okta|azure] [--mode NAME=VALUE]... [--no-test-api] '
+    + '[--backchannel-logout-uri URI] [--no-backchannel-advertised] [--resource URL]...';
 const FLAGS = new Set(['no-iss', 'require-pkce', 'post-logout-same-origin', 'strict-auth-method', 'no-test-api', 'help',
-    'rotate-refresh', 'introspection']);
+    'rotate-refresh', 'introspection', 'no-backchannel-advertised']);
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 const ALGS = ['RS256', 'PS256', 'ES256'];
 
@@ -166,7 +182,7 @@ function parseOptions(argv) {
         clients: [], iss: true, requirePkce: false, rotateAfter: 0, postLogoutSameOrigin: false, strictAuth: false,
         advertised: [], accessTokenTtl: 3600, rotateRefresh: false, introspection: false,
         introspectors: [], groupsShape: undefined,
-        mode: new TestMode(SWITCHES), testApi: true,
+        mode: new TestMode(SWITCHES), testApi: true, backchannelAdvertised: true, resources: [],
     };
     let client = null;
     const needClient = (name) => {
@@ -188,6 +204,9 @@ function parseOptions(argv) {
         case 'client-secret': needClient(name).client_secret = value; break;
         case 'redirect-uri': needClient(name).redirect_uris.push(value); break;
         case 'post-logout-redirect-uri': needClient(name).post_logout_redirect_uris.push(value); break;
+        case 'backchannel-logout-uri': needClient(name).backchannel_logout_uri = absoluteUrl(name, value); break;
+        case 'no-backchannel-advertised': opts.backchannelAdvertised = false; break;
+        case 'resource': opts.resources.push(absoluteUrl(name, value)); break;
         case 'auth-method':
             if (!AUTH_METHODS.includes(value)) throw new Error(`--auth-method: ${AUTH_METHODS.join(' or ')}`);
             // After a --client-id it is that client's; before any, the default for all.
@@ -229,6 +248,15 @@ function parseOptions(argv) {
     return opts;
 }
 
+// An absolute http(s) URL without a fragment (what oidc-provider accepts as a resource
+// indicator or a back-channel logout URI).
+function absoluteUrl(name, value) {
+    let url;
+    try { url = new URL(value); } catch { throw new Error(`--${name} wants an absolute URL`); }
+    if (!/^https?:$/.test(url.protocol) || url.hash) throw new Error(`--${name} wants an http(s) URL without #`);
+    return value;
+}
+
 // --introspector ID:SECRET: a resource server's credentials, good for nothing but introspection.
 function parseIntrospector(value) {
     const colon = value.indexOf(':');
@@ -257,9 +285,13 @@ function clientMetadata(c, opts) {
         redirect_uris: c.redirect_uris,
         post_logout_redirect_uris: postLogout,
         response_types: ['code'],
-        grant_types: ['authorization_code', 'refresh_token'],
+        // With resource servers, a client may also get tokens for itself (client_credentials).
+        grant_types: ['authorization_code', 'refresh_token', ...(opts.resources.length ? ['client_credentials'] : [])],
         token_endpoint_auth_method: c.token_endpoint_auth_method || opts.authMethod,
         id_token_signed_response_alg: opts.alg,
+        ...(c.backchannel_logout_uri
+            ? { backchannel_logout_uri: c.backchannel_logout_uri, backchannel_logout_session_required: true }
+            : {}),
     };
 }
 
@@ -350,8 +382,21 @@ class OidcPeer {
         if (this.opts.strictAuth) strictClientAuthMethod(provider);
         provider.use(this.middleware());
         provider.on('server_error', (ctx, err) => console.error(`oidc peer: server_error: ${err.stack || err}`));
+        this.countBackchannel(provider);
         this.provider = provider;
         this.handler = provider.callback();
+    }
+
+    // The logout tokens oidc-provider POSTs when an OP session ends, counted so that a test can
+    // wait for the delivery: backchannel_ok (the client answered 200/204), backchannel_error.
+    countBackchannel(provider) {
+        provider.on('backchannel.success', (ctx, client, sub, sid) => {
+            this.stats.hit('backchannel_ok', { client_id: client.clientId, sub, sid });
+        });
+        provider.on('backchannel.error', (ctx, err, client, sub, sid) => {
+            console.error(`oidc peer: back-channel logout to ${client.backchannelLogoutUri}: ${err.message}`);
+            this.stats.hit('backchannel_error', { client_id: client.clientId, sub, sid, error: err.message });
+        });
     }
 
     async rotate() {
@@ -395,7 +440,14 @@ class OidcPeer {
                     // Any confidential client (the relying party, a resource server) may ask.
                     allowedPolicy: async (ctx, client) => client.clientAuthMethod !== 'none',
                 },
+                // On as soon as one client has a back-channel logout URI: discovery then says
+                // backchannel_logout_supported and ID tokens carry sid.
+                backchannelLogout: { enabled: this.clients.some((c) => c.backchannel_logout_uri) },
+                clientCredentials: { enabled: this.opts.resources.length > 0 },
+                resourceIndicators: this.resourceIndicators(),
             },
+            // The user's e-mail in a JWT access token for a resource (RFC 9068 allows any claim).
+            extraTokenClaims: async (ctx, token) => resourceTokenClaims(token),
             // A refresh token with every code, offline_access or not (Keycloak, Okta and Azure
             // hand one out to a confidential web client), living as long as the grant.
             issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -415,6 +467,39 @@ class OidcPeer {
         };
     }
 
+    // --resource URL: JWT access tokens (RFC 9068, typ at+jwt, signed with the OP's key) for
+    // that audience, asked for with resource= (authorization request, token request or
+    // client_credentials). No default resource: a client that names none (the relying party)
+    // keeps getting opaque tokens that work at userinfo.
+    resourceIndicators() {
+        return {
+            enabled: true,
+            useGrantedResource: async () => true,
+            getResourceServerInfo: async (ctx, indicator) => {
+                if (!this.opts.resources.includes(indicator)) throw new ProviderErrors.InvalidTarget();
+                return {
+                    scope: RESOURCE_SCOPES, audience: indicator, accessTokenTTL: this.opts.accessTokenTtl,
+                    accessTokenFormat: 'jwt', jwt: { sign: { alg: this.opts.alg } },
+                };
+            },
+        };
+    }
+
+    // POST /__test/sign {header, payload[, key: "stranger"]}: the compact JWS of `payload`
+    // signed with the current signing key (or a key not in the JWKS), header's alg and kid
+    // filled in unless given; alg "none" gets no kid unless given. For forging tokens that are
+    // validly signed but wrong in some other way (a logout token with a nonce, say).
+    async signForTest(req) {
+        const { header = {}, payload, key: which } = parseBody(await readBody(req), req.headers['content-type']);
+        if (!isObject(header) || !isObject(payload)) throw new Error('sign wants {"header": {...}, "payload": {...}}');
+        if (which !== undefined && which !== 'stranger') throw new Error('key: only "stranger"');
+        const key = which === 'stranger' ? await this.strangerKeyMade : this.keys[0];
+        const alg = header.alg ?? key.alg;
+        if (alg !== key.alg && alg !== 'none') throw new Error(`alg: ${key.alg} or none`);
+        const full = alg === 'none' ? { alg, ...header } : { alg, kid: key.kid, ...header };
+        return { jws: signJws(full, payload, alg, key.privateKey), header: full };
+    }
+
     // Koa middleware in front of oidc-provider's router: our own login pages, the avatars,
     // the /__test API and the switches.
     middleware() {
@@ -428,6 +513,7 @@ class OidcPeer {
                     extra: {
                         'POST /__test/rotate': async () => this.rotate(),
                         'POST /__test/revoke': async (req, url) => this.revoke(req, url),
+                        'POST /__test/sign': async (req) => this.signForTest(req),
                     },
                 });
                 return undefined;
@@ -479,6 +565,10 @@ class OidcPeer {
         await next();
         if (ctx.status !== 200 || !ctx.body) return;
         if (!this.opts.iss) ctx.body.authorization_response_iss_parameter_supported = false;
+        if (!this.opts.backchannelAdvertised) {
+            delete ctx.body.backchannel_logout_supported;
+            delete ctx.body.backchannel_logout_session_supported;
+        }
         const kind = this.mode.get('discovery');
         if (kind === 'wrong-issuer') ctx.body.issuer = `${this.issuer}/not-this-issuer`;
         else if (kind) this.fail(ctx, kind);
@@ -749,6 +839,12 @@ async function loadOrGrant(ctx) {
     let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
     if (!grant) grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
     grant.addOIDCScope(String(oidc.params.scope || 'openid'));
+    // resource=: the resource scopes asked for, so the code gives a token for that audience.
+    const asked = new Set(String(oidc.params.scope || '').split(' '));
+    for (const [indicator, server] of Object.entries(oidc.resourceServers || {})) {
+        const scopes = server.scope.split(' ').filter((s) => asked.has(s));
+        if (scopes.length) grant.addResourceScope(indicator, scopes.join(' '));
+    }
     if (oidc.claims) {
         const names = Object.values(oidc.claims).flatMap((c) => Object.keys(c || {}));
         if (names.length) grant.addOIDCClaims(names);
@@ -894,6 +990,7 @@ async function main() {
         listen(opts.port), makeKey(opts.alg), import('oidc-provider'),
     ]);
     Provider = module.default;
+    ProviderErrors = module.errors;
     const peer = new OidcPeer(opts, server.address().port, firstKey);
     server.on('request', (req, res) => {
         // An issuer with a path (http://127.0.0.1:8082/realms/test) is served as a mount point,

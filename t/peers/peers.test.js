@@ -949,6 +949,230 @@ describe('oidc.mjs --groups-shape', { timeout: 120000 }, () => {
     });
 });
 
+// ---- back-channel logout, resource indicators, /__test/sign (issue 13) -----------------------
+
+const API = 'http://127.0.0.1:9/api';
+const TESTER = { id: 'api-tester', secret: 'api-tester-secret', method: 'client_secret_basic' };
+const BCL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+// A relying party's back-channel logout route: records each POST body, answers `status`.
+async function logoutReceiver(status = 200) {
+    const got = [];
+    const server = http.createServer((req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+            got.push({ method: req.method, type: req.headers['content-type'], form: Object.fromEntries(new URLSearchParams(body)) });
+            res.writeHead(status, { 'cache-control': 'no-store' });
+            res.end();
+        });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { got, url: `http://127.0.0.1:${server.address().port}/bcl`, close: () => new Promise((r) => server.close(r)) };
+}
+
+// The end_session page confirmed in `jar`'s browser, without a post-logout redirect.
+async function endOpSession(disc, jar) {
+    return peers.logoutThrough(disc.end_session_endpoint, { cookieJar: jar });
+}
+
+async function clientCredentials(disc, client, body) {
+    const res = await fetch(disc.token_endpoint, {
+        method: 'POST',
+        headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', ...body }),
+    });
+    return { status: res.status, json: await res.json() };
+}
+
+describe('oidc.mjs back-channel logout', { timeout: 120000 }, () => {
+    let rp;
+    let peer;
+    let disc;
+    const APP = { id: 'app', secret: 'app-secret', method: 'client_secret_basic' };
+
+    before(async () => {
+        await loadPeers();
+        rp = await logoutReceiver(200);
+        peer = await peers.startPeer('oidc', [...clientArgs(APP), '--backchannel-logout-uri', rp.url, ...clientArgs(BASIC)]);
+        disc = await getJson(`${peer.url}/.well-known/openid-configuration`);
+    });
+    after(async () => {
+        if (peer) assert.equal(await peer.stop(), 0);
+        if (rp) await rp.close();
+    });
+
+    it('says backchannel_logout_supported in discovery; ID tokens carry sid', async () => {
+        assert.equal(disc.backchannel_logout_supported, true);
+        assert.equal(disc.backchannel_logout_session_supported, true);
+        const { tokens } = await signIn(disc, APP);
+        assert.equal(tokens.status, 200, tokens.text);
+        assert.match(decodePayload(tokens.json.id_token).sid, /^[\w-]{10,}$/);
+    });
+
+    it('POSTs a logout token to the client when the user ends the OP session, and counts it', async () => {
+        await reset(peer.url);
+        rp.got.length = 0;
+        const jar = new peers.CookieJar();
+        const { tokens } = await signIn(disc, APP, { username: 'bob', jar });
+        // A second sign-in of the same client in the same OP session (another host) has the same sid.
+        const again = await signIn(disc, APP, { username: 'nobody', jar });
+        const sid = decodePayload(tokens.json.id_token).sid;
+        assert.equal(decodePayload(again.tokens.json.id_token).sid, sid);
+        await signIn(disc, BASIC, { username: 'nobody', jar });
+        assert.equal(await endOpSession(disc, jar), null, 'ends on the OP\'s own "signed out" page');
+
+        assert.equal(rp.got.length, 1, 'one POST, to the one client with a back-channel URI');
+        const [post] = rp.got;
+        assert.equal(post.method, 'POST');
+        assert.match(post.type, /^application\/x-www-form-urlencoded/);
+        const jwks = jose.createRemoteJWKSet(new URL(disc.jwks_uri));
+        const { payload, protectedHeader } = await jose.jwtVerify(post.form.logout_token, jwks, { issuer: peer.url, audience: APP.id });
+        assert.equal(protectedHeader.typ, 'logout+jwt');
+        assert.equal(payload.sub, 'bob');
+        assert.equal(payload.sid, sid);
+        assert.deepEqual(payload.events, { [BCL_EVENT]: {} });
+        assert.ok(payload.jti);
+        assert.equal(payload.nonce, undefined);
+        assert.ok(Math.abs(payload.iat - nowSec()) < 30);
+
+        const s = await stats(peer.url);
+        assert.equal(s.counts.backchannel_ok, 1);
+        assert.equal(s.counts.backchannel_error, undefined);
+        assert.deepEqual(s.last.backchannel_ok, { client_id: APP.id, sub: 'bob', sid });
+    });
+
+    it('counts a refused delivery as backchannel_error', async () => {
+        const refusing = await logoutReceiver(400);
+        const other = await peers.startPeer('oidc', [...clientArgs(APP), '--backchannel-logout-uri', refusing.url]);
+        try {
+            const d = await getJson(`${other.url}/.well-known/openid-configuration`);
+            const jar = new peers.CookieJar();
+            await signIn(d, APP, { username: 'alice', jar });
+            await endOpSession(d, jar);
+            assert.equal(refusing.got.length, 1);
+            const s = await stats(other.url);
+            assert.equal(s.counts.backchannel_ok, undefined);
+            assert.equal(s.counts.backchannel_error, 1);
+            assert.match(s.last.backchannel_error.error, /400/);
+        } finally {
+            assert.equal(await other.stop(), 0);
+            await refusing.close();
+        }
+    });
+
+    it('--no-backchannel-advertised leaves backchannel_logout_supported out of discovery', async () => {
+        const quiet = await peers.startPeer('oidc', [...clientArgs(APP), '--backchannel-logout-uri', rp.url,
+            '--no-backchannel-advertised']);
+        try {
+            const d = await getJson(`${quiet.url}/.well-known/openid-configuration`);
+            assert.equal(d.backchannel_logout_supported, undefined);
+            assert.equal(d.backchannel_logout_session_supported, undefined);
+        } finally {
+            assert.equal(await quiet.stop(), 0);
+        }
+        // Without any back-channel URI the feature is off.
+        const plain = await peers.startPeer('oidc', [...clientArgs(BASIC)]);
+        try {
+            const d = await getJson(`${plain.url}/.well-known/openid-configuration`);
+            assert.equal(d.backchannel_logout_supported, undefined);
+        } finally {
+            assert.equal(await plain.stop(), 0);
+        }
+        await assert.rejects(peers.startPeer('oidc', ['--backchannel-logout-uri', rp.url]), /exited \(2\).*--client-id/s);
+        await assert.rejects(peers.startPeer('oidc', [...clientArgs(APP), '--backchannel-logout-uri', 'nope']),
+            /exited \(2\).*absolute URL/s);
+    });
+
+    it('POST /__test/sign signs with the current key (or a stranger, or none)', async () => {
+        const jwks = jose.createRemoteJWKSet(new URL(disc.jwks_uri));
+        const payload = { iss: peer.url, aud: APP.id, nonce: 'n', iat: nowSec() };
+        let r = await postJson(`${peer.url}/__test/sign`, { header: { typ: 'logout+jwt' }, payload });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const verified = await jose.jwtVerify(r.json.jws, jwks);
+        assert.deepEqual(verified.payload, payload);
+        assert.equal(verified.protectedHeader.typ, 'logout+jwt');
+        assert.equal(verified.protectedHeader.alg, 'RS256');
+        const { keys } = await getJson(disc.jwks_uri);
+        assert.equal(verified.protectedHeader.kid, keys[0].kid);
+
+        r = await postJson(`${peer.url}/__test/sign`, { header: { alg: 'none' }, payload });
+        assert.deepEqual(decodeHeader(r.json.jws), { alg: 'none' });
+        assert.equal(r.json.jws.split('.')[2], '');
+
+        r = await postJson(`${peer.url}/__test/sign`, { header: { kid: 'mine' }, payload, key: 'stranger' });
+        assert.equal(decodeHeader(r.json.jws).kid, 'mine');
+        await assert.rejects(jose.jwtVerify(r.json.jws, jwks), /no applicable key|signature/i);
+
+        r = await postJson(`${peer.url}/__test/sign`, { header: { alg: 'ES256' }, payload });
+        assert.equal(r.status, 400);
+        r = await postJson(`${peer.url}/__test/sign`, { header: {} });
+        assert.equal(r.status, 400);
+    });
+});
+
+describe('oidc.mjs --resource (RFC 8707, JWT access tokens RFC 9068)', { timeout: 120000 }, () => {
+    let peer;
+    let disc;
+    let jwks;
+
+    before(async () => {
+        await loadPeers();
+        peer = await peers.startPeer('oidc', [...clientArgs(BASIC), ...clientArgs(TESTER), '--resource', API,
+            '--access-token-ttl', '120']);
+        disc = await getJson(`${peer.url}/.well-known/openid-configuration`);
+        jwks = jose.createRemoteJWKSet(new URL(disc.jwks_uri));
+    });
+    after(async () => { if (peer) assert.equal(await peer.stop(), 0); });
+
+    const verifyAt = (token) => jose.jwtVerify(token, jwks, { issuer: peer.url, audience: API, typ: 'at+jwt' });
+
+    it('client_credentials with resource=: a JWT for that audience, no user, no e-mail', async () => {
+        const r = await clientCredentials(disc, TESTER, { resource: API, scope: 'api:read' });
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const { payload, protectedHeader } = await verifyAt(r.json.access_token);
+        assert.equal(protectedHeader.alg, 'RS256');
+        assert.equal(payload.sub, TESTER.id);
+        assert.equal(payload.client_id, TESTER.id);
+        assert.equal(payload.scope, 'api:read');
+        assert.equal(payload.email, undefined);
+        assert.ok(payload.exp - payload.iat === 120);
+        // Without resource= it stays an opaque token; an unknown resource is refused.
+        const opaque = await clientCredentials(disc, TESTER, {});
+        assert.equal(opaque.status, 200, JSON.stringify(opaque.json));
+        assert.equal(opaque.json.access_token.split('.').length, 1);
+        const unknown = await clientCredentials(disc, TESTER, { resource: 'http://127.0.0.1:9/other' });
+        assert.equal(unknown.json.error, 'invalid_target');
+    });
+
+    it('authorization code with resource=: a JWT for alice with her e-mail', async () => {
+        const { tokens } = await signIn(disc, TESTER, {
+            username: 'alice', extra: { resource: API, scope: 'openid email api:read' },
+        });
+        assert.equal(tokens.status, 200, tokens.text);
+        const { payload } = await verifyAt(tokens.json.access_token);
+        assert.equal(payload.sub, 'alice');
+        assert.equal(payload.email, 'alice@example.com');
+        assert.equal(payload.client_id, TESTER.id);
+        assert.equal(payload.scope, 'api:read');
+        assert.ok(tokens.json.id_token, 'an ID token too');
+    });
+
+    it('the relying party that names no resource keeps opaque tokens that work at userinfo', async () => {
+        const { tokens } = await signIn(disc, BASIC, { username: 'bob' });
+        assert.equal(tokens.status, 200, tokens.text);
+        assert.equal(tokens.json.access_token.split('.').length, 1, 'opaque');
+        const info = await fetch(disc.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.json.access_token}` } });
+        assert.equal(info.status, 200);
+        assert.equal((await info.json()).email, 'bob@example.com');
+        await assert.rejects(peers.startPeer('oidc', ['--resource', 'not a url']), /exited \(2\).*--resource/s);
+    });
+});
+
 // ---- GitHub -------------------------------------------------------------------------------
 
 const GH = { id: 'gh-client', secret: 'gh-secret' };
