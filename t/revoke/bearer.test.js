@@ -165,16 +165,20 @@ describe('bearer: session tokens and the OP\'s JWT access tokens', { timeout: 24
         await assertInvalid('/api/x', secret(await forged({}, { typ: 'JWT' })), 'a JWT with typ JWT');
     });
 
-    it('NextAuthBearer off refuses every bearer token; no credentials: 401 Bearer realm', async () => {
+    it('NextAuthBearer off refuses every bearer token; no credentials: 401 Bearer realm where NextAuthBearer is set, NextAuth alone elsewhere', async () => {
         const token = secret(sessionToken(alice));
         for (const host of [a, b]) {
             const off = await bearerGet(`${host.url}/nobearer/x`, token);
             assertBearerAnswer(off, host, { what: `NextAuthBearer off on ${host.url}` });
             assert.equal(off.json?.path, undefined, 'the backend was not asked');
-            for (const path of ['/api/x', '/app/x']) {
-                const none = await bearerGet(`${host.url}${path}`, null);
-                assertBearerAnswer(none, host, { what: `no credentials on ${host.url}${path}` });
-            }
+            const none = await bearerGet(`${host.url}/api/x`, null);
+            assertBearerAnswer(none, host, { what: `no credentials on ${host.url}/api/x` });
+            // Without a NextAuthBearer line the location keeps its challenge as it was
+            // (README: `on` or `issuer=` adds Bearer realm), and still answers 401.
+            const plain = await bearerGet(`${host.url}/app/x`, null);
+            assert.equal(plain.status, 401, `no credentials on ${host.url}/app/x: ${plain.status}`);
+            assert.equal(plain.headers['www-authenticate'], 'NextAuth', `no credentials on ${host.url}/app/x`);
+            assert.deepEqual(plain.setCookies, [], 'no cookie');
         }
         // The cookie still works where bearer tokens are off.
         const res = await alice.request(`${a.url}/nobearer/x`, { headers: { accept: 'application/json' } });
