@@ -2,6 +2,7 @@
  * Copyright 2026 the mod_nextauth authors */
 #include <apr_atomic.h>
 #include <apr_redis.h>
+#include <apr_thread_mutex.h>
 #include <apr_shm.h>
 
 #include <ap_mpm.h>
@@ -13,7 +14,6 @@
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
-#include "na_cache.h"
 #include "na_b64.h"
 #include "na_crypto.h"
 #include "na_logout.h"
@@ -50,10 +50,11 @@ static apr_uint32_t nextauth_revoke_warned; /* per process: second of the last w
  * one, made by next-auth, its jti, which names that token alone): a table per thread,
  * read and written with no lock, so a thread serving many users keeps most of them. */
 #define NEXTAUTH_REVOKE_SLOT_KEY 64
-#define NEXTAUTH_REVOKE_SLOTS 256
-/* Behind the threads' tables, one per process that all its threads share (na_cache, one
- * mutex): a thread meets more users than its table holds, a process keeps this many. */
-#define NEXTAUTH_REVOKE_MEMO_SLOTS 8192
+#define NEXTAUTH_REVOKE_SLOTS 64
+/* Behind the threads' tables, one per process that all its threads share (one mutex): a
+ * thread meets more users than its table holds, a process keeps this many. A fixed array
+ * made at child init (some 400 kB), so its memory does not grow with the users seen. */
+#define NEXTAUTH_REVOKE_MEMO_SLOTS 4096
 
 typedef struct nextauth_revoke_slot_t {
     char key[NEXTAUTH_REVOKE_SLOT_KEY + 1];
@@ -63,28 +64,60 @@ typedef struct nextauth_revoke_slot_t {
 } nextauth_revoke_slot_t;
 
 static __thread nextauth_revoke_slot_t nextauth_revoke_slots[NEXTAUTH_REVOKE_SLOTS];
-static na_cache_t *nextauth_revoke_memo; /* per child */
-
-/* What the process memo keeps of a token found not revoked. */
-typedef struct nextauth_revoke_seen_t {
-    apr_int64_t began;
-    apr_uint32_t gen;
-} nextauth_revoke_seen_t;
-
-static void *nextauth_revoke_seen_copy(apr_pool_t *p, const void *value)
-{
-    return apr_pmemdup(p, value, sizeof(nextauth_revoke_seen_t));
-}
+static nextauth_revoke_slot_t *nextauth_revoke_memo; /* per child: NEXTAUTH_REVOKE_MEMO_SLOTS */
+static apr_thread_mutex_t *nextauth_revoke_memo_lock;
 
 /* FNV-1a: the keys are random (sid) or UUIDs (jti), any spread will do. */
-static nextauth_revoke_slot_t *nextauth_revoke_slot_of(const char *key)
+static apr_uint32_t nextauth_revoke_hash(const char *key)
 {
     apr_uint32_t h = 2166136261u;
 
     for (; *key; key++) {
         h = (h ^ (unsigned char)*key) * 16777619u;
     }
-    return &nextauth_revoke_slots[h % NEXTAUTH_REVOKE_SLOTS];
+    return h;
+}
+
+static nextauth_revoke_slot_t *nextauth_revoke_slot_of(const char *key)
+{
+    return &nextauth_revoke_slots[nextauth_revoke_hash(key) % NEXTAUTH_REVOKE_SLOTS];
+}
+
+static int nextauth_revoke_slot_fits(const nextauth_revoke_slot_t *slot, request_rec *r,
+                                     const char *key, apr_int64_t began, apr_uint32_t gen)
+{
+    return slot->gen == gen && slot->began == began
+           && r->request_time - slot->at < NEXTAUTH_REVOKE_MEMO_MAX && strcmp(slot->key, key) == 0;
+}
+
+static void nextauth_revoke_slot_set(nextauth_revoke_slot_t *slot, request_rec *r, const char *key,
+                                     apr_int64_t began, apr_uint32_t gen)
+{
+    memcpy(slot->key, key, strlen(key) + 1);
+    slot->began = began;
+    slot->gen = gen;
+    slot->at = r->request_time;
+}
+
+/* The process table under its lock: lookup (set 0) or store (set 1). */
+static int nextauth_revoke_shared(request_rec *r, const char *key, apr_int64_t began,
+                                  apr_uint32_t gen, int set)
+{
+    nextauth_revoke_slot_t *slot;
+    int hit = 0;
+
+    if (nextauth_revoke_memo == NULL || apr_thread_mutex_lock(nextauth_revoke_memo_lock)) {
+        return 0;
+    }
+    slot = &nextauth_revoke_memo[nextauth_revoke_hash(key) % NEXTAUTH_REVOKE_MEMO_SLOTS];
+    if (set) {
+        nextauth_revoke_slot_set(slot, r, key, began, gen);
+    }
+    else {
+        hit = nextauth_revoke_slot_fits(slot, r, key, began, gen);
+    }
+    apr_thread_mutex_unlock(nextauth_revoke_memo_lock);
+    return hit;
 }
 
 int nextauth_revoke_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
@@ -174,8 +207,13 @@ void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
                                      "child; its sessions are checked as the cache fails");
         return;
     }
-    nextauth_revoke_memo =
-        nextauth_revoke.ready ? na_cache_create(p, NEXTAUTH_REVOKE_MEMO_SLOTS) : NULL;
+    nextauth_revoke_memo = NULL;
+    if (nextauth_revoke.ready
+        && apr_thread_mutex_create(&nextauth_revoke_memo_lock, APR_THREAD_MUTEX_DEFAULT, p)
+               == APR_SUCCESS) {
+        nextauth_revoke_memo =
+            apr_pcalloc(p, sizeof(*nextauth_revoke_memo) * NEXTAUTH_REVOKE_MEMO_SLOTS);
+    }
     if (!nextauth_revoke.ready || strcmp(nextauth_revoke.name, "redis") != 0) {
         return;
     }
@@ -422,24 +460,17 @@ static int nextauth_revoke_memo_hit(request_rec *r, const na_session_claims_t *c
 {
     const char *key = nextauth_revoke_memo_key(claims);
     nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
-    nextauth_revoke_seen_t *seen = NULL;
 
     if (slot == NULL) {
         return 0;
     }
-    if (slot->gen == gen && slot->began == began
-        && r->request_time - slot->at < NEXTAUTH_REVOKE_MEMO_MAX && strcmp(slot->key, key) == 0) {
+    if (nextauth_revoke_slot_fits(slot, r, key, began, gen)) {
         return 1;
     }
-    if (!na_cache_get(nextauth_revoke_memo, r->pool, key, strlen(key), r->request_time,
-                      nextauth_revoke_seen_copy, (void **)&seen)
-        || seen->gen != gen || seen->began != began) {
+    if (!nextauth_revoke_shared(r, key, began, gen, 0)) {
         return 0;
     }
-    memcpy(slot->key, key, strlen(key) + 1);
-    slot->began = began;
-    slot->gen = gen;
-    slot->at = r->request_time;
+    nextauth_revoke_slot_set(slot, r, key, began, gen);
     return 1;
 }
 
@@ -447,18 +478,11 @@ static void nextauth_revoke_memo_put(request_rec *r, const na_session_claims_t *
                                      apr_int64_t began, apr_uint32_t gen)
 {
     const char *key = nextauth_revoke_memo_key(claims);
-    nextauth_revoke_slot_t *slot = key ? nextauth_revoke_slot_of(key) : NULL;
-    nextauth_revoke_seen_t seen = {began, gen};
 
-    if (slot == NULL) {
-        return;
+    if (key) {
+        nextauth_revoke_slot_set(nextauth_revoke_slot_of(key), r, key, began, gen);
+        nextauth_revoke_shared(r, key, began, gen, 1);
     }
-    memcpy(slot->key, key, strlen(key) + 1);
-    slot->began = began;
-    slot->gen = gen;
-    slot->at = r->request_time;
-    na_cache_put(nextauth_revoke_memo, key, strlen(key), r->request_time,
-                 r->request_time + NEXTAUTH_REVOKE_MEMO_MAX, nextauth_revoke_seen_copy, &seen);
 }
 
 na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *claims, int db,
