@@ -35,7 +35,8 @@ static void nextauth_register_hooks(apr_pool_t *p)
     ap_hook_child_init(nextauth_tokens_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_pre_config(nextauth_revoke_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(nextauth_revoke_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(nextauth_revoke_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* LAST: after the session keys are derived, which scope the list's entries. */
+    ap_hook_post_config(nextauth_revoke_post_config, NULL, NULL, APR_HOOK_LAST);
     ap_hook_child_init(nextauth_revoke_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(nextauth_session_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(nextauth_session_child_init, NULL, NULL, APR_HOOK_MIDDLE);

@@ -11,6 +11,9 @@
  *  (the client's Host is no host name) or HTTP_INTERNAL_SERVER_ERROR (no usable origin:
  *  ServerName cannot make one); both logged. */
 int nextauth_req_make(request_rec *r, const na_server_conf_t *conf, nextauth_req_t **out);
+/** The original request of r's tree (through r->main and r->prev): where what a request
+ *  tree shares (its session, its notes) is kept, as mod_session_cookie's load walks it. */
+request_rec *nextauth_req_top(request_rec *r);
 /** Attributes for the module's cookies on this request (secure, domain). */
 na_cookie_attr_t nextauth_req_cookie_attr(const nextauth_req_t *req, apr_int64_t max_age,
                                           apr_time_t expires);

@@ -77,6 +77,10 @@ apr_status_t nextauth_socache_redis_open(apr_pool_t *p, const char *args, int co
 apr_status_t nextauth_socache_redis_get(const nextauth_socache_t *c, struct apr_redis_t *rc,
                                         const struct apr_redis_server_t *server, request_rec *r,
                                         const char *key, char **value, apr_size_t *len);
+/** The same for a key of our own (not mod_socache's), named as it is. */
+apr_status_t nextauth_socache_redis_getp(struct apr_redis_t *rc,
+                                         const struct apr_redis_server_t *server, apr_pool_t *p,
+                                         const char *name, char **value, apr_size_t *len);
 /* One call each, under the mutex when the provider is not MT-safe (shmcb). id is text.
  * APR_NOTFOUND when there is no entry; other failures as the provider reports them. */
 apr_status_t nextauth_socache_get(nextauth_socache_t *c, request_rec *r, const char *id,

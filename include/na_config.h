@@ -102,6 +102,8 @@ typedef struct na_server_conf_t {
     const struct na_jwe_key_t *check_keys[2][3];
     /** Keys of the token records (na_tokens_key), one per secret, same order. */
     const struct na_jwe_key_t *token_keys;
+    /** The revocation list's scope of each session key (a hash of it), same order. */
+    const char *const *revoke_scopes;
 } na_server_conf_t;
 
 /** Per-directory configuration. */

@@ -9,6 +9,7 @@
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_oidc.h"
 #include "mod_nextauth_reply.h"
+#include "mod_nextauth_req.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_session.h"
 #include "mod_nextauth_tokens.h"
@@ -21,14 +22,6 @@
  * as a bearer is not renewed: the client holds it, not a browser). */
 
 #define NEXTAUTH_NOTE_BEARER "nextauth-bearer"
-
-static request_rec *nextauth_bearer_top(request_rec *r)
-{
-    while (r->main || r->prev) {
-        r = r->main ? r->main : r->prev;
-    }
-    return r;
-}
 
 const char *nextauth_bearer_token(request_rec *r)
 {
@@ -44,7 +37,7 @@ const char *nextauth_bearer_token(request_rec *r)
 
 int nextauth_bearer_used(request_rec *r)
 {
-    return apr_table_get(nextauth_bearer_top(r)->notes, NEXTAUTH_NOTE_BEARER) != NULL;
+    return apr_table_get(nextauth_req_top(r)->notes, NEXTAUTH_NOTE_BEARER) != NULL;
 }
 
 /* A quoted-string of RFC 7235 holds no '"', '\\' or control character: our texts don't. */
@@ -79,7 +72,7 @@ static int nextauth_bearer_signed_in(nextauth_req_t *req, const na_session_claim
     if (!nextauth_authn_apply(r, claims)) {
         return nextauth_bearer_invalid(req, "the token names nobody");
     }
-    apr_table_setn(nextauth_bearer_top(r)->notes, NEXTAUTH_NOTE_BEARER, "1");
+    apr_table_setn(nextauth_req_top(r)->notes, NEXTAUTH_NOTE_BEARER, "1");
     return OK;
 }
 

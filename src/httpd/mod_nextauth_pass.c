@@ -28,9 +28,7 @@ static nextauth_pass_cache_t *nextauth_pass_cache(request_rec *r)
 {
     void *data = NULL;
 
-    while (r->main || r->prev) {
-        r = r->main ? r->main : r->prev;
-    }
+    r = nextauth_req_top(r);
     if (apr_pool_userdata_get(&data, NEXTAUTH_PASS_KEY, r->pool) == APR_SUCCESS && data) {
         return data;
     }

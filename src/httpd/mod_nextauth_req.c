@@ -144,3 +144,11 @@ const char *nextauth_req_subpath(request_rec *r, const na_server_conf_t *conf)
     }
     return r->uri + n;
 }
+
+request_rec *nextauth_req_top(request_rec *r)
+{
+    while (r->main || r->prev) {
+        r = r->main ? r->main : r->prev;
+    }
+    return r;
+}

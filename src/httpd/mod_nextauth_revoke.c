@@ -11,6 +11,7 @@
 #include "mod_nextauth_authn.h"
 #include "mod_nextauth_conf.h"
 #include "mod_nextauth_metrics.h"
+#include "mod_nextauth_req.h"
 #include "mod_nextauth_revoke.h"
 #include "mod_nextauth_socache.h"
 #include "mod_nextauth_tokens.h"
@@ -168,6 +169,36 @@ static int nextauth_revoke_local(void)
            && strcmp(nextauth_revoke.name, "memcache") != 0;
 }
 
+/* post_config, after the session keys: each server's scopes, hashed once. */
+static int nextauth_revoke_derive(apr_pool_t *pconf, server_rec *s)
+{
+    static const char label[] = "mod_nextauth revocation scope";
+    unsigned char digest[NA_SHA256_LEN];
+    int k;
+
+    for (; s; s = s->next) {
+        na_server_conf_t *conf = ap_get_module_config(s->module_config, &nextauth_module);
+        const char **scopes;
+
+        if (conf->session_nkeys == 0 || conf->revoke_scopes) {
+            continue;
+        }
+        scopes = apr_pcalloc(pconf, sizeof(*scopes) * (apr_size_t)conf->session_nkeys);
+        for (k = 0; k < conf->session_nkeys; k++) {
+            if (na_crypto_sha256_2(conf->session_keys[k].bytes, sizeof(conf->session_keys[k].bytes),
+                                   label, sizeof(label) - 1, digest)
+                != NA_OK) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                             NA_LOGNO(00281) "revocation list: cannot hash the session keys");
+                return !OK;
+            }
+            scopes[k] = na_b64_encode(pconf, digest, 16);
+        }
+        conf->revoke_scopes = scopes;
+    }
+    return OK;
+}
+
 int nextauth_revoke_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
@@ -184,6 +215,9 @@ int nextauth_revoke_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
                      nextauth_revoke.spec, what);
         return !OK;
     }
+    if (nextauth_revoke.provider && nextauth_revoke_derive(pconf, s) != OK) {
+        return !OK;
+    }
     if (nextauth_revoke.provider == NULL || !nextauth_revoke_local()) {
         return OK;
     }
@@ -198,7 +232,6 @@ int nextauth_revoke_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
 void nextauth_revoke_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_status_t rv = nextauth_socache_child_init(&nextauth_revoke, p);
-
     int threads = 1;
 
     if (rv != APR_SUCCESS) {
@@ -261,34 +294,17 @@ static void nextauth_revoke_warn(request_rec *r, apr_status_t rv, const char *wh
 static const char *nextauth_revoke_scoped(request_rec *r, int k, const char *name)
 {
     const na_server_conf_t *conf = nextauth_conf_server(r->server);
-    unsigned char digest[NA_SHA256_LEN];
-    static const char label[] = "mod_nextauth revocation scope";
 
-    if (name == NULL || k < 0 || k >= conf->session_nkeys
-        || na_crypto_sha256_2(conf->session_keys[k].bytes, sizeof(conf->session_keys[k].bytes),
-                              label, sizeof(label) - 1, digest)
-               != NA_OK) {
+    if (name == NULL || k < 0 || k >= conf->session_nkeys || conf->revoke_scopes == NULL) {
         return NULL;
     }
-    return apr_pstrcat(r->pool, na_b64_encode(r->pool, digest, 16), " ", name, NULL);
+    return apr_pstrcat(r->pool, conf->revoke_scopes[k], " ", name, NULL);
 }
 
 /* The number of session keys of r's server (each scope an entry may be under). */
 static int nextauth_revoke_nkeys(request_rec *r)
 {
     return nextauth_conf_server(r->server)->session_nkeys;
-}
-
-/* A GET by our own client, with a dead server told apart from a missing key. */
-static apr_status_t nextauth_redis_get_checked(request_rec *r, const char *key, char **value,
-                                               apr_size_t *len)
-{
-    apr_status_t rv = apr_redis_getp(nextauth_revoke_redis, r->pool, key, value, len, NULL);
-
-    if (rv == APR_NOTFOUND && nextauth_revoke_redis_server->status != APR_RC_SERVER_LIVE) {
-        return APR_ECONNREFUSED;
-    }
-    return rv;
 }
 
 /* The generation counter: 1 and *gen when there is one to trust; 0 when there is none
@@ -307,7 +323,8 @@ static int nextauth_revoke_generation(request_rec *r, apr_uint32_t *gen)
     if (nextauth_revoke_redis == NULL) {
         return 0;
     }
-    rv = nextauth_redis_get_checked(r, NEXTAUTH_REVOKE_GEN_KEY, &value, &len);
+    rv = nextauth_socache_redis_getp(nextauth_revoke_redis, nextauth_revoke_redis_server, r->pool,
+                                     NEXTAUTH_REVOKE_GEN_KEY, &value, &len);
     if (rv == APR_NOTFOUND) {
         *gen = 0;
         return 1;
@@ -527,10 +544,7 @@ na_status_t nextauth_revoke_check(request_rec *r, const na_session_claims_t *cla
     if (nextauth_conf_server(r->server)->revocation_fail_open == 1) {
         return NA_OK;
     }
-    while (r->main || r->prev) {
-        r = r->main ? r->main : r->prev;
-    }
-    apr_table_setn(r->notes, NEXTAUTH_REVOKE_NOTE_DOWN, "1");
+    apr_table_setn(nextauth_req_top(r)->notes, NEXTAUTH_REVOKE_NOTE_DOWN, "1");
     return NA_EPEER;
 }
 
@@ -541,12 +555,7 @@ int nextauth_revoke_ready(void)
 
 int nextauth_revoke_down(request_rec *r)
 {
-    request_rec *top = r;
-
-    while (top->main || top->prev) {
-        top = top->main ? top->main : top->prev;
-    }
-    if (apr_table_get(top->notes, NEXTAUTH_REVOKE_NOTE_DOWN) == NULL) {
+    if (apr_table_get(nextauth_req_top(r)->notes, NEXTAUTH_REVOKE_NOTE_DOWN) == NULL) {
         return 0;
     }
     apr_table_setn(r->err_headers_out, "Retry-After", "60");

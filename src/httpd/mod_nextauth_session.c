@@ -268,9 +268,7 @@ static nextauth_session_cache_t *nextauth_session_cache(request_rec *r)
 {
     nextauth_session_cache_t *cache;
 
-    while (r->main || r->prev) {
-        r = r->main ? r->main : r->prev;
-    }
+    r = nextauth_req_top(r);
     cache = ap_get_module_config(r->request_config, &nextauth_module);
     if (cache == NULL) {
         cache = apr_pcalloc(r->pool, sizeof(*cache));

@@ -279,7 +279,6 @@ apr_status_t nextauth_socache_redis_get(const nextauth_socache_t *c, apr_redis_t
     static const char hex[] = "0123456789abcdef";
     apr_size_t n = strlen(key), i, id = strlen(c->id);
     char *name = apr_palloc(r->pool, id + 1 + 2 * n + 1), *h = name + id + 1;
-    apr_status_t rv;
 
     memcpy(name, c->id, id);
     name[id] = ':';
@@ -288,7 +287,15 @@ apr_status_t nextauth_socache_redis_get(const nextauth_socache_t *c, apr_redis_t
         *h++ = hex[(unsigned char)key[i] & 15];
     }
     *h = '\0';
-    rv = apr_redis_getp(rc, r->pool, name, value, len, NULL);
+    return nextauth_socache_redis_getp(rc, server, r->pool, name, value, len);
+}
+
+apr_status_t nextauth_socache_redis_getp(apr_redis_t *rc, const apr_redis_server_t *server,
+                                         apr_pool_t *p, const char *name, char **value,
+                                         apr_size_t *len)
+{
+    apr_status_t rv = apr_redis_getp(rc, p, name, value, len, NULL);
+
     if (rv == APR_NOTFOUND && server->status != APR_RC_SERVER_LIVE) {
         return APR_ECONNREFUSED;
     }

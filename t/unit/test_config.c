@@ -596,6 +596,7 @@ static const na_test_field_t na_test_server_fields[] = {
     NA_SF(check_keys[1][1], NA_TEST_PTR, 1),
     NA_SF(check_keys[1][2], NA_TEST_PTR, 1),
     NA_SF(token_keys, NA_TEST_PTR, 1),
+    NA_SF(revoke_scopes, NA_TEST_PTR, 1),
 };
 
 static const na_test_field_t na_test_dir_fields[] = {
